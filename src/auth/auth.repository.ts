@@ -1,0 +1,70 @@
+// Users and their tokens. Tokens are 32 random hex chars handed out once; only sha256 is stored.
+import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { createHash, randomBytes } from 'node:crypto';
+import type { Db } from '../db/open.js';
+import { tokens, users, type Role } from '../db/schema.js';
+
+export interface AuthUser {
+  id: number;
+  username: string;
+  name: string;
+  role: Role;
+  branchId: number | null;
+  tokenId: number;
+}
+
+export const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export function createAuthRepository(db: Db) {
+  // Every authenticated request and socket handshake runs this: prepare it once.
+  const selectLiveToken = db
+    .select({
+      id: users.id,
+      username: users.username,
+      name: users.name,
+      role: users.role,
+      branchId: users.branchId,
+      disabled: users.disabled,
+      tokenId: tokens.id,
+    })
+    .from(tokens)
+    .innerJoin(users, eq(users.id, tokens.userId))
+    .where(
+      and(eq(tokens.tokenHash, sql.placeholder('hash')), isNull(tokens.revokedAt), gt(tokens.expiresAt, sql.placeholder('now'))),
+    )
+    .prepare();
+
+  return {
+    findUserByUsername(username: string) {
+      return db.select().from(users).where(eq(users.username, username)).get();
+    },
+
+    issueToken(userId: number, now: number, ttlMs: number): { token: string; tokenId: number; expiresAt: number } {
+      const token = randomBytes(16).toString('hex');
+      const expiresAt = now + ttlMs;
+      const row = db
+        .insert(tokens)
+        .values({ userId, tokenHash: hashToken(token), expiresAt, createdAt: now })
+        .returning({ id: tokens.id })
+        .get();
+      return { token, tokenId: row.id, expiresAt };
+    },
+
+    /** The user behind a live token, or undefined for unknown, revoked, expired or disabled. */
+    resolveToken(token: string, now: number): AuthUser | undefined {
+      if (!TOKEN_PATTERN.test(token)) return undefined;
+      const row = selectLiveToken.get({ hash: hashToken(token), now });
+      if (!row || row.disabled) return undefined;
+      const { disabled: _disabled, ...user } = row;
+      return user;
+    },
+
+    revokeToken(tokenId: number, now: number): void {
+      db.update(tokens).set({ revokedAt: now }).where(and(eq(tokens.id, tokenId), isNull(tokens.revokedAt))).run();
+    },
+  };
+}
+
+export type AuthRepository = ReturnType<typeof createAuthRepository>;

@@ -1,0 +1,60 @@
+// Opens the SQLite file with the pragmas every hub process needs and applies the migrations.
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as schema from './schema.js';
+
+export type Db = BetterSQLite3Database<typeof schema>;
+export type Sqlite = Database.Database;
+
+// src/db and dist/db are both two levels below the package root.
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+
+export interface OpenDatabaseOptions {
+  synchronous?: 'NORMAL' | 'FULL';
+  busyTimeoutMs?: number;
+}
+
+export interface Database_ {
+  sqlite: Sqlite;
+  db: Db;
+  close(): void;
+}
+
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): Database_ {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  // Several hub processes may share the file: WAL lets readers run beside the one writer,
+  // busy_timeout makes a writer wait for the lock instead of failing at once.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 5000}`);
+  sqlite.pragma('temp_store = MEMORY');
+  const db = drizzle(sqlite, { schema });
+  return { sqlite, db, close: () => sqlite.close() };
+}
+
+/**
+ * Applies pending migrations. Two processes starting together may race: the loser fails on a
+ * table the winner just created, and a second pass then finds everything applied.
+ */
+export function applyMigrations(db: Db, migrationsFolder = MIGRATIONS_DIR): void {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      migrate(db, { migrationsFolder });
+      return;
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}
+
+/** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two
+ * writers never deadlock upgrading a read lock. */
+export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
+  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' });
+}

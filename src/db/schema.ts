@@ -1,0 +1,281 @@
+// Every table of the hub. Times are epoch milliseconds; days are YYYY-MM-DD in TZ_NAME.
+// Dedupe lives here as unique indexes, so duplicates are refused inside the inserting transaction.
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const ROLES = ['master', 'admin', 'branch', 'supervisor', 'seat'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const CONV_TYPES = ['biDirFriend', 'uniDirFriend', 'stranger', 'group'] as const;
+export type ConvType = (typeof CONV_TYPES)[number];
+
+export const ACCOUNT_STATUSES = ['online', 'offline', 'banned', 'loginRequired'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export const MESSAGE_STATUSES = ['received', 'pending', 'sent', 'delivered', 'read', 'failed', 'recalled'] as const;
+export type MessageStatus = (typeof MESSAGE_STATUSES)[number];
+
+const createdAt = () => integer('created_at').notNull().default(sql`(unixepoch('subsec') * 1000)`);
+
+export const branches = sqliteTable('branches', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  createdAt: createdAt(),
+});
+
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    username: text('username').notNull().unique(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    branchId: integer('branch_id').references(() => branches.id),
+    /** Set by the branch manager for a seat (飞机链接). */
+    telegramLink: text('telegram_link'),
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index('users_branch_role').on(t.branchId, t.role)],
+);
+
+export const tokens = sqliteTable(
+  'tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id').notNull().references(() => users.id),
+    /** sha256 of the token; the token itself is never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('tokens_user').on(t.userId)],
+);
+
+export const proxies = sqliteTable('proxies', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  host: text('host').notNull(),
+  port: integer('port').notNull(),
+  protocol: text('protocol').notNull().default('socks5'),
+  username: text('username'),
+  password: text('password'),
+  provider: text('provider'),
+  createdAt: createdAt(),
+});
+
+export const accounts = sqliteTable(
+  'accounts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    phone: text('phone').notNull().unique(),
+    platform: text('platform', { enum: ['whatsapp', 'telegram'] }).notNull().default('whatsapp'),
+    seatId: integer('seat_id').references(() => users.id),
+    status: text('status', { enum: ACCOUNT_STATUSES }).notNull().default('offline'),
+    statusReason: text('status_reason'),
+    statusAt: integer('status_at'),
+    proxyId: integer('proxy_id').references(() => proxies.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('accounts_seat').on(t.seatId)],
+);
+
+/** A contact of one account (营销对象). `platformUid` is the bridge's id for it (`from.id`). */
+export const targets = sqliteTable(
+  'targets',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    platformUid: text('platform_uid').notNull(),
+    name: text('name').notNull().default(''),
+    convType: text('conv_type', { enum: CONV_TYPES }).notNull().default('stranger'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('targets_account_uid').on(t.accountId, t.platformUid)],
+);
+
+/**
+ * The account ↔ target thread, one per target. `seatId` is the owner: the account's seat
+ * until a transfer moves it. Holds the denormalised "last message" and unread count so that
+ * lists and timelines are single index scans.
+ */
+export const conversations = sqliteTable(
+  'conversations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: integer('target_id').notNull().unique().references(() => targets.id),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    seatId: integer('seat_id').references(() => users.id),
+    lastMessageId: integer('last_message_id'),
+    lastContent: text('last_content'),
+    lastContentType: text('last_content_type'),
+    lastSendTime: integer('last_send_time'),
+    /** Cursor of the latest activity on this conversation. */
+    lastCursor: integer('last_cursor').notNull().default(0),
+    unreadCount: integer('unread_count').notNull().default(0),
+    /** Inbound messages with id ≤ this are read. */
+    readUpToMessageId: integer('read_up_to_message_id').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('conversations_seat_last').on(t.seatId, t.lastSendTime),
+    index('conversations_seat_cursor').on(t.seatId, t.lastCursor),
+    index('conversations_account').on(t.accountId),
+  ],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    targetId: integer('target_id').notNull().references(() => targets.id),
+    /** The bridge's message id; null for a seat's reply until the bridge accepted it. */
+    bridgeMsgId: text('bridge_msg_id'),
+    /** 1 = the target wrote it (inbound), 0 = the seat/account wrote it. */
+    sender: integer('sender').notNull(),
+    contentType: text('content_type').notNull(),
+    content: text('content').notNull().default(''),
+    thumb: text('thumb'),
+    mediaRef: text('media_ref'),
+    sendTime: integer('send_time').notNull(),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull(),
+    statusReason: text('status_reason'),
+    readState: integer('read_state').notNull().default(0),
+    /** The seat that sent it through the hub, and its idempotency key. */
+    sentBySeatId: integer('sent_by_seat_id').references(() => users.id),
+    clientMsgId: text('client_msg_id'),
+    /** Cursor of the activity that stored it. */
+    cursor: integer('cursor').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('messages_account_bridge_msg').on(t.accountId, t.bridgeMsgId),
+    uniqueIndex('messages_seat_client_msg').on(t.sentBySeatId, t.clientMsgId),
+    index('messages_target_time').on(t.targetId, t.sendTime, t.id),
+    index('messages_status_pending').on(t.status, t.id),
+  ],
+);
+
+/**
+ * The hub-wide cursor: every stored event that a seat must learn about appends a row here.
+ * SQLite serialises writers, so ids become visible in order and a reader that has seen
+ * cursor N has seen every event ≤ N: catch-up by cursor never skips.
+ */
+export const activity = sqliteTable(
+  'activity',
+  {
+    cursor: integer('cursor').primaryKey({ autoIncrement: true }),
+    seatId: integer('seat_id'),
+    targetId: integer('target_id'),
+    kind: text('kind').notNull(),
+    messageId: integer('message_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('activity_seat_cursor').on(t.seatId, t.cursor)],
+);
+
+export const seatTags = sqliteTable(
+  'seat_tags',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    seatId: integer('seat_id').notNull().references(() => users.id),
+    name: text('name').notNull(),
+    color: text('color'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('seat_tags_seat_name').on(t.seatId, t.name)],
+);
+
+export const targetTags = sqliteTable(
+  'target_tags',
+  {
+    tagId: integer('tag_id').notNull().references(() => seatTags.id, { onDelete: 'cascade' }),
+    targetId: integer('target_id').notNull().references(() => targets.id),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.tagId, t.targetId] }), index('target_tags_target').on(t.targetId)],
+);
+
+/** Quick replies and managed content (快捷回复 / 内容管理). */
+export const contents = sqliteTable(
+  'contents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    scope: text('scope', { enum: ['seat', 'branch'] }).notNull(),
+    ownerUserId: integer('owner_user_id').notNull().references(() => users.id),
+    branchId: integer('branch_id').references(() => branches.id),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    contentType: text('content_type').notNull().default('1'),
+    mediaUrl: text('media_url'),
+    shortcut: text('shortcut'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('contents_owner').on(t.ownerUserId), index('contents_branch').on(t.branchId, t.scope)],
+);
+
+export const transfers = sqliteTable(
+  'transfers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    targetId: integer('target_id').notNull().references(() => targets.id),
+    fromSeatId: integer('from_seat_id').notNull().references(() => users.id),
+    toSeatId: integer('to_seat_id').notNull().references(() => users.id),
+    byUserId: integer('by_user_id').notNull().references(() => users.id),
+    reason: text('reason'),
+    /** Idempotency key of the request, so a retried transfer records once. */
+    requestKey: text('request_key').unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [index('transfers_target').on(t.targetId, t.id)],
+);
+
+/** Incoming fans: +1 per first-seen target, plus audited manual corrections. */
+export const fanEvents = sqliteTable(
+  'fan_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    seatId: integer('seat_id').notNull().references(() => users.id),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    targetId: integer('target_id').references(() => targets.id),
+    day: text('day').notNull(),
+    delta: integer('delta').notNull(),
+    reason: text('reason'),
+    byUserId: integer('by_user_id').references(() => users.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('fan_events_seat_day').on(t.seatId, t.day)],
+);
+
+/** Standard Webhooks ids already taken, so a replayed delivery changes nothing. */
+export const webhookDeliveries = sqliteTable('webhook_deliveries', {
+  webhookId: text('webhook_id').primaryKey(),
+  path: text('path').notNull(),
+  receivedAt: integer('received_at').notNull(),
+});
+
+export const translations = sqliteTable(
+  'translations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceHash: text('source_hash').notNull(),
+    fromLang: text('from_lang').notNull(),
+    toLang: text('to_lang').notNull(),
+    translated: text('translated').notNull(),
+    detectedLang: text('detected_lang'),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex('translations_key').on(t.sourceHash, t.fromLang, t.toLang)],
+);
+
+/** Original images fetched from the bridge once and kept on disk under MEDIA_DIR. */
+export const mediaFiles = sqliteTable('media_files', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  messageId: integer('message_id').notNull().unique().references(() => messages.id),
+  fileName: text('file_name').notNull().unique(),
+  contentType: text('content_type').notNull(),
+  size: integer('size').notNull(),
+  createdAt: createdAt(),
+});

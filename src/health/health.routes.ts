@@ -1,0 +1,43 @@
+// GET /healthz: 200 while the database answers (Redis being down is reported, not fatal).
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Sqlite } from '../db/open.js';
+import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
+import { SUCCESS_MSG } from '../http/errors.js';
+
+export type RedisHealth = 'ok' | 'off' | 'down';
+
+export interface HealthDeps {
+  sqlite: Sqlite;
+  redisHealth: () => RedisHealth;
+}
+
+const HealthData = Type.Object({
+  db: Type.Union([Type.Literal('ok'), Type.Literal('down')]),
+  redis: Type.Union([Type.Literal('ok'), Type.Literal('off'), Type.Literal('down')]),
+});
+
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { sqlite, redisHealth }) => {
+  const probe = sqlite.prepare('SELECT 1 AS ok');
+  app.get(
+    '/healthz',
+    {
+      schema: {
+        tags: ['ops'],
+        summary: 'Liveness and dependencies',
+        response: { 200: Envelope(HealthData), 503: Type.Intersect([ErrorEnvelope, Type.Object({ data: HealthData })]) },
+      },
+    },
+    async (_request, reply) => {
+      let db: 'ok' | 'down' = 'ok';
+      try {
+        probe.get();
+      } catch {
+        db = 'down';
+      }
+      const data = { db, redis: redisHealth() };
+      if (db === 'down') return reply.status(503).send({ msg: 'database unavailable', code: 503, data });
+      return { msg: SUCCESS_MSG, code: 200 as const, data };
+    },
+  );
+};

@@ -1,0 +1,64 @@
+// The Socket.IO server: origin allow-list, token auth at the handshake, rooms joined by the
+// server before the client sees `connect`, and the feature handlers attached per socket.
+import type { Server as HttpServer, IncomingMessage } from 'node:http';
+import { Server } from 'socket.io';
+import type { AuthRepository } from '../auth/auth.repository.js';
+import type { Clock } from '../time.js';
+import type { HubServer, HubSocket } from './events.js';
+import { rooms } from './rooms.js';
+
+export interface SocketServerOptions {
+  httpServer: HttpServer;
+  authRepository: AuthRepository;
+  clock: Clock;
+  allowedOrigins: string[];
+}
+
+/** A feature's socket handlers, attached to each authenticated socket. */
+export type SocketFeature = (socket: HubSocket) => void;
+
+function handshakeToken(socket: HubSocket): string | undefined {
+  const fromAuth = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+  if (typeof fromAuth === 'string') return fromAuth;
+  const header = socket.handshake.headers.token;
+  return typeof header === 'string' ? header : undefined;
+}
+
+export function createSocketServer(options: SocketServerOptions): HubServer {
+  const { allowedOrigins } = options;
+  const io: HubServer = new Server(options.httpServer, {
+    // Chat payloads are small; a large frame is a mistake or an attack.
+    maxHttpBufferSize: 64 * 1024,
+    cors: { origin: allowedOrigins, credentials: true },
+    allowRequest: (req: IncomingMessage, callback) => {
+      const origin = req.headers.origin;
+      // Non-browser clients send no Origin; browsers must come from the allow-list.
+      callback(null, origin === undefined || allowedOrigins.includes(origin));
+    },
+  });
+
+  io.use((socket, next) => {
+    const token = handshakeToken(socket);
+    const user = token ? options.authRepository.resolveToken(token, options.clock.now()) : undefined;
+    if (!user) {
+      next(Object.assign(new Error('unauthorized'), { data: { code: 401, msg: 'token: invalid, expired or revoked' } }));
+      return;
+    }
+    socket.data = { userId: user.id, role: user.role, branchId: user.branchId, tokenId: user.tokenId };
+    const joined = [rooms.user(user.id), rooms.token(user.tokenId)];
+    if (user.role === 'seat') joined.push(rooms.seat(user.id));
+    if ((user.role === 'branch' || user.role === 'supervisor') && user.branchId !== null) {
+      joined.push(rooms.branch(user.branchId));
+    }
+    void socket.join(joined);
+    next();
+  });
+
+  return io;
+}
+
+export function attachSocketFeatures(io: HubServer, features: SocketFeature[]): void {
+  io.on('connection', (socket) => {
+    for (const attach of features) attach(socket);
+  });
+}

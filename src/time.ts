@@ -1,0 +1,152 @@
+// Dates as the original system's browsers expect them: Java's Date.toString() in the hub's zone,
+// and calendar days (YYYY-MM-DD) in that zone.
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+// Java names these zones by abbreviations that Intl renders as "GMT+8" and the like.
+const JAVA_ZONE_NAMES: Record<string, string> = {
+  'Asia/Shanghai': 'CST',
+  'Asia/Chongqing': 'CST',
+  'Asia/Harbin': 'CST',
+  'Asia/Taipei': 'CST',
+  'Asia/Macau': 'CST',
+  'PRC': 'CST',
+  'Asia/Hong_Kong': 'HKT',
+  'Asia/Tokyo': 'JST',
+  'Asia/Seoul': 'KST',
+  'Asia/Singapore': 'SGT',
+  'Asia/Kolkata': 'IST',
+  'Asia/Jakarta': 'WIB',
+  'Asia/Manila': 'PHT',
+  'Asia/Bangkok': 'ICT',
+  'Asia/Ho_Chi_Minh': 'ICT',
+  'Asia/Dubai': 'GST',
+  'UTC': 'UTC',
+  'Etc/UTC': 'UTC',
+};
+
+interface ZonedParts {
+  year: number;
+  month: number; // 1..12
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  weekday: number; // 0 = Sunday
+}
+
+const partsFormatters = new Map<string, Intl.DateTimeFormat>();
+const nameFormatters = new Map<string, Intl.DateTimeFormat>();
+
+function partsFormatter(tz: string): Intl.DateTimeFormat {
+  let f = partsFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: tz,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      weekday: 'short',
+    });
+    partsFormatters.set(tz, f);
+  }
+  return f;
+}
+
+function zonedParts(ms: number, tz: string): ZonedParts {
+  const out: Record<string, string> = {};
+  for (const p of partsFormatter(tz).formatToParts(new Date(ms))) out[p.type] = p.value;
+  return {
+    year: Number(out.year),
+    month: Number(out.month),
+    day: Number(out.day),
+    hour: Number(out.hour),
+    minute: Number(out.minute),
+    second: Number(out.second),
+    weekday: WEEKDAYS.indexOf(out.weekday ?? 'Sun'),
+  };
+}
+
+function zoneAbbreviation(ms: number, tz: string): string {
+  const known = JAVA_ZONE_NAMES[tz];
+  if (known) return known;
+  let f = nameFormatters.get(tz);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone: tz, timeZoneName: 'short' });
+    nameFormatters.set(tz, f);
+  }
+  return f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? tz;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** `Sat Jul 01 10:53:52 CST 2023`, as Java's Date.toString() prints it in `tz`. */
+export function formatJavaDate(ms: number, tz: string): string {
+  const p = zonedParts(ms, tz);
+  return `${WEEKDAYS[p.weekday]} ${MONTHS[p.month - 1]} ${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} ${zoneAbbreviation(ms, tz)} ${p.year}`;
+}
+
+/** The calendar day (YYYY-MM-DD) that `ms` falls on in `tz`. */
+export function dayOf(ms: number, tz: string): string {
+  const p = zonedParts(ms, tz);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** Offset of `tz` from UTC at instant `ms`, in milliseconds. */
+function offsetAt(ms: number, tz: string): number {
+  const p = zonedParts(ms, tz);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant at which local wall-clock midnight of `day` occurs in `tz`. */
+function startOfDay(day: string, tz: string): number {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  // Two passes settle the offset even when a DST change falls near midnight.
+  let guess = wall - offsetAt(wall, tz);
+  guess = wall - offsetAt(guess, tz);
+  return guess;
+}
+
+export const DAY_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
+
+export function isValidDay(day: string): boolean {
+  if (!new RegExp(DAY_PATTERN).test(day)) return false;
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** `[start, end)` in epoch ms of the calendar day `day` in `tz`. */
+export function dayRange(day: string, tz: string): { start: number; end: number } {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  const nextDay = `${next.getUTCFullYear()}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
+  return { start: startOfDay(day, tz), end: startOfDay(nextDay, tz) };
+}
+
+/** Every day from `from` to `to` inclusive (both YYYY-MM-DD). */
+export function daysBetween(from: string, to: string): string[] {
+  const days: string[] = [];
+  const [y, m, d] = from.split('-').map(Number) as [number, number, number];
+  for (let i = 0; ; i++) {
+    const date = new Date(Date.UTC(y, m - 1, d + i));
+    const day = `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}`;
+    if (day > to) break;
+    days.push(day);
+  }
+  return days;
+}
+
+/** A clock passed to features so tests can control "now". */
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, isValidWebhookSecret, loadConfig } from '../src/config.js';
+
+const secret = `whsec_${Buffer.alloc(24, 1).toString('base64')}`;
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databasePath: './data/hub.db',
+      redisUrl: undefined,
+      mediaDir: './data/media',
+      tzName: 'Asia/Shanghai',
+      tokenTtlHours: 168,
+      nodeEnv: 'development',
+      protocolSecretGenerated: true,
+    });
+    expect(isValidWebhookSecret(config.protocolSecret)).toBe(true);
+  });
+
+  it.each([
+    ['PORT', 'abc', /PORT must be an integer/],
+    ['PORT', '70000', /PORT must be an integer 0\.\.65535/],
+    ['TOKEN_TTL_HOURS', '0', /TOKEN_TTL_HOURS/],
+    ['REDIS_URL', 'http://x', /REDIS_URL must be a URL/],
+    ['PROTOCOL_URL', 'not a url', /PROTOCOL_URL must be a URL/],
+    ['TRANSLATE_URL', 'ftp://x', /TRANSLATE_URL/],
+    ['TZ_NAME', 'Mars/Olympus', /TZ_NAME must be an IANA time zone/],
+    ['NODE_ENV', 'staging', /NODE_ENV must be one of/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['PROTOCOL_SECRET', 'plain', /PROTOCOL_SECRET must be whsec_/],
+    ['PROTOCOL_SECRET', `whsec_${Buffer.alloc(8).toString('base64')}`, /at least 24 bytes/],
+    ['ALLOWED_ORIGINS', 'console.example.com', /ALLOWED_ORIGINS/],
+    ['SQLITE_SYNCHRONOUS', 'OFF', /SQLITE_SYNCHRONOUS/],
+  ])('rejects %s=%s with one line naming it', (name, value, pattern) => {
+    let error: unknown;
+    try {
+      loadConfig({ [name]: value });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toMatch(pattern);
+    expect(message).toContain(name);
+    expect(message).not.toContain('\n');
+  });
+
+  it('requires PROTOCOL_SECRET in production and never echoes a secret', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/PROTOCOL_SECRET is required/);
+    const leaked = 'whsec_c2hvcnQ=';
+    expect(() => loadConfig({ PROTOCOL_SECRET: leaked })).toThrow(ConfigError);
+    try {
+      loadConfig({ PROTOCOL_SECRET: leaked });
+    } catch (e) {
+      expect((e as Error).message).not.toContain(leaked);
+    }
+  });
+
+  it('keeps a given secret and parses lists', () => {
+    const config = loadConfig({
+      PROTOCOL_SECRET: secret,
+      ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:5173',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PROTOCOL_URL: 'http://bridge.local:9000/',
+    });
+    expect(config.protocolSecret).toBe(secret);
+    expect(config.protocolSecretGenerated).toBe(false);
+    expect(config.allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:5173']);
+    expect(config.protocolUrl).toBe('http://bridge.local:9000');
+  });
+});
+
+describe('server start', () => {
+  it('stops with one clear line on bad configuration', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+      env: { ...process.env, PORT: 'eighty', NODE_ENV: 'test' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr.trim()).toBe('invalid configuration: PORT must be an integer 0..65535 (got "eighty")');
+  });
+});

@@ -1,0 +1,79 @@
+import { Type } from '@sinclair/typebox';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentUser } from '../../src/auth/auth.guard.js';
+import { createAuthRepository } from '../../src/auth/auth.repository.js';
+import { createGuard } from '../../src/auth/auth.guard.js';
+import { ok } from '../../src/http/errors.js';
+import { startHub, type TestHub } from '../helpers/hub.js';
+
+describe('envelope and errors', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startHub();
+  });
+  afterAll(() => t.close());
+
+  it('answers malformed JSON with 400 and no stack', async () => {
+    const r = await t.call('POST', '/xd/auth/login', { body: '{"username": "seat1", ' });
+    expect(r).toEqual({ status: 400, body: { msg: 'body: malformed JSON', code: 400 } });
+  });
+
+  it('names the missing or wrong field', async () => {
+    expect((await t.call('POST', '/xd/auth/login', { body: { username: 'seat1' } })).body).toEqual({ code: 400, msg: 'body.password: is required' });
+    const wrongType = await t.call('POST', '/xd/auth/login', { body: { username: 'seat1', password: { x: 1 } } });
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.body.msg).toMatch(/^body\.password: /);
+  });
+
+  it('answers unknown routes with a 404 envelope', async () => {
+    expect(await t.call('GET', '/xd/client/nothing')).toEqual({ status: 404, body: { code: 404, msg: 'route GET /xd/client/nothing not found' } });
+  });
+
+  it('publishes the OpenAPI document and the docs page', async () => {
+    const doc = await t.call('GET', '/docs/json');
+    expect(doc.status).toBe(200);
+    expect(doc.body.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/xd/auth/login', '/xd/auth/logout', '/xd/auth/me', '/healthz']));
+    const page = await t.hub.app.inject({ method: 'GET', url: '/docs/' });
+    expect(page.statusCode).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('reports health', async () => {
+    expect((await t.call('GET', '/healthz')).body).toEqual({ msg: '操作成功', code: 200, data: { db: 'ok', redis: 'off' } });
+  });
+});
+
+describe('role guard', () => {
+  let t: TestHub;
+  beforeAll(async () => {
+    t = await startHub();
+  });
+  afterAll(() => t.close());
+
+  it('answers 403 for the wrong role, hides 5xx internals, names bad fields', async () => {
+    const { database } = t.hub;
+    const guard = createGuard(createAuthRepository(database.db), { now: () => Date.now() });
+    const probe = (await import('fastify')).default({ logger: false });
+    const { installErrorHandling } = await import('../../src/http/error-handler.js');
+    installErrorHandling(probe);
+    probe.get('/managers', { preHandler: guard('branch', 'supervisor') }, async (request) => ok({ id: currentUser(request).id }));
+    probe.get('/internal', async () => {
+      throw new Error('secret internals');
+    });
+    probe.post('/typed', { schema: { body: Type.Object({ n: Type.Integer({ minimum: 1 }) }) } }, async () => ok({}));
+    await probe.ready();
+    const seat = await t.login('seat1');
+    const branch = await t.login('branch1');
+    const denied = await probe.inject({ method: 'GET', url: '/managers', headers: { token: seat } });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json()).toEqual({ code: 403, msg: 'role seat may not do this (needs branch or supervisor)' });
+    expect((await probe.inject({ method: 'GET', url: '/managers', headers: { token: branch } })).statusCode).toBe(200);
+    const crash = await probe.inject({ method: 'GET', url: '/internal' });
+    expect(crash.statusCode).toBe(500);
+    expect(crash.json()).toEqual({ code: 500, msg: 'internal error' });
+    const bad = await probe.inject({ method: 'POST', url: '/typed', payload: { n: 0 } });
+    expect(bad.json()).toEqual({ code: 400, msg: 'body.n: must be >= 1' });
+    await probe.close();
+  });
+});
