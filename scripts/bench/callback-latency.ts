@@ -9,7 +9,7 @@ const RATE = 1000;
 
 function problemOf(r: LoadResult, who: string): string | null {
   if (r.generator.saturated) return `${who}: ${r.generator.why}`;
-  if (r.accepted < r.sent) return `${who}: ${r.sent - r.accepted} of ${r.sent} callbacks not accepted (${r.httpErrors[0]})`;
+  if (r.accepted < r.sent) return `${who}: ${r.sent - r.accepted} of ${r.sent} callbacks not accepted (${r.httpErrors[0] ?? 'refused'})`;
   if (r.delivered < 1) return `${who}: delivered ${r.delivered.toFixed(4)} of pushes`;
   return null;
 }

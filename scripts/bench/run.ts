@@ -30,11 +30,15 @@ if (unknown.length > 0) {
 
 pinSelf();
 const lines: Line[] = [];
+let crashed = false;
 for (const [name, run] of Object.entries(SCENARIOS)) {
   if (only && !only.includes(name)) continue;
   const started = Date.now();
   // A scenario that breaks still prints its line, so one missing feature never hides the rest.
-  const line = await run(smoke).catch((error: Error) => invalid(name, `failed: ${error.message.split('\n')[0]}`));
+  const line = await run(smoke).catch((error: Error) => {
+    crashed = true;
+    return invalid(name, `failed: ${error.message.split('\n')[0]}`);
+  });
   printLine(line);
   lines.push(line);
   if (process.env.BENCH_VERBOSE) process.stderr.write(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -47,5 +51,6 @@ const rows = lines.map((l) => {
   return `${scenario.padEnd(20)} ${main}  ceiling=${show(ceiling)} ratio=${show(ratio)}${valid === false ? `  INVALID: ${reason}` : ''}`;
 });
 process.stderr.write(`\n${rows.join('\n')}\n`);
-// Sockets and agents may hold handles open; the figures are out.
-process.exit(0);
+// A scenario that threw is a broken harness or hub (a missing feature is a clean invalid line),
+// which must fail CI. Sockets and agents may still hold handles open: exit explicitly.
+process.exit(crashed ? 1 : 0);

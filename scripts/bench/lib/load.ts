@@ -91,6 +91,7 @@ export async function callbackLoad(options: { url: string; phone: string; rate: 
     await new Promise((r) => setTimeout(r, 10));
   }
   for (const l of listeners) l.socket.off('message:new', onMessage);
+  if (answered < total) httpErrors.unshift(`${total - answered} still unanswered ${options.drainMs ?? 5000} ms after the last send`);
   const expected = total * listeners.length;
   return {
     rate,

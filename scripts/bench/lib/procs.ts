@@ -70,7 +70,9 @@ async function waitHealthy(url: string, child: ChildProcess, tail: () => string,
 }
 
 async function startServer(entry: string, env: Record<string, string>, port: number): Promise<Server> {
-  const child = spawnNode(['--expose-gc', '--import', 'tsx', '--import', PROBE, entry], {
+  // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of every server when it stops.
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${resolve(process.env.BENCH_CPU_PROF)}`] : [];
+  const child = spawnNode([...profile, '--expose-gc', '--import', 'tsx', '--import', PROBE, entry], {
     env: { ...env, PORT: String(port), HOST: '127.0.0.1' },
     cpus: SERVER_CPU,
     ipc: true,
