@@ -96,7 +96,8 @@ export function createTransfers(deps: TransfersDeps) {
         const existing = requestKey === null ? undefined : findTransferByRequestKey(tx, requestKey);
         if (existing) return { outcome: replayOf(existing, input) };
 
-        // Under BEGIN IMMEDIATE this reads the owner as of now; no other writer can move it until commit.
+        // Under BEGIN IMMEDIATE this reads the owner as of now; no other writer can move it until
+        // commit. (access reads through `db`: the same connection, so inside this transaction.)
         const { target, conversation } = access.targetFor(user, input.targetId);
         const fromSeatId = conversation.seatId!;
         const from = findSeat(tx, fromSeatId)!;
