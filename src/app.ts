@@ -11,11 +11,15 @@ import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
 import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
+import { createFans } from './fans/fans.js';
+import { fansRoutes } from './fans/fans.routes.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { systemClock, type Clock } from './time.js';
+import { createTransfers } from './transfers/transfers.js';
+import { transferRoutes } from './transfers/transfers.routes.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -65,6 +69,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+
+  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
+  const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
+  await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
+  await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
 
   attachSocketFeatures(io, []);
 
