@@ -16,6 +16,9 @@ import { installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { systemClock, type Clock } from './time.js';
+import { createAccess } from './access/access.js';
+import { createTagsRepository } from './tags/tags.repository.js';
+import { tagRoutes } from './tags/tags.routes.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -65,6 +68,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+
+  const access = createAccess(database.db);
+  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
 
   attachSocketFeatures(io, []);
 
