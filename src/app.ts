@@ -19,6 +19,8 @@ import { systemClock, type Clock } from './time.js';
 import { createAccess } from './access/access.js';
 import { createTagsRepository } from './tags/tags.repository.js';
 import { tagRoutes } from './tags/tags.routes.js';
+import { createRepliesRepository } from './replies/replies.repository.js';
+import { replyRoutes } from './replies/replies.routes.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -71,6 +73,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const access = createAccess(database.db);
   await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
+  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
 
   attachSocketFeatures(io, []);
 
