@@ -21,6 +21,10 @@ import { createTagsRepository } from './tags/tags.repository.js';
 import { tagRoutes } from './tags/tags.routes.js';
 import { createRepliesRepository } from './replies/replies.repository.js';
 import { replyRoutes } from './replies/replies.routes.js';
+import { createLibreTranslate } from './translate/libretranslate.js';
+import { createTranslationCache } from './translate/translate.repository.js';
+import { translateRoutes } from './translate/translate.routes.js';
+import { createTranslateService } from './translate/translate.service.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -74,6 +78,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const access = createAccess(database.db);
   await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
   await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
+  const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
+  const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
+  await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
 
   attachSocketFeatures(io, []);
 
