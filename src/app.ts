@@ -25,6 +25,11 @@ import { createLibreTranslate } from './translate/libretranslate.js';
 import { createTranslationCache } from './translate/translate.repository.js';
 import { translateRoutes } from './translate/translate.routes.js';
 import { createTranslateService } from './translate/translate.service.js';
+import { createHttpBridgeClient } from './bridge/bridge-client.js';
+import { createSandboxBridge } from './bridge/sandbox-bridge.js';
+import { createMediaRepository } from './media/media.repository.js';
+import { mediaRoutes } from './media/media.routes.js';
+import { createOriginalImages } from './media/original-images.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -81,6 +86,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
   const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
   await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
+  // BRIDGE CLIENT (one line; the sandbox's status reports are wired to the status ingest elsewhere):
+  const bridge = config.protocolUrl ? createHttpBridgeClient({ baseUrl: config.protocolUrl, secret: config.protocolSecret }) : createSandboxBridge({ reportStatus: () => {} });
+  const media = createMediaRepository(database.db);
+  const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
+  await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
 
   attachSocketFeatures(io, []);
 
