@@ -30,6 +30,8 @@ import { createSandboxBridge } from './bridge/sandbox-bridge.js';
 import { createMediaRepository } from './media/media.repository.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
+import { createManagementRepository } from './management/management.repository.js';
+import { managementRoutes } from './management/management.routes.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -91,6 +93,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const media = createMediaRepository(database.db);
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
+  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
 
   attachSocketFeatures(io, []);
 
