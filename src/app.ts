@@ -88,7 +88,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
   const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
   await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
-  // BRIDGE CLIENT (one line; the sandbox's status reports are wired to the status ingest elsewhere):
+  // Bridge client: the real bridge at PROTOCOL_URL, else the sandbox (its status reports still go nowhere here).
   const bridge = config.protocolUrl ? createHttpBridgeClient({ baseUrl: config.protocolUrl, secret: config.protocolSecret }) : createSandboxBridge({ reportStatus: () => {} });
   const media = createMediaRepository(database.db);
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
