@@ -20,6 +20,22 @@ import { attachSocketFeatures, createSocketServer } from './realtime/socket-serv
 import { systemClock, type Clock } from './time.js';
 import { createTransfers } from './transfers/transfers.js';
 import { transferRoutes } from './transfers/transfers.routes.js';
+import { createAccess } from './access/access.js';
+import { createTagsRepository } from './tags/tags.repository.js';
+import { tagRoutes } from './tags/tags.routes.js';
+import { createRepliesRepository } from './replies/replies.repository.js';
+import { replyRoutes } from './replies/replies.routes.js';
+import { createLibreTranslate } from './translate/libretranslate.js';
+import { createTranslationCache } from './translate/translate.repository.js';
+import { translateRoutes } from './translate/translate.routes.js';
+import { createTranslateService } from './translate/translate.service.js';
+import { createHttpBridgeClient } from './bridge/bridge-client.js';
+import { createSandboxBridge } from './bridge/sandbox-bridge.js';
+import { createMediaRepository } from './media/media.repository.js';
+import { mediaRoutes } from './media/media.routes.js';
+import { createOriginalImages } from './media/original-images.js';
+import { createManagementRepository } from './management/management.repository.js';
+import { managementRoutes } from './management/management.routes.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -74,6 +90,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
   await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
+  const access = createAccess(database.db);
+  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
+  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
+  const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
+  const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
+  await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
+  // Bridge client: the real bridge at PROTOCOL_URL, else the sandbox (its status reports still go nowhere here).
+  const bridge = config.protocolUrl ? createHttpBridgeClient({ baseUrl: config.protocolUrl, secret: config.protocolSecret }) : createSandboxBridge({ reportStatus: () => {} });
+  const media = createMediaRepository(database.db);
+  const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
+  await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
+  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
 
   attachSocketFeatures(io, []);
 
