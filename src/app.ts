@@ -37,6 +37,10 @@ import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
 
+export function redactTokenQuery(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+}
+
 export interface Hub {
   app: FastifyInstance;
   io: HubServer;
@@ -63,7 +67,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // <img> tags pass the token in the query string (GET /xd/media/…?token=): never log it.
+      serializers: {
+        req: (request) => ({
+          method: request.method,
+          url: redactTokenQuery(request.url),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
     // Behind a load balancer the client address comes from X-Forwarded-For.
     trustProxy: true,
     bodyLimit: 1024 * 1024,

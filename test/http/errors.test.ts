@@ -77,3 +77,11 @@ describe('role guard', () => {
     await probe.close();
   });
 });
+
+describe('request logs', () => {
+  it('redact a token passed in the query string', async () => {
+    const { redactTokenQuery } = await import('../../src/app.js');
+    expect(redactTokenQuery('/xd/media/a.png?token=0123456789abcdef0123456789abcdef&x=1')).toBe('/xd/media/a.png?token=[redacted]&x=1');
+    expect(redactTokenQuery('/xd/media/a.png?x=1&token=abc')).toBe('/xd/media/a.png?x=1&token=[redacted]');
+  });
+});
