@@ -5,16 +5,21 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createAccess } from './access/access.js';
+import { accountRoutes } from './accounts/accounts.routes.js';
 import { createGuard } from './auth/auth.guard.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
+import { conversationRoutes } from './conversations/conversations.routes.js';
+import { historyRoutes } from './conversations/history.routes.js';
 import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
+import { searchRoutes } from './search/search.routes.js';
 import { systemClock, type Clock } from './time.js';
 
 export interface Hub {
@@ -65,6 +70,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+
+  const access = createAccess(database.db);
+  const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
+  await app.register(accountRoutes, seatRead);
+  await app.register(conversationRoutes, seatRead);
+  await app.register(historyRoutes, seatRead);
+  await app.register(searchRoutes, seatRead);
 
   attachSocketFeatures(io, []);
 
