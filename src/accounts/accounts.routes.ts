@@ -19,6 +19,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = async
   app.post(
     '/getAccounts',
     {
+      // The contract's body is `{}`; a client that sends none at all means the same.
+      preValidation: async (request) => {
+        if (request.body === undefined) request.body = {};
+      },
       preHandler: deps.guard(),
       schema: {
         tags: ['seat console'],
