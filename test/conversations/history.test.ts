@@ -157,3 +157,28 @@ describe('POST /xd/client/retrievePastRecords', () => {
     expectIndexedPlan(t, HISTORY_SUMMARY_SQL, { targetId: params.targetId, start: params.start, end: params.end }, 'messages_target_time');
   });
 });
+
+describe('retrievePastRecords in another TZ_NAME', () => {
+  it('splits days and prints times in the configured zone', async () => {
+    const t = await startHub({ env: { TZ_NAME: 'America/New_York' }, clock: { now: () => Date.parse('2023-07-01T16:00:00Z') } });
+    try {
+      const seat1 = await t.login('seat1');
+      const custServId = (await t.call('GET', '/xd/auth/me', { token: seat1 })).body.data.id as string;
+      const [late] = await seedBridgeMessages(t, [
+        inbound(SEAT1_PHONE, 'ny', 'ny-1', Date.parse('2023-07-01T03:59:59.999Z'), 'late'),
+        inbound(SEAT1_PHONE, 'ny', 'ny-2', Date.parse('2023-07-01T04:00:00Z'), 'early'),
+      ]);
+      const day = async (oocDate?: string) =>
+        (await t.call('POST', '/xd/client/retrievePastRecords', { token: seat1, body: { custServId, receId: late!.receId, oocDate, pageNo: 1, pageSize: 10 } })).body.data;
+      const june = await day('2023-06-30');
+      expect(june.contGroups.map((m: { content: string }) => m.content)).toEqual(['late']);
+      expect(june.lastSendTime).toBe('Fri Jun 30 23:59:59 EDT 2023');
+      const today = await day();
+      expect(today).toMatchObject({ occDate: '2023-07-01', total: 1, lastSendTime: 'Sat Jul 01 00:00:00 EDT 2023' });
+      const listed = await t.call('POST', '/xd/client/getConversations', { token: seat1, body: { custServId, date: '2023-06-30' } });
+      expect(listed.body.data.map((r: { lastContent: string }) => r.lastContent)).toEqual(['late']);
+    } finally {
+      await t.close();
+    }
+  });
+});
