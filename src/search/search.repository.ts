@@ -28,7 +28,8 @@ export const TARGET_LIMIT = 20;
 export const MESSAGE_LIMIT = 50;
 /** Short keywords look at most this many of the caller's latest conversations… */
 export const SHORT_TARGET_WINDOW = 5000;
-/** …and at messages of the caller's own conversations from this far back only. */
+/** …and at the messages of this many of the seat's own latest conversations, from this far back. */
+export const SHORT_MESSAGE_CONVERSATIONS = 200;
 export const SHORT_MESSAGE_DAYS = 30;
 
 type ScopeKind = Exclude<SeatScope['kind'], 'none'>;
@@ -66,10 +67,12 @@ ORDER BY t.id DESC LIMIT ${TARGET_LIMIT}`;
 const SHORT_MESSAGES = `
 SELECT m.id AS msgId, m.target_id AS targetId, t.name AS targetName, m.content, m.content_type AS contentType,
   m.sender, m.send_time AS sendTime
-FROM conversations c INDEXED BY conversations_seat_last
-JOIN messages m INDEXED BY messages_target_time ON m.target_id = c.target_id AND m.send_time >= :since
-JOIN targets t ON t.id = c.target_id
-WHERE c.seat_id = :seatId AND c.last_send_time >= :since AND m.status <> 'recalled' AND m.content LIKE :like ESCAPE '\\'
+FROM (SELECT c.target_id FROM conversations c INDEXED BY conversations_seat_last
+      WHERE c.seat_id = :seatId AND c.last_send_time >= :since
+      ORDER BY c.last_send_time DESC LIMIT ${SHORT_MESSAGE_CONVERSATIONS}) v
+JOIN messages m INDEXED BY messages_target_time ON m.target_id = v.target_id AND m.send_time >= :since
+JOIN targets t ON t.id = v.target_id
+WHERE m.status <> 'recalled' AND m.content LIKE :like ESCAPE '\\'
 ORDER BY m.send_time DESC, m.id DESC LIMIT ${MESSAGE_LIMIT}`;
 
 /** A keyword as one FTS5 phrase: with trigrams that is "contains this substring". */

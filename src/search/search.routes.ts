@@ -5,7 +5,7 @@ import { currentUser, type Guard } from '../auth/auth.guard.js';
 import type { Sqlite } from '../db/open.js';
 import { badRequest, ok } from '../http/errors.js';
 import { formatJavaDate, type Clock } from '../time.js';
-import { createSearchRepository, MESSAGE_LIMIT, SHORT_MESSAGE_DAYS, TARGET_LIMIT } from './search.repository.js';
+import { createSearchRepository, MESSAGE_LIMIT, SHORT_MESSAGE_CONVERSATIONS, SHORT_MESSAGE_DAYS, SHORT_TARGET_WINDOW, TARGET_LIMIT } from './search.repository.js';
 import { QuickSearchQuery, QuickSearchResponse } from './search.schemas.js';
 
 export interface SearchRoutesDeps {
@@ -29,8 +29,9 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesDeps> = async (
         summary: 'Targets by name or platform id and messages by text, within what the caller may see',
         description:
           `Newest first, at most ${TARGET_LIMIT} targets and ${MESSAGE_LIMIT} messages. Keywords of 3+ characters use a full-text ` +
-          `(trigram) index over everything visible. Shorter ones cannot: they match target names among the caller's latest ` +
-          `conversations, and (for a seat) the text of its own conversations' messages of the last ${SHORT_MESSAGE_DAYS} days.`,
+          `(trigram) index over everything visible. Shorter ones cannot use it: they match target names among the caller's ` +
+          `${SHORT_TARGET_WINDOW} newest visible conversations and, for a seat, message text in its ${SHORT_MESSAGE_CONVERSATIONS} ` +
+          `most recently active conversations over the last ${SHORT_MESSAGE_DAYS} days (\`match: "short"\`).`,
         security: [{ token: [] }],
         querystring: QuickSearchQuery,
         response: QuickSearchResponse,
