@@ -103,8 +103,13 @@ describe('seat conversation lists', () => {
       ]);
     });
 
-    it.each([0, 201])('refuses pageSize %i with 400 naming the field', async (pageSize) => {
-      const { status, body } = await post('timeline', c.seat1.token, { custServId: c.seat1.id, pageNo: 1, pageSize });
+    it.each([
+      ['timeline', 0],
+      ['timeline', 201],
+      ['getConvTargets', 0],
+      ['getConvTargets', 201],
+    ])('%s refuses pageSize %i with 400 naming the field', async (path, pageSize) => {
+      const { status, body } = await post(path, c.seat1.token, { custServId: c.seat1.id, convType: 'stranger', pageNo: 1, pageSize });
       expect(status).toBe(400);
       expect(body.msg).toMatch(/^body\.pageSize: /);
     });

@@ -137,6 +137,24 @@ describe('POST /xd/client/retrievePastRecords', () => {
     expect((await records('0'.repeat(32), exportBody())).status).toBe(401);
   });
 
+  it("shows contReadState from the seat's read mark for inbound and the bridge's read status for outbound", async () => {
+    const db = t.hub.database.sqlite;
+    const page2 = async () => (await records(c.seat1.token, exportBody({ pageno: 2 }))).body.data.contGroups as { msgId: string; contReadState: string }[];
+    const [in1, out1, in2, out2] = await page2();
+    try {
+      // the seat read up to the first inbound of page 2; the target read the first outbound
+      db.prepare('UPDATE conversations SET read_up_to_message_id = ? WHERE target_id = ?').run(Number(in1!.msgId), Number(receId));
+      db.prepare("UPDATE messages SET status = 'read' WHERE id = ?").run(Number(out1!.msgId));
+      expect((await page2()).map((m) => m.contReadState)).toEqual(['1', '1', '0', '0']);
+      // an inbound message flagged read on its own counts too
+      db.prepare('UPDATE messages SET read_state = 1 WHERE id = ?').run(Number(in2!.msgId));
+      expect((await page2()).map((m) => [m.msgId, m.contReadState])).toEqual([[in1!.msgId, '1'], [out1!.msgId, '1'], [in2!.msgId, '1'], [out2!.msgId, '0']]);
+    } finally {
+      db.prepare('UPDATE conversations SET read_up_to_message_id = 0 WHERE target_id = ?').run(Number(receId));
+      db.prepare("UPDATE messages SET status = CASE sender WHEN 1 THEN 'received' ELSE 'sent' END, read_state = CASE sender WHEN 1 THEN 0 ELSE 1 END WHERE target_id = ?").run(Number(receId));
+    }
+  });
+
   it('splits days at midnight in TZ_NAME', async () => {
     const [late, early] = await seedBridgeMessages(t, [
       inbound(SEAT1_PHONE, 'wa-midnight', 'mid-1', cst('2023-06-30', '23:59:59', 999), 'late'),
