@@ -5,10 +5,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createAccess } from './access/access.js';
+import { accountRoutes } from './accounts/accounts.routes.js';
 import { createGuard } from './auth/auth.guard.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
+import { conversationRoutes } from './conversations/conversations.routes.js';
+import { historyRoutes } from './conversations/history.routes.js';
 import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
@@ -17,10 +21,10 @@ import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
+import { searchRoutes } from './search/search.routes.js';
 import { systemClock, type Clock } from './time.js';
 import { createTransfers } from './transfers/transfers.js';
 import { transferRoutes } from './transfers/transfers.routes.js';
-import { createAccess } from './access/access.js';
 import { createTagsRepository } from './tags/tags.repository.js';
 import { tagRoutes } from './tags/tags.routes.js';
 import { createRepliesRepository } from './replies/replies.repository.js';
@@ -116,6 +120,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
+  const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
+  await app.register(accountRoutes, seatRead);
+  await app.register(conversationRoutes, seatRead);
+  await app.register(historyRoutes, seatRead);
+  await app.register(searchRoutes, seatRead);
 
   attachSocketFeatures(io, []);
 
