@@ -23,7 +23,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = async
       preValidation: async (request) => {
         if (request.body === undefined) request.body = {};
       },
-      preHandler: deps.guard(),
+      onRequest: deps.guard(),
       schema: {
         tags: ['seat console'],
         summary: "The caller's accounts: a seat's own; a supervisor's or branch manager's branch; everyone's for master and admin",

@@ -55,7 +55,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
   app.post(
     '/getConversations',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['seat console'],
         summary: "A seat's conversations with activity on a date (today by default), newest first",
@@ -75,7 +75,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
   app.post(
     '/getConvTargets',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['seat console'],
         summary: "A seat's targets of one conversation type, optionally on one account, paged",
@@ -100,7 +100,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
   app.post(
     '/timeline',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['seat console'],
         summary: "A seat's targets by last message, newest first, with the hub cursor to resume from",

@@ -35,7 +35,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async
   app.post(
     '/retrievePastRecords',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['seat console'],
         summary: "A target's messages on a date (oocDate, today by default), oldest first, paged",

@@ -14,7 +14,7 @@ export const fansRoutes: FastifyPluginAsyncTypebox<FansRoutesDeps> = async (app,
   app.post(
     '/fans',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['fans'],
         summary: "Correct today's incoming fans of the seat owning the account (audited); pushes fans:count",
@@ -34,7 +34,7 @@ export const fansRoutes: FastifyPluginAsyncTypebox<FansRoutesDeps> = async (app,
   app.post(
     '/fanCount',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['fans'],
         summary: 'Incoming fans of a seat per day, zero-filled (today only by default; at most 366 days)',

@@ -82,13 +82,13 @@ export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> =
     security: [{ token: [] }],
     response: { 200: Envelope(Type.Array(SeatListRow)), ...errorResponses },
   });
-  app.get('/branch/seats', { preHandler: deps.guard('branch'), schema: listSchema('branch') }, seatList);
-  app.get('/supervisor/seats', { preHandler: deps.guard('supervisor'), schema: listSchema('supervisor') }, seatList);
+  app.get('/branch/seats', { onRequest: deps.guard('branch'), schema: listSchema('branch') }, seatList);
+  app.get('/supervisor/seats', { onRequest: deps.guard('supervisor'), schema: listSchema('supervisor') }, seatList);
 
   app.put(
     '/branch/seats/:custServId/telegramLink',
     {
-      preHandler: deps.guard('branch'),
+      onRequest: deps.guard('branch'),
       schema: {
         tags: ['branch'],
         summary: 'Set the Telegram link a seat of your branch shows',
@@ -111,7 +111,7 @@ export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> =
   app.get(
     '/client/telegramLink',
     {
-      preHandler: deps.guard('seat'),
+      onRequest: deps.guard('seat'),
       schema: {
         tags: ['seat console'],
         summary: 'The Telegram link your branch manager set for you',

@@ -44,7 +44,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
   app.post(
     '/client/originalImage',
     {
-      preHandler: deps.guard(),
+      onRequest: deps.guard(),
       schema: {
         tags: ['media'],
         summary: 'The original of an image message: fetched from the bridge once, then served from /xd/media',

@@ -51,7 +51,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
 
   app.post(
     '/content',
-    { preHandler: deps.guard('seat', 'branch'), schema: { ...common, summary: 'Create a quick reply for yourself (seat) or your branch (branch manager)', body: CreateContentBody, response: ReplyResponses.create } },
+    { onRequest: deps.guard('seat', 'branch'), schema: { ...common, summary: 'Create a quick reply for yourself (seat) or your branch (branch manager)', body: CreateContentBody, response: ReplyResponses.create } },
     async (request) => {
       const user = currentUser(request);
       const body = request.body;
@@ -78,7 +78,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
 
   app.delete(
     '/content/:contentId',
-    { preHandler: deps.guard('seat', 'branch'), schema: { ...common, summary: 'Delete your own content, or your branch content as its manager', params: ContentParams, response: ReplyResponses.remove } },
+    { onRequest: deps.guard('seat', 'branch'), schema: { ...common, summary: 'Delete your own content, or your branch content as its manager', params: ContentParams, response: ReplyResponses.remove } },
     async (request) => {
       const user = currentUser(request);
       const item = replies.find(Number(request.params.contentId));
@@ -92,7 +92,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
 
   app.get(
     '/quickReplies',
-    { preHandler: deps.guard('seat', 'branch', 'supervisor'), schema: { ...common, summary: 'Your quick replies, then your branch’s', querystring: QuickRepliesQuery, response: ReplyResponses.list } },
+    { onRequest: deps.guard('seat', 'branch', 'supervisor'), schema: { ...common, summary: 'Your quick replies, then your branch’s', querystring: QuickRepliesQuery, response: ReplyResponses.list } },
     async (request) => {
       const user = currentUser(request);
       const page = pageOf(request.query);
@@ -104,7 +104,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
 
   app.post(
     '/searchQuickReplies',
-    { preHandler: deps.guard('seat', 'branch', 'supervisor'), schema: { ...common, summary: 'Search quick replies: shortcut prefix, then title, then body matches', body: SearchQuickRepliesBody, response: ReplyResponses.list } },
+    { onRequest: deps.guard('seat', 'branch', 'supervisor'), schema: { ...common, summary: 'Search quick replies: shortcut prefix, then title, then body matches', body: SearchQuickRepliesBody, response: ReplyResponses.list } },
     async (request) => {
       const user = currentUser(request);
       const keyword = request.body.keyword.trim();

@@ -23,7 +23,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesDeps> = async (
   app.get(
     '/quickSearch',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['seat console'],
         summary: 'Targets by name or platform id and messages by text, within what the caller may see',

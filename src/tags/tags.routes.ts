@@ -23,14 +23,14 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
   const { tags, access, clock, tzName } = deps;
   const seatOnly = deps.guard('seat');
 
-  app.get('/seatTags', { preHandler: seatOnly, schema: { ...common, summary: 'Your tags with the number of your targets on each', response: TagResponses.list } }, async (request) => {
+  app.get('/seatTags', { onRequest: seatOnly, schema: { ...common, summary: 'Your tags with the number of your targets on each', response: TagResponses.list } }, async (request) => {
     const user = currentUser(request);
     return ok(tags.listTags(user.id).map((t) => ({ tagId: String(t.id), name: t.name, color: t.color, targets: t.targets })));
   });
 
   app.post(
     '/seatTags',
-    { preHandler: seatOnly, schema: { ...common, summary: 'Create a tag (409 on a duplicate name)', body: CreateTagBody, response: TagResponses.create } },
+    { onRequest: seatOnly, schema: { ...common, summary: 'Create a tag (409 on a duplicate name)', body: CreateTagBody, response: TagResponses.create } },
     async (request) => {
       const user = currentUser(request);
       const tagId = tags.createTag(user.id, request.body.name.trim(), request.body.color ?? null, clock.now());
@@ -40,7 +40,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
 
   app.delete(
     '/seatTags/:tagId',
-    { preHandler: seatOnly, schema: { ...common, summary: 'Delete one of your tags; its targets are untagged', params: TagParams, response: TagResponses.remove } },
+    { onRequest: seatOnly, schema: { ...common, summary: 'Delete one of your tags; its targets are untagged', params: TagParams, response: TagResponses.remove } },
     async (request) => {
       const user = currentUser(request);
       const untagged = tags.deleteTag(user.id, Number(request.params.tagId));
@@ -50,7 +50,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
 
   app.post(
     '/targetsByTag',
-    { preHandler: seatOnly, schema: { ...common, summary: 'Your targets carrying a tag, newest activity first', body: TargetsByTagBody, response: TagResponses.targets } },
+    { onRequest: seatOnly, schema: { ...common, summary: 'Your targets carrying a tag, newest activity first', body: TargetsByTagBody, response: TagResponses.targets } },
     async (request) => {
       const user = currentUser(request);
       const tagId = Number(request.body.tagId);
@@ -77,7 +77,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
 
   app.put(
     '/targetTags',
-    { preHandler: seatOnly, schema: { ...common, summary: "Replace your tags on a target you own", body: TargetTagsBody, response: TagResponses.replace } },
+    { onRequest: seatOnly, schema: { ...common, summary: "Replace your tags on a target you own", body: TargetTagsBody, response: TagResponses.replace } },
     async (request) => {
       const user = currentUser(request);
       const targetId = Number(request.body.receId);

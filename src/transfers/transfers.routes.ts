@@ -22,7 +22,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<TransferRoutesDeps> = asy
   app.get(
     '/transferSeats',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['transfers'],
         summary: "Seats of the caller's branch (caller excluded) whose name or username contains `name`, with online state",
@@ -37,7 +37,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<TransferRoutesDeps> = asy
   app.post(
     '/transfer',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['transfers'],
         summary: 'Move a target and its conversation to another seat of the same branch; pushes transfer:in/out and transfer',
@@ -65,7 +65,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<TransferRoutesDeps> = asy
   app.post(
     '/transferSource',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['transfers'],
         summary: 'Who transferred the target to its current seat, why and when (404 if it never was)',

@@ -35,7 +35,7 @@ export const translateRoutes: FastifyPluginAsyncTypebox<TranslateRoutesDeps> = a
   app.post(
     '/translate',
     {
-      preHandler: deps.guard(),
+      onRequest: deps.guard(),
       // Each miss costs the translator real work; keep one console from flooding it.
       config: { rateLimit: { max: 120, timeWindow: '1 minute', keyGenerator: (request) => `translate|${String(request.headers.token ?? request.ip)}` } },
       schema: {

@@ -85,3 +85,18 @@ describe('request logs', () => {
     expect(redactTokenQuery('/xd/media/a.png?x=1&token=abc')).toBe('/xd/media/a.png?x=1&token=[redacted]');
   });
 });
+
+describe('order of checks', () => {
+  it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
+    const t = await startHub();
+    try {
+      const anonymous = await t.call('POST', '/xd/client/retrievePastRecords', { body: { nonsense: true } });
+      expect(anonymous).toEqual({ status: 401, body: { code: 401, msg: 'token: header is required' } });
+      const seat = await t.login('seat1');
+      const invalid = await t.call('POST', '/xd/client/retrievePastRecords', { token: seat, body: { nonsense: true } });
+      expect(invalid.status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
+});
