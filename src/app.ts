@@ -5,17 +5,45 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { createAccess } from './access/access.js';
+import { accountRoutes } from './accounts/accounts.routes.js';
 import { createGuard } from './auth/auth.guard.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
+import { conversationRoutes } from './conversations/conversations.routes.js';
+import { historyRoutes } from './conversations/history.routes.js';
 import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
+import { createFans } from './fans/fans.js';
+import { fansRoutes } from './fans/fans.routes.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
+import { searchRoutes } from './search/search.routes.js';
 import { systemClock, type Clock } from './time.js';
+import { createTransfers } from './transfers/transfers.js';
+import { transferRoutes } from './transfers/transfers.routes.js';
+import { createTagsRepository } from './tags/tags.repository.js';
+import { tagRoutes } from './tags/tags.routes.js';
+import { createRepliesRepository } from './replies/replies.repository.js';
+import { replyRoutes } from './replies/replies.routes.js';
+import { createLibreTranslate } from './translate/libretranslate.js';
+import { createTranslationCache } from './translate/translate.repository.js';
+import { translateRoutes } from './translate/translate.routes.js';
+import { createTranslateService } from './translate/translate.service.js';
+import { createHttpBridgeClient } from './bridge/bridge-client.js';
+import { createSandboxBridge } from './bridge/sandbox-bridge.js';
+import { createMediaRepository } from './media/media.repository.js';
+import { mediaRoutes } from './media/media.routes.js';
+import { createOriginalImages } from './media/original-images.js';
+import { createManagementRepository } from './management/management.repository.js';
+import { managementRoutes } from './management/management.routes.js';
+
+export function redactTokenQuery(url: string): string {
+  return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
+}
 
 export interface Hub {
   app: FastifyInstance;
@@ -43,7 +71,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   const app = Fastify({
-    logger: { level: config.logLevel },
+    logger: {
+      level: config.logLevel,
+      // <img> tags pass the token in the query string (GET /xd/media/…?token=): never log it.
+      serializers: {
+        req: (request) => ({
+          method: request.method,
+          url: redactTokenQuery(request.url),
+          remoteAddress: request.ip,
+        }),
+      },
+    },
     // Behind a load balancer the client address comes from X-Forwarded-For.
     trustProxy: true,
     bodyLimit: 1024 * 1024,
@@ -65,6 +103,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+
+  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
+  const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
+  await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
+  await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
+  const access = createAccess(database.db);
+  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
+  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
+  const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
+  const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
+  await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
+  // Bridge client: the real bridge at PROTOCOL_URL, else the sandbox (its status reports still go nowhere here).
+  const bridge = config.protocolUrl ? createHttpBridgeClient({ baseUrl: config.protocolUrl, secret: config.protocolSecret }) : createSandboxBridge({ reportStatus: () => {} });
+  const media = createMediaRepository(database.db);
+  const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
+  await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
+  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
+  const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
+  await app.register(accountRoutes, seatRead);
+  await app.register(conversationRoutes, seatRead);
+  await app.register(historyRoutes, seatRead);
+  await app.register(searchRoutes, seatRead);
 
   attachSocketFeatures(io, []);
 

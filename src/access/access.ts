@@ -8,6 +8,22 @@ import { forbidden, notFound } from '../http/errors.js';
 
 export type SeatRow = { id: number; name: string; username: string; branchId: number | null };
 
+/** Which seats' data a user may read, in a form a repository can turn into a WHERE clause. */
+export type SeatScope = { kind: 'all' } | { kind: 'seat'; seatId: number } | { kind: 'branch'; branchId: number } | { kind: 'none' };
+
+export function seatScopeOf(user: AuthUser): SeatScope {
+  switch (user.role) {
+    case 'master':
+    case 'admin':
+      return { kind: 'all' };
+    case 'branch':
+    case 'supervisor':
+      return user.branchId === null ? { kind: 'none' } : { kind: 'branch', branchId: user.branchId };
+    case 'seat':
+      return { kind: 'seat', seatId: user.id };
+  }
+}
+
 export function createAccess(db: Db) {
   const seatById = (seatId: number) =>
     db
@@ -32,6 +48,7 @@ export function createAccess(db: Db) {
 
   return {
     canSeeSeat,
+    seatScope: seatScopeOf,
 
     /** The seat `user` may act for: 404 when no such seat, 403 when it is not theirs to see. */
     seatFor(user: AuthUser, seatId: number): SeatRow {

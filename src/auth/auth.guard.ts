@@ -1,5 +1,5 @@
 // The `token` header check with role rules, reused by every feature's routes.
-import type { FastifyRequest, preHandlerHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestHookHandler } from 'fastify';
 import type { Role } from '../db/schema.js';
 import { forbidden, unauthorized } from '../http/errors.js';
 import type { Clock } from '../time.js';
@@ -12,8 +12,8 @@ declare module 'fastify' {
 }
 
 export interface Guard {
-  /** preHandler: a live token is required, and when roles are given, one of them. */
-  (...roles: Role[]): preHandlerHookHandler;
+  /** Route hook (use as onRequest, so the token is checked before the body): a live token is required, and when roles are given, one of them. */
+  (...roles: Role[]): onRequestHookHandler;
 }
 
 export function createGuard(authRepository: AuthRepository, clock: Clock): Guard {

@@ -55,7 +55,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
   app.post(
     '/logout',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['auth'],
         summary: "Revoke the caller's token and drop the sockets opened with it, on every instance",
@@ -75,7 +75,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
   app.get(
     '/me',
     {
-      preHandler: guard(),
+      onRequest: guard(),
       schema: {
         tags: ['auth'],
         summary: 'The caller',

@@ -77,3 +77,26 @@ describe('role guard', () => {
     await probe.close();
   });
 });
+
+describe('request logs', () => {
+  it('redact a token passed in the query string', async () => {
+    const { redactTokenQuery } = await import('../../src/app.js');
+    expect(redactTokenQuery('/xd/media/a.png?token=0123456789abcdef0123456789abcdef&x=1')).toBe('/xd/media/a.png?token=[redacted]&x=1');
+    expect(redactTokenQuery('/xd/media/a.png?x=1&token=abc')).toBe('/xd/media/a.png?x=1&token=[redacted]');
+  });
+});
+
+describe('order of checks', () => {
+  it('checks the token before the body, so an anonymous caller learns nothing from validation', async () => {
+    const t = await startHub();
+    try {
+      const anonymous = await t.call('POST', '/xd/client/retrievePastRecords', { body: { nonsense: true } });
+      expect(anonymous).toEqual({ status: 401, body: { code: 401, msg: 'token: header is required' } });
+      const seat = await t.login('seat1');
+      const invalid = await t.call('POST', '/xd/client/retrievePastRecords', { token: seat, body: { nonsense: true } });
+      expect(invalid.status).toBe(400);
+    } finally {
+      await t.close();
+    }
+  });
+});

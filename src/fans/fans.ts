@@ -1,0 +1,92 @@
+// Incoming fans (进粉): one per first-seen target for the owning seat on the day (in TZ_NAME) of
+// its first message, plus audited manual corrections. Every change pushes `fans:count` to the
+// seat room and the branch room.
+import type { AuthUser } from '../auth/auth.repository.js';
+import { createAccess } from '../access/access.js';
+import { appendActivity } from '../activity/activity.repository.js';
+import { writeTransaction, type Db } from '../db/open.js';
+import { badRequest, conflict } from '../http/errors.js';
+import type { FansCountPayload, HubServer } from '../realtime/events.js';
+import { rooms } from '../realtime/rooms.js';
+import { dayOf, daysBetween, isValidDay, type Clock } from '../time.js';
+import { branchOfSeat, fanCountOn, fanCountsBetween, insertFanCorrection, latestSeatCursor } from './fans.repository.js';
+
+export interface FansDeps {
+  db: Db;
+  io: HubServer;
+  clock: Clock;
+  tzName: string;
+}
+
+/** A manual correction moves a day's count by at most this much in either direction. */
+export const MAX_FAN_DELTA = 1000;
+/** fanCount answers at most this many days (a year, leap years included). */
+export const MAX_FAN_DAYS = 366;
+
+export function createFans(deps: FansDeps) {
+  const { db, io, clock, tzName } = deps;
+  const access = createAccess(db);
+  const today = () => dayOf(clock.now(), tzName);
+
+  function push(seatId: number, day: string, count: number, cursor: number): FansCountPayload {
+    const payload: FansCountPayload = { custServId: String(seatId), date: day, count, cursor };
+    const branchId = branchOfSeat(db, seatId);
+    io.to(rooms.seat(seatId)).emit('fans:count', payload);
+    if (branchId !== null) io.to(rooms.branch(branchId)).emit('fans:count', payload);
+    return payload;
+  }
+
+  return {
+    today,
+
+    /**
+     * Pushes a seat's count for `day`, read after the change committed. Called after a stored
+     * message made a first-seen target (`newFan` of storeBridgeMessage); pass that message's
+     * cursor when known, otherwise the seat's latest cursor is used.
+     */
+    announce(seatId: number, day: string, cursor?: number): FansCountPayload {
+      return push(seatId, day, fanCountOn(db, seatId, day), cursor ?? latestSeatCursor(db, seatId));
+    },
+
+    /** A manual, audited correction of today's count of the seat owning `accountId`. */
+    correct(user: AuthUser, input: { accountId: number; delta: number; reason: string | null }): { date: string; count: number } {
+      if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_FAN_DELTA) {
+        throw badRequest('delta', `must be a nonzero integer from -${MAX_FAN_DELTA} to ${MAX_FAN_DELTA}`);
+      }
+      const now = clock.now();
+      const day = dayOf(now, tzName);
+      const done = writeTransaction(db, (tx) => {
+        const account = access.accountFor(user, input.accountId);
+        const seatId = account.seatId!;
+        const count = fanCountOn(tx, seatId, day) + input.delta;
+        if (count < 0) {
+          throw conflict(`delta: would take today's fans of seat ${seatId} below zero (now ${count - input.delta})`);
+        }
+        insertFanCorrection(tx, { seatId, accountId: account.id, day, delta: input.delta, reason: input.reason, byUserId: user.id, at: now });
+        const cursor = appendActivity(tx, { seatId, kind: 'fans', at: now });
+        return { seatId, count, cursor };
+      });
+      push(done.seatId, day, done.count, done.cursor);
+      return { date: day, count: done.count };
+    },
+
+    /** Per-day counts of a seat the caller may see, zero-filled; today only by default. */
+    counts(user: AuthUser, input: { seatId: number; from?: string; to?: string }): { date: string; count: number }[] {
+      const seat = access.seatFor(user, input.seatId);
+      const to = input.to ?? today();
+      const from = input.from ?? to;
+      if (!isValidDay(from)) throw badRequest('from', 'must be a calendar day YYYY-MM-DD');
+      if (!isValidDay(to)) throw badRequest('to', 'must be a calendar day YYYY-MM-DD');
+      if (from > to) throw badRequest('from', `must not be after to (${to})`);
+      // Measured before listing the days, so a silly range costs nothing.
+      if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_FAN_DAYS) {
+        throw badRequest('to', `the range may span at most ${MAX_FAN_DAYS} days`);
+      }
+      const days = daysBetween(from, to);
+      const counts = fanCountsBetween(db, seat.id, from, to);
+      return days.map((date) => ({ date, count: counts.get(date) ?? 0 }));
+    },
+  };
+}
+
+export type Fans = ReturnType<typeof createFans>;

@@ -1,0 +1,37 @@
+// Run as its own process by transfer-race.test.ts: opens the shared database file and transfers
+// one target between seats as fast as it can, so several processes contend for the write lock.
+// Prints one JSON line: how many transfers it made, how many were refused, and when it ran.
+import { eq } from 'drizzle-orm';
+import { Server } from 'socket.io';
+import { openDatabase } from '../../src/db/open.js';
+import { users } from '../../src/db/schema.js';
+import { HubError } from '../../src/http/errors.js';
+import type { HubServer } from '../../src/realtime/events.js';
+import { createTransfers } from '../../src/transfers/transfers.js';
+
+const [dbPath, targetId, seatList, rounds, startAt] = process.argv.slice(2) as [string, string, string, string, string];
+const database = openDatabase(dbPath, { busyTimeoutMs: 20_000 });
+const manager = database.db.select().from(users).where(eq(users.username, 'branch1')).get()!;
+const user = { id: manager.id, username: manager.username, name: manager.name, role: manager.role, branchId: manager.branchId, tokenId: 0 };
+// Not attached to any HTTP server: the pushes go nowhere, the database is what is under test.
+const io: HubServer = new Server();
+const transfers = createTransfers({ db: database.db, io, clock: { now: () => Date.now() }, tzName: 'Asia/Shanghai' });
+const seats = seatList.split(',').map(Number);
+
+// Every process starts at the same instant, so their transactions really interleave.
+await new Promise((resolve) => setTimeout(resolve, Math.max(0, Number(startAt) - Date.now())));
+const started = Date.now();
+let made = 0;
+let refused = 0;
+for (let i = 0; i < Number(rounds); i++) {
+  try {
+    transfers.transfer(user, { targetId: Number(targetId), toSeatId: seats[i % seats.length]!, reason: `round ${i}`, requestId: null });
+    made++;
+  } catch (error) {
+    if (!(error instanceof HubError) || error.code !== 409) throw error;
+    refused++;
+  }
+}
+process.stdout.write(`${JSON.stringify({ made, refused, started, finished: Date.now() })}\n`);
+
+database.close();
