@@ -10,8 +10,8 @@ import { round, type Line } from './lib/stats.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Restarts the server through `restart` and resolves with the seconds until every key has caught up. */
-async function storm(fleet: Fleet, keys: number, restart: () => Promise<void>, timeoutMs = 60_000): Promise<number | null> {
+/** Restarts the server through `restart`: seconds until it was back, and until every key had caught up. */
+async function storm(fleet: Fleet, keys: number, restart: () => Promise<void>, timeoutMs = 60_000): Promise<{ back: number; all: number | null }> {
   let t0 = Date.now();
   const done = new Set<string>();
   let last = 0;
@@ -22,9 +22,10 @@ async function storm(fleet: Fleet, keys: number, restart: () => Promise<void>, t
   });
   t0 = Date.now();
   await restart();
+  const back = round((Date.now() - t0) / 1000);
   const deadline = Date.now() + timeoutMs;
   while (done.size < keys && Date.now() < deadline) await sleep(20);
-  return done.size < keys ? null : round((last - t0) / 1000);
+  return { back, all: done.size < keys ? null : round((last - t0) / 1000) };
 }
 
 /** Open-loop callbacks to every seat, each from a new target, retried (same webhook id) until accepted. */
@@ -87,7 +88,7 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
     server = await startBare({ port: barePort });
     fleet = await startFleet(server.url, prepared.seats.map((s) => ({ auth: { room: `seat:${s.id}` } })), { catchUp: false });
     const bare = server;
-    const ceiling = await storm(fleet, n, async () => {
+    const { all: ceiling } = await storm(fleet, n, async () => {
       await bare.stop();
       server = await startBare({ port: barePort });
     });
@@ -105,7 +106,7 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
     const load = traffic(() => server!.url, prepared.seats, rate);
     await sleep(smoke ? 500 : 2000);
     const hub = server;
-    const seconds = await storm(fleet, n, async () => {
+    const { back, all: seconds } = await storm(fleet, n, async () => {
       await hub.stop();
       server = await startHub({ dir: tmp.dir, port });
     });
@@ -116,7 +117,7 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
     const seen = await fleet.report();
     const bySeat = new Map(seen.map((s) => [s.seatId, new Set([...s.pushed, ...s.alerted])]));
     const missed = load.accepted.filter((a) => !bySeat.get(prepared.seats[a.seat]!.id)?.has(a.receId)).length;
-    const line: Line = { scenario, seats: n, rate, accepted: load.accepted.length, seconds, missed, ceiling, ratio: seconds === null || !ceiling ? null : round(seconds / ceiling, 3) };
+    const line: Line = { scenario, seats: n, rate, accepted: load.accepted.length, seconds, restart_seconds: back, missed, ceiling, ratio: seconds === null || !ceiling ? null : round(seconds / ceiling, 3) };
     if (seconds === null) return { ...line, valid: false, reason: 'not every seat reconnected and caught up within 60 s' };
     if (missed > 0) return { ...line, valid: false, reason: `${missed} accepted callbacks never reached their seat (push or timelineAlerts)` };
     if (load.rejected > 0) return { ...line, valid: false, reason: `${load.rejected} callbacks refused with 4xx` };
