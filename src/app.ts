@@ -6,6 +6,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { createGuard } from './auth/auth.guard.js';
+import { bridgeCallbackRoutes } from './bridge/bridge.routes.js';
+import { createInboundIngest } from './messages/ingest.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
@@ -65,6 +67,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+
+  const ingest = createInboundIngest({ db: database.db, io, clock, tzName: config.tzName, log: app.log });
+  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest });
 
   attachSocketFeatures(io, []);
 
