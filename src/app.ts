@@ -8,6 +8,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createGuard } from './auth/auth.guard.js';
 import { bridgeCallbackRoutes } from './bridge/bridge.routes.js';
 import { createInboundIngest } from './messages/ingest.js';
+import { createAccess } from './access/access.js';
+import { createPresenceFeature } from './realtime/presence.socket.js';
+import { attachRedisAdapter } from './realtime/redis-adapter.js';
+import { createWatchFeature } from './realtime/watch.socket.js';
+import { latestCursor } from './timeline/timeline-alerts.repository.js';
+import { timelineAlertsRoutes } from './timeline/timeline-alerts.routes.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
@@ -65,13 +71,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const guard = createGuard(authRepository, clock);
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
-  await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
+  const fanout = attachRedisAdapter(io, config.redisUrl, app.log);
+  const access = createAccess(database.db);
+  await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
 
   const ingest = createInboundIngest({ db: database.db, io, clock, tzName: config.tzName, log: app.log });
   await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest });
 
-  attachSocketFeatures(io, []);
+  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
+
+  const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
+  attachSocketFeatures(io, [
+    createWatchFeature({ access, onError: logSocketError }),
+    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
+  ]);
 
   let closed = false;
   return {
@@ -83,6 +97,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
+      await fanout.close();
       await io.close().catch(() => undefined);
       await app.close();
       database.close();
