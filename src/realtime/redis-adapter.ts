@@ -36,16 +36,10 @@ export function attachRedisAdapter(io: HubServer, redisUrl: string | undefined, 
   pub.on('error', onError('pub'));
   sub.on('error', onError('sub'));
 
-  // The adapter calls publish() and drops the promise; without this a Redis outage turns every
-  // push into an unhandled rejection.
-  const publish = pub.publish.bind(pub) as (...args: unknown[]) => Promise<number>;
-  (pub as unknown as { publish: (...args: unknown[]) => Promise<number> }).publish = (...args: unknown[]) => {
-    try {
-      return publish(...args).catch(() => 0);
-    } catch {
-      return Promise.resolve(0);
-    }
-  };
+  // The adapter calls these and drops the promises; without this a Redis outage (or closing
+  // while it is down) turns every push and every (un)subscribe into an unhandled rejection.
+  swallowRejections(pub, ['publish']);
+  swallowRejections(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
 
   io.adapter(createAdapter(pub, sub, { requestsTimeout: 2000 }));
 
@@ -56,4 +50,18 @@ export function attachRedisAdapter(io: HubServer, redisUrl: string | undefined, 
       sub.disconnect();
     },
   };
+}
+
+function swallowRejections(client: Redis, methods: string[]): void {
+  const target = client as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  for (const name of methods) {
+    const original = target[name]!.bind(client);
+    target[name] = (...args: unknown[]) => {
+      try {
+        return original(...args).catch(() => 0);
+      } catch {
+        return Promise.resolve(0);
+      }
+    };
+  }
 }
