@@ -8,6 +8,12 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createGuard } from './auth/auth.guard.js';
 import { bridgeCallbackRoutes } from './bridge/bridge.routes.js';
 import { createInboundIngest } from './messages/ingest.js';
+import { createMessaging } from './messages/messaging.service.js';
+import { messageRoutes } from './messages/messages.routes.js';
+import { createMessagesFeature } from './messages/messages.socket.js';
+import { createBridgeClient } from './bridge/bridge-factory.js';
+import { reloginRoutes } from './bridge/relogin.routes.js';
+import { startSandboxInbound } from './bridge/sandbox-inbound.js';
 import { createAccess } from './access/access.js';
 import { createPresenceFeature } from './realtime/presence.socket.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
@@ -77,12 +83,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
 
   const ingest = createInboundIngest({ db: database.db, io, clock, tzName: config.tzName, log: app.log });
-  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest });
+  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
+  const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
+  messaging.setBridge(bridge);
+  const stopDemoInbound =
+    bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
+  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
+  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
+  await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [
+    createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
   ]);
@@ -97,6 +111,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      stopDemoInbound();
+      messaging.close();
+      bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();
       await io.close().catch(() => undefined);
