@@ -76,7 +76,8 @@ export function createMessaging(deps: MessagingDeps) {
 
   async function deliver(messageId: number) {
     const stored = sendRequestOf(db, messageId);
-    if (!stored) return;
+    // Recalled before it went out: nothing to send.
+    if (!stored || stored.status !== 'pending') return;
     const request = { phone: stored.phone, to: stored.to, contentType: stored.contentType, content: stored.content, clientMsgId: stored.clientMsgId ?? String(messageId) };
     let reason = 'not sent';
     for (let attempt = 1; attempt <= retry.attempts && !closed; attempt++) {

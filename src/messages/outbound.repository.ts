@@ -65,6 +65,7 @@ export function sendRequestOf(db: Db, messageId: number) {
       contentType: messages.contentType,
       content: messages.content,
       clientMsgId: messages.clientMsgId,
+      status: messages.status,
     })
     .from(messages)
     .innerJoin(accounts, eq(accounts.id, messages.accountId))
