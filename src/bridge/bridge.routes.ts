@@ -21,6 +21,7 @@ import {
   PhysicalIpBody,
   PhysicalIpResponse,
 } from './bridge.schemas.js';
+import { installStrictValidation } from './strict-validation.js';
 import { installWebhookVerification } from './webhook-verification.js';
 
 export interface BridgeRoutesDeps {
@@ -36,6 +37,7 @@ const idOrNull = (id: number | null) => (id === null ? null : String(id));
 
 export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> = async (app, deps) => {
   installWebhookVerification(app, deps.secret);
+  installStrictValidation(app);
 
   app.post(
     '/messageCallback',
