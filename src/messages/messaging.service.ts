@@ -17,6 +17,7 @@ import {
   markAccepted,
   markFailed,
   sendRequestOf,
+  failStalePending,
   type BridgeStatusReport,
   type BridgeStatusResult,
   type StatusChange,
@@ -28,6 +29,9 @@ export interface RetryPolicy {
   attempts: number;
   baseDelayMs: number;
 }
+
+// Far beyond the last retry (attempts × the bridge client's timeout plus backoff).
+const STALE_PENDING_MS = 2 * 60_000;
 
 export interface MessagingDeps {
   db: Db;
@@ -101,6 +105,18 @@ export function createMessaging(deps: MessagingDeps) {
     pushChange(markFailed(db, messageId, reason.slice(0, 500), clock.now()));
   }
 
+  function sweepStalePending() {
+    try {
+      const now = clock.now();
+      for (const change of failStalePending(db, now - STALE_PENDING_MS, 'not handed to the bridge before the hub stopped', now)) pushChange(change);
+    } catch (error) {
+      deps.log?.warn({ err: error }, 'stale pending sweep failed');
+    }
+  }
+  sweepStalePending();
+  const sweeper = setInterval(sweepStalePending, 60_000);
+  sweeper.unref();
+
   return {
     setBridge(client: BridgeClient) {
       bridge = client;
@@ -170,6 +186,7 @@ export function createMessaging(deps: MessagingDeps) {
 
     close() {
       closed = true;
+      clearInterval(sweeper);
       for (const timer of timers) clearTimeout(timer);
       timers.clear();
     },

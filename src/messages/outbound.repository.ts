@@ -1,6 +1,6 @@
 // A seat's replies: stored pending (idempotent per seat and clientMsgId), then moved forward by
 // the bridge's answers and status reports, never backwards. Each change appends a cursor.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNull, lt } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { claimWebhookId } from '../bridge/deliveries.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
@@ -154,5 +154,22 @@ export function applyBridgeStatus(db: Db, report: BridgeStatusReport, options: {
     if (!canMove(row.status, report.status)) return { duplicate: false, messageId: row.id, status: row.status, change: null };
     const change = move(tx, row, report.status, report.reason ?? null, options.now);
     return { duplicate: false, messageId: row.id, status: change.status, change };
+  });
+}
+
+/**
+ * Replies still pending long after every retry would have ended: the hub stopped (crash,
+ * deploy) between storing and handing them over. They end as failed, never silently pending;
+ * re-sending could double a message the bridge already took.
+ */
+export function failStalePending(db: Db, olderThan: number, reason: string, now: number): StatusChange[] {
+  return writeTransaction(db, (tx) => {
+    const stale = tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.status, 'pending'), isNull(messages.bridgeMsgId), lt(messages.createdAt, olderThan)))
+      .limit(500)
+      .all();
+    return stale.map((row) => move(tx, row, 'failed', reason, now));
   });
 }

@@ -52,6 +52,7 @@ describe('POST /xd/protocol/messageCallback', () => {
   it('answers a replayed webhook-id and a repeated (phone, msgId) with duplicate, changing nothing', async () => {
     const body = inboundMessage();
     const webhookId = 'msg_replay_1';
+    const pushes = collectEvents(seat1, 'message:new');
     const first = await postCallback(t, 'messageCallback', body, { webhookId });
     expect(first.body.data.duplicate).toBe(false);
     const before = messageCount();
@@ -63,6 +64,10 @@ describe('POST /xd/protocol/messageCallback', () => {
     expect(messageCount()).toBe(before);
     const stored = t.hub.database.db.select().from(messages).where(eq(messages.id, Number(first.body.data.msgId))).get();
     expect(stored?.content).toBe(body.content);
+    // Only the first delivery was pushed: a marker sent after the replays is the second push.
+    await postCallback(t, 'messageCallback', inboundMessage({ content: 'marker' }));
+    await waitFor(() => pushes.length >= 2);
+    expect(pushes.map((p) => p.message.content)).toEqual([body.content, 'marker']);
   });
 
   it('refuses unsigned, stale, altered and wrongly keyed callbacks with 401 and stores nothing', async () => {
