@@ -33,12 +33,23 @@ describe('across instances through Redis', () => {
     await redis?.stop();
   });
 
-  it('reports redis ok on /healthz', async () => {
-    expect(await health(a)).toBe('ok');
+  it('reports redis ok on /healthz once both clients are connected', async () => {
+    const deadline = Date.now() + 5000;
+    while ((await health(a)) !== 'ok' || (await health(b)) !== 'ok') {
+      expect(Date.now()).toBeLessThan(deadline);
+      await new Promise((r) => setTimeout(r, 20));
+    }
   });
 
   it('delivers 100 callbacks posted to A to a seat on B, in order, once each', async () => {
     const seat = await connect(b, 'seat1');
+    // The subscriber may still be subscribing right after start: probe until B hears A.
+    for (let i = 0; ; i++) {
+      expect(i).toBeLessThan(50);
+      const probe = nextEvent(seat, 'message:new', 200).then(() => true, () => false);
+      await postCallback(null, 'messageCallback', inboundMessage({ content: 'probe' }), { url: a.url });
+      if (await probe) break;
+    }
     const received = collectEvents(seat, 'message:new');
     const sent: string[] = [];
     for (let i = 0; i < 100; i++) {
@@ -88,9 +99,12 @@ describe('across instances through Redis', () => {
     const before = a.hub.database.db.select({ n: count() }).from(messages).get()!.n;
 
     const targets: string[] = [];
+    let slowest = 0;
     const post = async (i: number) => {
       const body = inboundMessage({ content: `k${i}`, from: { id: `kill-${i}`, name: `K${i}` } });
+      const started = Date.now();
       const answer = await postCallback(null, 'messageCallback', body, { url: a.url });
+      slowest = Math.max(slowest, Date.now() - started);
       expect(answer.status).toBe(200);
       expect(answer.body.data.duplicate).toBe(false);
       targets.push(answer.body.data.receId);
@@ -99,8 +113,11 @@ describe('across instances through Redis', () => {
     };
     for (let i = 0; i < 20; i++) await post(i);
     await redis.kill();
+    slowest = 0;
     for (let i = 20; i < 60; i++) await post(i);
     expect(await health(a)).toBe('down');
+    // Nothing on the callback path waited for the dead Redis.
+    expect(slowest).toBeLessThan(500);
     await redis.start();
     for (let i = 60; i < 80; i++) await post(i);
     expect(a.hub.database.db.select({ n: count() }).from(messages).get()!.n).toBe(before + 80);
@@ -124,5 +141,24 @@ describe('across instances through Redis', () => {
     expect(localPushes.map((p) => p.receId)).toEqual(targets);
     // No push arrived twice.
     expect(new Set(pushed.map((p) => p.message.msgId)).size).toBe(pushed.length);
+  });
+});
+
+describe('Redis unreachable from the start', () => {
+  it('starts, takes callbacks and pushes to local sockets, reporting redis down', async () => {
+    const { freePort } = await import('../helpers/redis.js');
+    const port = await freePort();
+    const t = await startHub({ listen: true, env: { REDIS_URL: `redis://127.0.0.1:${port}` } });
+    try {
+      expect((await t.call('GET', '/healthz')).body.data).toEqual({ db: 'ok', redis: 'down' });
+      const seat = await connectSocket(t.url, await t.login('seat1'));
+      const pushed = nextEvent(seat, 'message:new');
+      const answer = await postCallback(t, 'messageCallback', inboundMessage({ content: 'no redis' }));
+      expect(answer.status).toBe(200);
+      expect((await pushed).message.content).toBe('no redis');
+      seat.close();
+    } finally {
+      await t.close();
+    }
   });
 });
