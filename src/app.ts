@@ -8,6 +8,19 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { createAccess } from './access/access.js';
 import { accountRoutes } from './accounts/accounts.routes.js';
 import { createGuard } from './auth/auth.guard.js';
+import { bridgeCallbackRoutes } from './bridge/bridge.routes.js';
+import { createInboundIngest } from './messages/ingest.js';
+import { createMessaging } from './messages/messaging.service.js';
+import { messageRoutes } from './messages/messages.routes.js';
+import { createMessagesFeature } from './messages/messages.socket.js';
+import { createBridgeClient } from './bridge/bridge-factory.js';
+import { reloginRoutes } from './bridge/relogin.routes.js';
+import { startSandboxInbound } from './bridge/sandbox-inbound.js';
+import { createPresenceFeature } from './realtime/presence.socket.js';
+import { attachRedisAdapter } from './realtime/redis-adapter.js';
+import { createWatchFeature } from './realtime/watch.socket.js';
+import { latestCursor } from './timeline/timeline-alerts.repository.js';
+import { timelineAlertsRoutes } from './timeline/timeline-alerts.routes.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
@@ -33,8 +46,6 @@ import { createLibreTranslate } from './translate/libretranslate.js';
 import { createTranslationCache } from './translate/translate.repository.js';
 import { translateRoutes } from './translate/translate.routes.js';
 import { createTranslateService } from './translate/translate.service.js';
-import { createHttpBridgeClient } from './bridge/bridge-client.js';
-import { createSandboxBridge } from './bridge/sandbox-bridge.js';
 import { createMediaRepository } from './media/media.repository.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
@@ -101,21 +112,39 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const guard = createGuard(authRepository, clock);
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
-  await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => 'off' });
+  const fanout = attachRedisAdapter(io, config.redisUrl, app.log);
+  const access = createAccess(database.db);
+  await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
 
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
+  const ingest = createInboundIngest({
+    db: database.db,
+    io,
+    clock,
+    tzName: config.tzName,
+    log: app.log,
+    onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
+  });
+  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
+  const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
+  messaging.setBridge(bridge);
+  const stopDemoInbound =
+    bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
+  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
+  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
+  await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
+
+  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
+
   const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
   await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
-  const access = createAccess(database.db);
   await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
   await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
   const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
   const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
   await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
-  // Bridge client: the real bridge at PROTOCOL_URL, else the sandbox (its status reports still go nowhere here).
-  const bridge = config.protocolUrl ? createHttpBridgeClient({ baseUrl: config.protocolUrl, secret: config.protocolSecret }) : createSandboxBridge({ reportStatus: () => {} });
   const media = createMediaRepository(database.db);
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
@@ -126,7 +155,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(historyRoutes, seatRead);
   await app.register(searchRoutes, seatRead);
 
-  attachSocketFeatures(io, []);
+  const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
+  attachSocketFeatures(io, [
+    createMessagesFeature({ messaging, onError: logSocketError }),
+    createWatchFeature({ access, onError: logSocketError }),
+    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
+  ]);
 
   let closed = false;
   return {
@@ -138,6 +172,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      stopDemoInbound();
+      messaging.close();
+      bridge.close();
+      // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
+      await fanout.close();
       await io.close().catch(() => undefined);
       await app.close();
       database.close();

@@ -3,6 +3,7 @@
 // message, and the conversation's last message and unread count.
 import { and, eq, sql } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
+import { claimWebhookId } from '../bridge/deliveries.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { accounts, conversations, fanEvents, messages, targets, type ConvType } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
@@ -34,11 +35,19 @@ export interface StoredMessage {
 
 export interface DuplicateMessage {
   duplicate: true;
-  messageId: number;
-  targetId: number;
+  /** The message stored earlier, when one exists (a replayed webhook id may carry another msgId). */
+  messageId: number | null;
+  targetId: number | null;
 }
 
-export function storeBridgeMessage(db: Db, input: BridgeMessage, options: { tzName: string; now: number }): StoredMessage | DuplicateMessage {
+export interface StoreOptions {
+  tzName: string;
+  now: number;
+  /** The delivery's `webhook-id`: claimed in the same transaction, so a replay changes nothing. */
+  webhookId?: string;
+}
+
+export function storeBridgeMessage(db: Db, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
   return writeTransaction(db, (tx) => {
     const account = tx.select({ id: accounts.id, seatId: accounts.seatId }).from(accounts).where(eq(accounts.phone, input.phone)).get();
     if (!account) throw notFound('phone');
@@ -48,7 +57,8 @@ export function storeBridgeMessage(db: Db, input: BridgeMessage, options: { tzNa
       .from(messages)
       .where(and(eq(messages.accountId, account.id), eq(messages.bridgeMsgId, input.msgId)))
       .get();
-    if (existing) return { duplicate: true, messageId: existing.id, targetId: existing.targetId };
+    const freshDelivery = options.webhookId === undefined || claimWebhookId(tx, options.webhookId, 'messageCallback', options.now);
+    if (existing || !freshDelivery) return { duplicate: true, messageId: existing?.id ?? null, targetId: existing?.targetId ?? null };
 
     let target = tx
       .select({ id: targets.id, name: targets.name, convType: targets.convType })

@@ -1,6 +1,7 @@
-// Seeds messages as the bridge reports them. Every read-API test stores its data through here,
-// so the path can move to signed HTTP callbacks without touching the tests.
-import { storeBridgeMessage, type BridgeMessage } from '../../src/messages/inbound.repository.js';
+// Seeds messages the way the bridge reports them: signed POST /xd/protocol/messageCallback.
+// Every read-API test stores its data through here, so the whole inbound path is exercised.
+import type { BridgeMessage } from '../../src/messages/inbound.repository.js';
+import { postCallback } from './bridge.js';
 import type { TestHub } from './hub.js';
 
 export type { BridgeMessage };
@@ -14,12 +15,9 @@ export interface SeededMessage {
 export async function seedBridgeMessages(t: TestHub, messages: BridgeMessage[]): Promise<SeededMessage[]> {
   const out: SeededMessage[] = [];
   for (const message of messages) {
-    const stored = storeBridgeMessage(t.hub.database.db, message, { tzName: t.hub.config.tzName, now: Date.now() });
-    out.push(
-      stored.duplicate
-        ? { msgId: String(stored.messageId), receId: String(stored.targetId), duplicate: true }
-        : { msgId: String(stored.messageId), receId: String(stored.target.id), duplicate: false },
-    );
+    const { status, body } = await postCallback(t, 'messageCallback', message);
+    if (status !== 200) throw new Error(`messageCallback answered ${status}: ${JSON.stringify(body)}`);
+    out.push({ msgId: body.data.msgId, receId: body.data.receId, duplicate: body.data.duplicate });
   }
   return out;
 }

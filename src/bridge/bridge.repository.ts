@@ -1,0 +1,81 @@
+// Accounts and proxies as the bridge sees them, and the account status it reports.
+import { eq, isNotNull } from 'drizzle-orm';
+import { appendActivity } from '../activity/activity.repository.js';
+import { writeTransaction, type Db } from '../db/open.js';
+import { accounts, proxies, users, type AccountStatus } from '../db/schema.js';
+import { notFound } from '../http/errors.js';
+import { claimWebhookId } from './deliveries.repository.js';
+
+export interface AccountStatusChange {
+  accountId: number;
+  phone: string;
+  seatId: number | null;
+  branchId: number | null;
+  status: AccountStatus;
+  reason: string | null;
+  cursor: number;
+}
+
+export type PhoneStatusResult =
+  | { duplicate: true; accountId: number; status: AccountStatus }
+  | { duplicate: false; accountId: number; status: AccountStatus; change: AccountStatusChange | null };
+
+export function applyPhoneStatus(
+  db: Db,
+  report: { phone: string; status: AccountStatus; reason?: string },
+  options: { now: number; webhookId?: string },
+): PhoneStatusResult {
+  return writeTransaction(db, (tx) => {
+    const account = tx
+      .select({ id: accounts.id, seatId: accounts.seatId, status: accounts.status, reason: accounts.statusReason, branchId: users.branchId })
+      .from(accounts)
+      .leftJoin(users, eq(users.id, accounts.seatId))
+      .where(eq(accounts.phone, report.phone))
+      .get();
+    if (!account) throw notFound('phone');
+    if (options.webhookId !== undefined && !claimWebhookId(tx, options.webhookId, 'phoneStatus', options.now)) {
+      return { duplicate: true, accountId: account.id, status: account.status };
+    }
+    const reason = report.reason ?? null;
+    if (account.status === report.status && account.reason === reason) {
+      return { duplicate: false, accountId: account.id, status: account.status, change: null };
+    }
+    tx.update(accounts).set({ status: report.status, statusReason: reason, statusAt: options.now }).where(eq(accounts.id, account.id)).run();
+    const cursor = appendActivity(tx, { seatId: account.seatId, kind: 'account', at: options.now });
+    return {
+      duplicate: false,
+      accountId: account.id,
+      status: report.status,
+      change: { accountId: account.id, phone: report.phone, seatId: account.seatId, branchId: account.branchId, status: report.status, reason, cursor },
+    };
+  });
+}
+
+const proxyColumns = { host: proxies.host, port: proxies.port, protocol: proxies.protocol, username: proxies.username, password: proxies.password };
+
+export function proxyForPhone(db: Db, phone: string) {
+  const row = db
+    .select({ accountId: accounts.id, proxy: proxyColumns })
+    .from(accounts)
+    .leftJoin(proxies, eq(proxies.id, accounts.proxyId))
+    .where(eq(accounts.phone, phone))
+    .get();
+  if (!row) throw notFound('phone');
+  if (!row.proxy) throw notFound('proxy for this phone');
+  return row.proxy;
+}
+
+/** The accounts the bridge should keep logged in: every account assigned to a seat. */
+export function bridgeAccounts(db: Db) {
+  return db
+    .select({ id: accounts.id, phone: accounts.phone, platform: accounts.platform, status: accounts.status, proxy: proxyColumns })
+    .from(accounts)
+    .leftJoin(proxies, eq(proxies.id, accounts.proxyId))
+    .where(isNotNull(accounts.seatId))
+    .orderBy(accounts.id)
+    .all();
+}
+
+export function phoneOfAccount(db: Db, accountId: number): string | undefined {
+  return db.select({ phone: accounts.phone }).from(accounts).where(eq(accounts.id, accountId)).get()?.phone;
+}

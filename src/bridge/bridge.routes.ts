@@ -1,0 +1,101 @@
+// The bridge's signed calls to the hub under /xd/protocol. Each answers 2xx only after its
+// transaction committed; the socket push follows the commit.
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { Db } from '../db/open.js';
+import { ok } from '../http/errors.js';
+import type { InboundIngest } from '../messages/ingest.js';
+import type { Messaging } from '../messages/messaging.service.js';
+import type { HubServer } from '../realtime/events.js';
+import { rooms } from '../realtime/rooms.js';
+import type { Clock } from '../time.js';
+import { applyPhoneStatus, bridgeAccounts, proxyForPhone } from './bridge.repository.js';
+import {
+  AccountsBody,
+  AccountsResponse,
+  MessageCallbackBody,
+  MessageCallbackResponse,
+  MessageStatusBody,
+  MessageStatusResponse,
+  PhoneStatusBody,
+  PhoneStatusResponse,
+  PhysicalIpBody,
+  PhysicalIpResponse,
+} from './bridge.schemas.js';
+import { installStrictValidation } from './strict-validation.js';
+import { installWebhookVerification } from './webhook-verification.js';
+
+export interface BridgeRoutesDeps {
+  secret: string;
+  ingest: InboundIngest;
+  messaging: Messaging;
+  db: Db;
+  io: HubServer;
+  clock: Clock;
+}
+
+const idOrNull = (id: number | null) => (id === null ? null : String(id));
+
+export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> = async (app, deps) => {
+  installWebhookVerification(app, deps.secret);
+  installStrictValidation(app);
+
+  app.post(
+    '/messageCallback',
+    {
+      schema: { tags: ['bridge'], summary: 'A message the bridge saw on an account (signed)', body: MessageCallbackBody, response: MessageCallbackResponse },
+    },
+    async (request) => {
+      const result = deps.ingest(request.body, request.webhookId);
+      if (result.duplicate) return ok({ msgId: idOrNull(result.messageId), receId: idOrNull(result.targetId), duplicate: true });
+      return ok({ msgId: String(result.messageId), receId: String(result.target.id), duplicate: false });
+    },
+  );
+
+  app.post(
+    '/messageStatus',
+    {
+      schema: { tags: ['bridge'], summary: 'Status of a message the hub sent (signed); never moves backwards', body: MessageStatusBody, response: MessageStatusResponse },
+    },
+    async (request) => {
+      const result = deps.messaging.applyStatus(request.body, request.webhookId);
+      return ok({
+        msgId: idOrNull(result.messageId),
+        status: result.status,
+        changed: !result.duplicate && result.change !== null,
+        duplicate: result.duplicate,
+      });
+    },
+  );
+
+  app.post(
+    '/phoneStatus',
+    {
+      schema: { tags: ['bridge'], summary: "An account's login state changed (signed)", body: PhoneStatusBody, response: PhoneStatusResponse },
+    },
+    async (request) => {
+      const result = applyPhoneStatus(deps.db, request.body, { now: deps.clock.now(), webhookId: request.webhookId });
+      const change = result.duplicate ? null : result.change;
+      if (change) {
+        const payload = { accountId: String(change.accountId), phone: change.phone, status: change.status, reason: change.reason, cursor: change.cursor };
+        const to: string[] = [];
+        if (change.seatId !== null) to.push(rooms.seat(change.seatId));
+        if (change.branchId !== null) to.push(rooms.branch(change.branchId));
+        if (to.length > 0) deps.io.to(to).emit('account:status', payload);
+      }
+      return ok({ accountId: String(result.accountId), status: result.status, changed: change !== null, duplicate: result.duplicate });
+    },
+  );
+
+  app.post(
+    '/physicalIp',
+    { schema: { tags: ['bridge'], summary: 'The proxy assigned to an account (signed)', body: PhysicalIpBody, response: PhysicalIpResponse } },
+    async (request) => ok(proxyForPhone(deps.db, request.body.phone)),
+  );
+
+  app.post(
+    '/accounts',
+    { schema: { tags: ['bridge'], summary: 'Accounts the bridge should keep logged in, with their proxies (signed)', body: AccountsBody, response: AccountsResponse } },
+    async () =>
+      ok(bridgeAccounts(deps.db).map((a) => ({ accountId: String(a.id), phone: a.phone, platform: a.platform, status: a.status, proxy: a.proxy }))),
+  );
+};

@@ -1,0 +1,175 @@
+// A seat's replies: stored pending (idempotent per seat and clientMsgId), then moved forward by
+// the bridge's answers and status reports, never backwards. Each change appends a cursor.
+import { and, eq, isNull, lt } from 'drizzle-orm';
+import { appendActivity } from '../activity/activity.repository.js';
+import { claimWebhookId } from '../bridge/deliveries.repository.js';
+import { writeTransaction, type Db } from '../db/open.js';
+import { accounts, conversations, messages, targets, type MessageStatus } from '../db/schema.js';
+import { notFound } from '../http/errors.js';
+
+export type MessageRow = typeof messages.$inferSelect;
+
+export interface PendingInput {
+  seatId: number;
+  accountId: number;
+  targetId: number;
+  contentType: string;
+  content: string;
+  clientMsgId: string;
+  now: number;
+}
+
+export type PendingResult = { created: true; message: MessageRow; cursor: number } | { created: false; message: MessageRow };
+
+export function createPendingMessage(db: Db, input: PendingInput): PendingResult {
+  return writeTransaction(db, (tx) => {
+    const existing = tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.sentBySeatId, input.seatId), eq(messages.clientMsgId, input.clientMsgId)))
+      .get();
+    if (existing) return { created: false, message: existing };
+    const cursor = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: 'message', at: input.now });
+    const message = tx
+      .insert(messages)
+      .values({
+        accountId: input.accountId,
+        targetId: input.targetId,
+        sender: 0,
+        contentType: input.contentType,
+        content: input.content,
+        sendTime: input.now,
+        status: 'pending',
+        readState: 1,
+        sentBySeatId: input.seatId,
+        clientMsgId: input.clientMsgId,
+        cursor,
+        createdAt: input.now,
+      })
+      .returning()
+      .get();
+    tx.update(conversations)
+      .set({ lastMessageId: message.id, lastContent: input.content, lastContentType: input.contentType, lastSendTime: input.now, lastCursor: cursor })
+      .where(eq(conversations.targetId, input.targetId))
+      .run();
+    return { created: true, message, cursor };
+  });
+}
+
+/** What the bridge needs to send a stored reply: the account's phone, the target's platform id. */
+export function sendRequestOf(db: Db, messageId: number) {
+  return db
+    .select({
+      phone: accounts.phone,
+      to: targets.platformUid,
+      contentType: messages.contentType,
+      content: messages.content,
+      clientMsgId: messages.clientMsgId,
+      status: messages.status,
+    })
+    .from(messages)
+    .innerJoin(accounts, eq(accounts.id, messages.accountId))
+    .innerJoin(targets, eq(targets.id, messages.targetId))
+    .where(eq(messages.id, messageId))
+    .get();
+}
+
+export interface StatusChange {
+  messageId: number;
+  targetId: number;
+  /** The conversation's owner, who gets the push. */
+  seatId: number | null;
+  status: MessageStatus;
+  reason: string | null;
+  cursor: number;
+}
+
+const RANK: Partial<Record<MessageStatus, number>> = { pending: 0, sent: 1, delivered: 2, read: 3 };
+
+/** May a message in `from` move to `to`? Only forward; `failed` only before delivery. */
+export function canMove(from: MessageStatus, to: MessageStatus): boolean {
+  if (to === 'failed') return from === 'pending' || from === 'sent';
+  const a = RANK[from];
+  const b = RANK[to];
+  return a !== undefined && b !== undefined && b > a;
+}
+
+function move(tx: Db, row: MessageRow, to: MessageStatus, reason: string | null, now: number, extra: Partial<MessageRow> = {}): StatusChange {
+  const owner = tx.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, row.targetId)).get();
+  const seatId = owner?.seatId ?? null;
+  const cursor = appendActivity(tx, { seatId, targetId: row.targetId, kind: 'status', messageId: row.id, at: now });
+  tx.update(messages).set({ status: to, statusReason: reason, ...extra }).where(eq(messages.id, row.id)).run();
+  return { messageId: row.id, targetId: row.targetId, seatId, status: to, reason, cursor };
+}
+
+/** The bridge took the send: remember its id (status reports name it) and mark it sent. */
+export function markAccepted(db: Db, messageId: number, bridgeMsgId: string, now: number): StatusChange | null {
+  return writeTransaction(db, (tx) => {
+    const row = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+    if (!row || row.status !== 'pending') return null;
+    // A bridge that echoed the send as a messageCallback already stored that id: keep the
+    // echo, and do not break the unique (account, bridge msgId) index.
+    const taken = tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.accountId, row.accountId), eq(messages.bridgeMsgId, bridgeMsgId)))
+      .get();
+    return move(tx, row, 'sent', null, now, taken ? {} : { bridgeMsgId });
+  });
+}
+
+export function markFailed(db: Db, messageId: number, reason: string, now: number): StatusChange | null {
+  return writeTransaction(db, (tx) => {
+    const row = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+    if (!row || !canMove(row.status, 'failed')) return null;
+    return move(tx, row, 'failed', reason, now);
+  });
+}
+
+export interface BridgeStatusReport {
+  phone: string;
+  msgId: string;
+  status: 'sent' | 'delivered' | 'read' | 'failed';
+  reason?: string;
+}
+
+export type BridgeStatusResult =
+  | { duplicate: true; messageId: number | null; status: MessageStatus | null }
+  | { duplicate: false; messageId: number; status: MessageStatus; change: StatusChange | null };
+
+/** A status report from the bridge (callback or sandbox), applied once per webhook id. */
+export function applyBridgeStatus(db: Db, report: BridgeStatusReport, options: { now: number; webhookId?: string }): BridgeStatusResult {
+  return writeTransaction(db, (tx) => {
+    const account = tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, report.phone)).get();
+    if (!account) throw notFound('phone');
+    const row = tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.accountId, account.id), eq(messages.bridgeMsgId, report.msgId)))
+      .get();
+    if (!row) throw notFound('msgId');
+    if (options.webhookId !== undefined && !claimWebhookId(tx, options.webhookId, 'messageStatus', options.now)) {
+      return { duplicate: true, messageId: row.id, status: row.status };
+    }
+    if (!canMove(row.status, report.status)) return { duplicate: false, messageId: row.id, status: row.status, change: null };
+    const change = move(tx, row, report.status, report.reason ?? null, options.now);
+    return { duplicate: false, messageId: row.id, status: change.status, change };
+  });
+}
+
+/**
+ * Replies still pending long after every retry would have ended: the hub stopped (crash,
+ * deploy) between storing and handing them over. They end as failed, never silently pending;
+ * re-sending could double a message the bridge already took.
+ */
+export function failStalePending(db: Db, olderThan: number, reason: string, now: number): StatusChange[] {
+  return writeTransaction(db, (tx) => {
+    const stale = tx
+      .select()
+      .from(messages)
+      .where(and(eq(messages.status, 'pending'), isNull(messages.bridgeMsgId), lt(messages.createdAt, olderThan)))
+      .limit(500)
+      .all();
+    return stale.map((row) => move(tx, row, 'failed', reason, now));
+  });
+}

@@ -1,0 +1,81 @@
+// Read state and recall, shared by `message:read` and PUT /xd/client/updateMessage. The caller
+// has already checked that the seat owns the conversation; this keeps unreadCount equal to the
+// number of unread inbound messages, in the same transaction.
+import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
+import { appendActivity } from '../activity/activity.repository.js';
+import { writeTransaction, type Db } from '../db/open.js';
+import { conversations, messages, type MessageStatus } from '../db/schema.js';
+
+export interface UpdateInput {
+  seatId: number;
+  targetId: number;
+  action: 'read' | 'recall';
+  /** Only these messages; all of the target's when absent (read only). */
+  msgIds?: number[];
+  /** For `read`: 1 marks read (default), 0 marks unread again. */
+  readState?: 0 | 1;
+  now: number;
+}
+
+export interface UpdatedMessage {
+  id: number;
+  status?: MessageStatus;
+  readState?: 0 | 1;
+}
+
+export interface UpdateResult {
+  updated: UpdatedMessage[];
+  cursor: number | null;
+}
+
+const NOT_RECALLABLE: MessageStatus[] = ['failed', 'recalled', 'received'];
+
+export function updateMessages(db: Db, input: UpdateInput): UpdateResult {
+  return writeTransaction(db, (tx) => {
+    const only = input.msgIds === undefined ? undefined : inArray(messages.id, input.msgIds);
+    let updated: UpdatedMessage[];
+    if (input.action === 'read') {
+      const state = input.readState ?? 1;
+      const rows = tx
+        .update(messages)
+        .set({ readState: state })
+        .where(and(eq(messages.targetId, input.targetId), eq(messages.sender, 1), ne(messages.readState, state), only))
+        .returning({ id: messages.id })
+        .all();
+      updated = rows.map((r) => ({ id: r.id, readState: state }));
+    } else {
+      // Only the seat's own replies, and only ones that went (or may still go) out.
+      const rows = tx
+        .update(messages)
+        .set({ status: 'recalled' })
+        .where(
+          and(
+            eq(messages.targetId, input.targetId),
+            eq(messages.sender, 0),
+            eq(messages.sentBySeatId, input.seatId),
+            notInArray(messages.status, NOT_RECALLABLE),
+            only,
+          ),
+        )
+        .returning({ id: messages.id })
+        .all();
+      updated = rows.map((r) => ({ id: r.id, status: 'recalled' as const }));
+    }
+    if (updated.length === 0) return { updated, cursor: null };
+
+    const cursor = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: input.action, at: input.now });
+    const unread = sql`(SELECT count(*) FROM ${messages} WHERE ${messages.targetId} = ${input.targetId} AND ${messages.sender} = 1 AND ${messages.readState} = 0)`;
+    tx.update(conversations)
+      .set({
+        unreadCount: unread,
+        lastCursor: cursor,
+        readUpToMessageId:
+          input.action === 'read' && input.msgIds === undefined && (input.readState ?? 1) === 1
+            ? sql`max(${conversations.readUpToMessageId}, ${Math.max(...updated.map((u) => u.id))})`
+            : conversations.readUpToMessageId,
+      })
+      .where(eq(conversations.targetId, input.targetId))
+      .run();
+    return { updated, cursor };
+  });
+}

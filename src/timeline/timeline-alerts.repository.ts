@@ -1,0 +1,66 @@
+// Catch-up by cursor: the targets of a seat with activity after `since`, in their current
+// state, and the cursor the answer covers. The activity log is written in BEGIN IMMEDIATE
+// transactions, so cursors commit in order and a snapshot that holds cursor N holds all
+// below it: nothing is skipped, and nothing is repeated once the client moves to the new cursor.
+import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
+import type { Db } from '../db/open.js';
+import { activity, conversations, targets } from '../db/schema.js';
+
+export interface TimelineAlertRow {
+  targetId: number;
+  name: string;
+  accountId: number;
+  unread: number;
+  lastContent: string | null;
+  lastSendTime: number | null;
+}
+
+export interface TimelineAlerts {
+  cursor: number;
+  alerts: TimelineAlertRow[];
+  /** More targets had activity; call again from `cursor`. */
+  more: boolean;
+}
+
+export function timelineAlerts(db: Db, seatId: number, since: number, limit = 1000): TimelineAlerts {
+  // One read transaction: the grouped scan and the conversation rows come from one snapshot.
+  return db.transaction((tx) => {
+    const groups = tx
+      .select({ targetId: activity.targetId, top: max(activity.cursor).as('top') })
+      .from(activity)
+      .where(and(eq(activity.seatId, seatId), gt(activity.cursor, since)))
+      .groupBy(activity.targetId)
+      .orderBy(asc(sql`top`))
+      .limit(limit + 1)
+      .all();
+    const more = groups.length > limit;
+    const covered = groups.slice(0, limit);
+    // Taking the groups with the smallest latest cursor first: every event up to the last one
+    // taken belongs to a target in this answer or is repeated by a later group.
+    const cursor = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
+    const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
+    if (ids.length === 0) return { cursor, alerts: [], more };
+    const rows = tx
+      .select({
+        targetId: targets.id,
+        name: targets.name,
+        accountId: conversations.accountId,
+        unread: conversations.unreadCount,
+        lastContent: conversations.lastContent,
+        lastSendTime: conversations.lastSendTime,
+        lastCursor: conversations.lastCursor,
+      })
+      .from(conversations)
+      .innerJoin(targets, eq(targets.id, conversations.targetId))
+      // A target transferred away since then is no longer this seat's to show.
+      .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
+      .orderBy(asc(conversations.lastCursor))
+      .all();
+    return { cursor, alerts: rows, more };
+  });
+}
+
+/** The newest cursor of the whole hub (0 on an empty log). */
+export function latestCursor(db: Db): number {
+  return db.select({ top: max(activity.cursor) }).from(activity).get()?.top ?? 0;
+}

@@ -1,0 +1,152 @@
+import { and, count, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { conversations, messages } from '../../src/db/schema.js';
+import { startFakeBridge, type FakeBridge } from '../helpers/fake-bridge.js';
+import { startHub, type TestHub } from '../helpers/hub.js';
+import { connectSocket, emitWithAck, nextEvent, waitFor, collectEvents, type ClientSocket } from '../helpers/sockets.js';
+import { messageRow, ownedTarget } from './fixtures.js';
+
+let seq = 0;
+const clientMsgId = () => `c-${Date.now()}-${++seq}`;
+
+describe('sending through the sandbox bridge', () => {
+  let t: TestHub;
+  let seat1: ClientSocket;
+  const sockets: ClientSocket[] = [];
+  beforeAll(async () => {
+    t = await startHub({ listen: true });
+    seat1 = await connectSocket(t.url, await t.login('seat1'));
+    sockets.push(seat1);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await t.close();
+  });
+
+  it('acks pending, pushes the reply, then moves it to sent and delivered through the status path', async () => {
+    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const updates = collectEvents(seat1, 'message:updated');
+    const echoed = nextEvent(seat1, 'message:new');
+    const ack = await emitWithAck(seat1, 'message:send', { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'hello there', clientMsgId: clientMsgId() });
+    expect(ack).toMatchObject({ code: 200, data: { status: 'pending' } });
+    const msgId = ack.data!.msgId;
+    expect((await echoed).message).toMatchObject({ msgId, sender: 0, status: 'pending', content: 'hello there' });
+    await waitFor(() => updates.some((u) => u.msgId === msgId && u.status === 'delivered'), 5000, 'delivered');
+    const mine = updates.filter((u) => u.msgId === msgId);
+    expect(mine.map((u) => u.status)).toEqual(['sent', 'delivered']);
+    expect(mine[1]!.cursor).toBeGreaterThan(mine[0]!.cursor);
+    expect(messageRow(t.hub.database.db, msgId)).toMatchObject({ status: 'delivered', sender: 0, content: 'hello there' });
+    expect(t.hub.database.db.select().from(conversations).where(eq(conversations.targetId, target.targetId)).get()!.lastContent).toBe('hello there');
+  });
+
+  it('lets only the owning seat send, through the account of the target', async () => {
+    const db = t.hub.database.db;
+    const target = ownedTarget(db, 'seat1');
+    const body = { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'x', clientMsgId: clientMsgId() };
+    const seat2Token = await t.login('seat2');
+    const seat2 = await connectSocket(t.url, seat2Token);
+    sockets.push(seat2);
+    expect(await emitWithAck(seat2, 'message:send', body)).toMatchObject({ code: 403 });
+    expect((await t.call('POST', '/xd/client/sendMessage', { token: seat2Token, body })).status).toBe(403);
+    const supToken = await t.login('super1');
+    const sup = await connectSocket(t.url, supToken);
+    sockets.push(sup);
+    expect(await emitWithAck(sup, 'message:send', body)).toMatchObject({ code: 403 });
+    expect((await t.call('POST', '/xd/client/sendMessage', { token: supToken, body })).status).toBe(403);
+    // Another of seat1's accounts is not this target's account.
+    const other = ownedTarget(db, 'seat2');
+    expect(await emitWithAck(seat1, 'message:send', { ...body, accountId: other.accountIdText })).toMatchObject({ code: 400, msg: expect.stringMatching(/receId/) });
+    expect(await emitWithAck(seat1, 'message:send', { ...body, receId: '999999' })).toMatchObject({ code: 404 });
+    expect(await emitWithAck(seat1, 'message:send', { ...body, content: '' })).toMatchObject({ code: 400, msg: expect.stringMatching(/content/) });
+    expect(db.select({ n: count() }).from(messages).where(eq(messages.clientMsgId, body.clientMsgId)).get()!.n).toBe(0);
+
+    // After a transfer the receiving seat replies through the same account; the giver may not.
+    const seat2Target = ownedTarget(db, 'seat1', 'Maria Silva');
+    db.update(conversations).set({ seatId: other.seatId }).where(eq(conversations.targetId, seat2Target.targetId)).run();
+    const transferred = { accountId: seat2Target.accountIdText, receId: seat2Target.receId, contentType: '1', content: 'from seat2', clientMsgId: clientMsgId() };
+    expect(await emitWithAck(seat2, 'message:send', transferred)).toMatchObject({ code: 200 });
+    expect(await emitWithAck(seat1, 'message:send', { ...transferred, clientMsgId: clientMsgId() })).toMatchObject({ code: 403 });
+  });
+});
+
+describe('sending through an HTTP bridge', () => {
+  let bridge: FakeBridge;
+  let mode: 'ok' | 'fail' | 'reject' = 'ok';
+  let t: TestHub;
+  let token: string;
+  beforeAll(async () => {
+    bridge = await startFakeBridge((call, n) => {
+      if (call.path !== '/send') return { status: 200 };
+      if (mode === 'fail') return { status: 502, body: { error: 'upstream down' } };
+      if (mode === 'reject') return { status: 422, body: { error: 'bad number' } };
+      return { status: 200, body: { msgId: `bridge-${n}` } };
+    });
+    t = await startHub({ listen: true, env: { PROTOCOL_URL: bridge.url } });
+    token = await t.login('seat1');
+  });
+  afterAll(async () => {
+    await t.close();
+    await bridge.close();
+  });
+
+  it('answers a repeated clientMsgId with the first answer and sends once', async () => {
+    mode = 'ok';
+    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const body = { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'once', clientMsgId: clientMsgId() };
+    const socket = await connectSocket(t.url, token);
+    const first = await t.call('POST', '/xd/client/sendMessage', { token, body });
+    expect(first).toMatchObject({ status: 200, body: { data: { status: 'pending' } } });
+    const again = await emitWithAck(socket, 'message:send', body);
+    expect(again.data!.msgId).toBe(first.body.data.msgId);
+    const third = await t.call('POST', '/xd/client/sendMessage', { token, body: { ...body, content: 'changed' } });
+    expect(third.body.data.msgId).toBe(first.body.data.msgId);
+    await waitFor(() => messageRow(t.hub.database.db, first.body.data.msgId)?.status === 'sent', 5000, 'sent');
+    const sends = bridge.calls.filter((c) => c.path === '/send' && c.body.clientMsgId === body.clientMsgId);
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.body).toMatchObject({ phone: target.phone, to: target.platformUid, content: 'once', contentType: '1' });
+    expect(messageRow(t.hub.database.db, first.body.data.msgId)!.bridgeMsgId).toMatch(/^bridge-/);
+    socket.close();
+  });
+
+  it('retries a failing bridge with backoff and ends failed with the reason', async () => {
+    mode = 'fail';
+    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const socket = await connectSocket(t.url, token);
+    const updates = collectEvents(socket, 'message:updated');
+    const body = { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'doomed', clientMsgId: clientMsgId() };
+    const sent = await t.call('POST', '/xd/client/sendMessage', { token, body });
+    const msgId = sent.body.data.msgId;
+    await waitFor(() => updates.some((u) => u.msgId === msgId), 10_000, 'failed');
+    const update = updates.find((u) => u.msgId === msgId)!;
+    expect(update).toMatchObject({ status: 'failed', reason: expect.stringMatching(/502/) });
+    expect(bridge.calls.filter((c) => c.path === '/send' && c.body.clientMsgId === body.clientMsgId)).toHaveLength(4);
+    expect(messageRow(t.hub.database.db, msgId)).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/upstream down/) });
+    socket.close();
+  });
+
+  it('does not retry a send the bridge refused', async () => {
+    mode = 'reject';
+    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const body = { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'refused', clientMsgId: clientMsgId() };
+    const sent = await t.call('POST', '/xd/client/sendMessage', { token, body });
+    await waitFor(() => messageRow(t.hub.database.db, sent.body.data.msgId)?.status === 'failed', 5000, 'failed');
+    expect(bridge.calls.filter((c) => c.path === '/send' && c.body.clientMsgId === body.clientMsgId)).toHaveLength(1);
+    const stored = t.hub.database.db.select().from(messages).where(and(eq(messages.clientMsgId, body.clientMsgId))).all();
+    expect(stored).toHaveLength(1);
+  });
+
+  it('relays relogin for the owning seat and the branch, not for another seat', async () => {
+    mode = 'ok';
+    const db = t.hub.database.db;
+    const own = ownedTarget(db, 'seat1');
+    const other = ownedTarget(db, 'seat2');
+    const ok = await t.call('POST', '/xd/protocol/relogin', { token, body: { accountId: own.accountIdText } });
+    expect(ok).toMatchObject({ status: 200, body: { data: { requested: true } } });
+    expect(bridge.calls.at(-1)).toEqual({ path: '/relogin', body: { phone: own.phone } });
+    expect((await t.call('POST', '/xd/protocol/relogin', { token, body: { accountId: other.accountIdText } })).status).toBe(403);
+    const branch = await t.login('branch1');
+    expect((await t.call('POST', '/xd/protocol/relogin', { token: branch, body: { accountId: other.accountIdText } })).status).toBe(200);
+    expect((await t.call('POST', '/xd/protocol/relogin', { body: { accountId: other.accountIdText } })).status).toBe(401);
+    expect((await t.call('POST', '/xd/protocol/relogin', { token, body: { accountId: 'x' } })).status).toBe(400);
+  });
+});
