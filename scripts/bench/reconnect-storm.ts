@@ -33,12 +33,13 @@ function traffic(url: () => string, seats: BenchSeat[], rate: number) {
   const accepted: { seat: number; receId: string }[] = [];
   let rejected = 0;
   let inFlight = 0;
+  let aborted = false;
   let i = 0;
   const deliver = async (n: number) => {
     const seat = n % seats.length;
     const webhookId = `storm-${process.pid}-${n}`;
     inFlight++;
-    for (let attempt = 0; attempt < 600; attempt++) {
+    for (let attempt = 0; attempt < 600 && !aborted; attempt++) {
       try {
         const res = await sendCallback(url(), { phone: seats[seat]!.phone, msgId: webhookId, fromId: webhookId, content: `storm ${n}` }, webhookId);
         if (res.status === 200) {
@@ -66,8 +67,10 @@ function traffic(url: () => string, seats: BenchSeat[], rate: number) {
     get rejected() {
       return rejected;
     },
-    async stop() {
+    /** Stops sending and waits for the retries in flight, or drops them when aborting. */
+    async stop(abort = false) {
       clearInterval(timer);
+      aborted = abort;
       while (inFlight > 0) await sleep(20);
     },
   };
@@ -80,6 +83,7 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
   const tmp = tempDir('storm');
   let server: Server | undefined;
   let fleet: Fleet | undefined;
+  let load: ReturnType<typeof traffic> | undefined;
   try {
     const prepared = await prepareSeats(tmp.dir, n);
 
@@ -103,7 +107,7 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
     fleet = await startFleet(server.url, prepared.seats.map((s) => ({ auth: { token: s.token }, seatId: s.id, token: s.token })), { catchUp: true });
     if (fleet.connected < n) return { scenario, seats: n, seconds: null, missed: null, ceiling, ratio: null, valid: false, reason: `only ${fleet.connected} of ${n} seats connected (${fleet.error})` };
 
-    const load = traffic(() => server!.url, prepared.seats, rate);
+    load = traffic(() => server!.url, prepared.seats, rate);
     await sleep(smoke ? 500 : 2000);
     const hub = server;
     const { back, all: seconds } = await storm(fleet, n, async () => {
@@ -123,6 +127,7 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
     if (load.rejected > 0) return { ...line, valid: false, reason: `${load.rejected} callbacks refused with 4xx` };
     return line;
   } finally {
+    await load?.stop(true);
     await fleet?.close();
     await server?.stop();
     tmp.remove();
