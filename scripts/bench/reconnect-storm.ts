@@ -111,8 +111,11 @@ export async function reconnectStorm(smoke: boolean): Promise<Line> {
     await sleep(smoke ? 500 : 2000);
     const hub = server;
     const { back, all: seconds } = await storm(fleet, n, async () => {
+      const t0 = Date.now();
       await hub.stop();
+      const stopped = Date.now();
       server = await startHub({ dir: tmp.dir, port });
+      if (process.env.BENCH_VERBOSE) process.stderr.write(`${scenario}: hub stop ${stopped - t0} ms, start ${Date.now() - stopped} ms\n`);
     });
     await sleep(smoke ? 500 : 2000); // callbacks keep arriving after the storm
     await load.stop();

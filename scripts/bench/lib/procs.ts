@@ -120,13 +120,26 @@ async function startServer(entry: string, env: Record<string, string>, port: num
   };
 }
 
+let hubEntry = 'src/server.ts';
+
+/**
+ * Builds the hub (`tsconfig.build.json` → dist/) and runs that from now on, as `npm start` does in
+ * production: start-up then costs no transpiling, which matters when a restart is measured.
+ */
+export function useBuiltHub(): void {
+  const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+  const built = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  if (built.status !== 0) throw new Error(`hub build failed: ${(built.stdout + built.stderr).slice(0, 500)}`);
+  hubEntry = 'dist/server.js';
+}
+
 export interface HubOptions {
   dir: string;
   port?: number;
   env?: Record<string, string>;
 }
 
-/** The real hub, from source, on a database file in `dir`. */
+/** The real hub (from source, or dist/ after useBuiltHub) on a database file in `dir`. */
 export async function startHub(options: HubOptions): Promise<Server> {
   const env = {
     NODE_ENV: 'test',
@@ -136,7 +149,7 @@ export async function startHub(options: HubOptions): Promise<Server> {
     PROTOCOL_SECRET,
     ...options.env,
   };
-  return startServer('src/server.ts', env, options.port ?? (await freePort()));
+  return startServer(hubEntry, env, options.port ?? (await freePort()));
 }
 
 /** The ceiling: the same stack doing the least possible work (scripts/bench/bare-server.ts). */
