@@ -31,7 +31,7 @@ import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { searchRoutes } from './search/search.routes.js';
@@ -96,6 +96,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Behind a load balancer the client address comes from X-Forwarded-For.
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);

@@ -122,7 +122,7 @@ const days = fc.constantFrom('2024-02-30', '2023-02-29', '1970-01-01', '0000-01-
 /** A value that passes the schema (mostly) but sits on its edges, so the handler itself runs. */
 function typedValue(schema: Schema | undefined, depth = 0, name = ''): fc.Arbitrary<unknown> {
   if (!schema || depth > 3) return oddValue;
-  const hint = HINTS[name];
+  const hint = schema.type === 'string' ? HINTS[name] : undefined;
   if (hint) return fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...hint) }, { weight: 1, arbitrary: nasty });
   const enums = schema.enum ?? schema.anyOf?.flatMap((s) => s.enum ?? []);
   if (enums && enums.length > 0) return fc.constantFrom(...enums);
@@ -180,7 +180,13 @@ const malformedJson = fc.oneof(
 );
 const contentTypes = fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/xml', 'application/json; charset=latin1', 'application/octet-stream', '');
 
-const pathParam = fc.oneof(ids, ids, fc.constantFrom(...HINTS.fileName!), nasty, fc.string({ unit: 'grapheme', maxLength: 20 }), oddNumber.map(String)).map((s) => encodeURIComponent(s));
+const pathParam = fc.oneof(
+  fc.oneof(ids, ids, fc.constantFrom(...HINTS.fileName!), nasty, fc.string({ unit: 'grapheme', maxLength: 20 }), oddNumber.map(String)).map((s) => encodeURIComponent(s)),
+  // Sent as is: broken percent-escapes, encoded slashes and dots.
+  fc.constantFrom('%', '%E0%A4%A', '%2e%2e', '..%2f..%2fhub.db', '%00', '1%2F2', '1;2', '1?x=1'),
+);
+/** Token header values that are not tokens. */
+export const badToken = fc.oneof(fc.constantFrom('', 'null', 'Bearer x', "' OR 1=1 --", 'x'.repeat(5000)), fc.string({ maxLength: 80 }).map((v) => v.replace(/[^\x20-\x7e]/g, '')));
 const queryValue = fc.oneof(nasty, fc.string({ unit: 'grapheme', maxLength: 20 }), oddNumber.map(String), hugeString.map((s) => s.slice(0, 5000)));
 
 function jsonSchemaOf(operation: Operation): Schema | undefined {

@@ -7,15 +7,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, activity, contents, messages, seatTags, targets, users } from '../../src/db/schema.js';
 import { inboundMessage, postCallback, signedHeaders } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
-import { idPool, requestFor, type Operation, type SweepRequest } from './garbage.js';
+import { badToken, idPool, requestFor, type Operation, type SweepRequest } from './garbage.js';
 
 const ROLES = ['seat1', 'super1', 'branch1', 'master'] as const;
-const RUNS = 30;
+// SWEEP_RUNS raises the count for a deeper run by hand.
+const RUNS = Number(process.env.SWEEP_RUNS ?? 30);
 // Bridge routes that verify a Standard Webhooks signature instead of a token.
 const SIGNED = new Set(['/xd/protocol/messageCallback', '/xd/protocol/messageStatus', '/xd/protocol/phoneStatus', '/xd/protocol/physicalIp', '/xd/protocol/accounts']);
 
 /** Requests that once answered 5xx (or leaked internals), kept as regressions. */
-const REGRESSIONS: { role: (typeof ROLES)[number] | null; request: SweepRequest }[] = [];
+const REGRESSIONS: { role: (typeof ROLES)[number] | null; request: SweepRequest }[] = [
+  // A broken percent-escape in the path was answered by the router with Fastify's own body.
+  { role: null, request: { method: 'DELETE', url: '/xd/client/seatTags/%', payload: '0', headers: { 'content-type': 'application/json' } } },
+  { role: 'seat1', request: { method: 'GET', url: '/xd/media/%E0%A4%A', headers: {} } },
+];
 
 describe('no 5xx anywhere', () => {
   let t: TestHub;
@@ -79,7 +84,7 @@ describe('no 5xx anywhere', () => {
   it('answers anonymous garbage on every operation without storing a message', async () => {
     const before = storedRows();
     for (const operation of operations) {
-      await fc.assert(fc.asyncProperty(requestFor(operation), (request) => send(request, undefined)), { numRuns: RUNS });
+      await fc.assert(fc.asyncProperty(requestFor(operation), fc.option(badToken), (request, token) => send(request, token ?? undefined)), { numRuns: RUNS });
     }
     // Nothing unsigned, untokened reached the store (signed routes refuse before parsing).
     expect(storedRows()).toEqual(before);
