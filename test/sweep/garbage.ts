@@ -209,6 +209,7 @@ export function requestFor(operation: Operation): fc.Arbitrary<SweepRequest> {
     { weight: 1, arbitrary: malformedJson.map((text) => ({ payload: text, headers: { 'content-type': 'application/json' } })) },
     { weight: 1, arbitrary: fc.tuple(shapedBody(jsonSchemaOf(operation)), contentTypes).map(([value, type]) => ({ payload: JSON.stringify(value) ?? '', headers: (type ? { 'content-type': type } : {}) as Record<string, string> })) },
     { weight: 1, arbitrary: fc.constant({ payload: undefined, headers: {} as Record<string, string> }) },
+    { weight: 1, arbitrary: fc.constant({ payload: `{"a":"${'x'.repeat(1_100_000)}"}`, headers: { 'content-type': 'application/json' } }) },
   );
   return fc.record({ pathValues, query, extraHeaders, body }).map(({ pathValues, query, extraHeaders, body }) => {
     let i = 0;

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, activity, contents, messages, seatTags, targets, users } from '../../src/db/schema.js';
 import { inboundMessage, postCallback, signedHeaders } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { connectSocket, emitWithAck } from '../helpers/sockets.js';
 import { badToken, idPool, requestFor, type Operation, type SweepRequest } from './garbage.js';
 
 const ROLES = ['seat1', 'super1', 'branch1', 'master'] as const;
@@ -55,7 +56,7 @@ describe('no 5xx anywhere', () => {
   }
 
   beforeAll(async () => {
-    t = await startHub();
+    t = await startHub({ listen: true });
     for (const role of ROLES) tokens[role] = await t.login(role);
     // Real rows behind the ids the generators pick: messages, a tag and a quick reply per scope.
     for (const phone of ['+8613800000001', '+8613800000003']) expect((await postCallback(t, 'messageCallback', inboundMessage({ phone }))).status).toBe(200);
@@ -108,6 +109,37 @@ describe('no 5xx anywhere', () => {
     expect(signed.map((o) => o.path).sort()).toEqual([...SIGNED].sort());
     for (const operation of signed) {
       await fc.assert(fc.asyncProperty(requestFor(operation), (request) => send(request, undefined, true)), { numRuns: RUNS * 4 });
+    }
+  });
+
+  it('answers methods a path does not have with the envelope', async () => {
+    const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'];
+    for (const path of new Set(operations.map((o) => o.path.replace(/\{[^}]+\}/g, '1')))) {
+      const declared = new Set(operations.filter((o) => o.path.replace(/\{[^}]+\}/g, '1') === path).map((o) => o.method));
+      for (const method of methods.filter((m) => !declared.has(m))) {
+        for (const token of [undefined, tokens.seat1]) await send({ method, url: path, headers: {} }, token);
+      }
+    }
+  });
+
+  it("answers every role's garbage socket events with a 4xx ack or success", async () => {
+    const events = ['message:send', 'message:read', 'watch', 'unwatch'] as const;
+    const payload = fc.oneof(fc.anything(), fc.record({ accountId: fc.oneof(fc.constantFrom(...idPool), fc.string()), receId: fc.oneof(fc.constantFrom(...idPool), fc.string()), custServId: fc.oneof(fc.constantFrom(...idPool), fc.string()), contentType: fc.constantFrom('1', '2', 'x'), content: fc.string(), clientMsgId: fc.string() }, { requiredKeys: [] }));
+    for (const role of ROLES) {
+      const socket = await connectSocket(t.url, tokens[role]!);
+      try {
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...events), payload, async (event, input) => {
+            const ack = await emitWithAck(socket, event, input as never);
+            expect(ack.code, `${role} ${event} ${JSON.stringify(input)} → ${JSON.stringify(ack)}`).toBeLessThan(500);
+            expect(typeof ack.msg).toBe('string');
+          }),
+          { numRuns: RUNS * 2 },
+        );
+        expect(socket.connected).toBe(true);
+      } finally {
+        socket.close();
+      }
     }
   });
 
