@@ -207,10 +207,19 @@ describe('seat isolation', () => {
     // Pushes reach one socket in order: the supervisor's first message is the one after its watch.
     expect(news(heardBySup)).toEqual([after.msgId]);
 
-    // seat1's own message arrives after both: had seat2's reached seat1, it would be there first.
+    // seat2's own actions push to seat2 (and its watcher) only.
+    expect(await emitWithAck(s2, 'message:read', { receId: before.receId })).toMatchObject({ code: 200 });
+    expect((await t.call('POST', '/xd/client/fans', { token: token.seat2, body: { accountId: seat2.account, delta: 1 } })).status).toBe(200);
+    await waitFor(() => heardBySup.some((e) => e.event === 'fans:count'), 5000, 'the watcher hears seat2 fans');
+
+    // seat1's own message arrives after all that: had any of it reached seat1, it would be there first.
     const own = await inbound('+8613800000001');
     await waitFor(() => news(heardBy1).includes(own.msgId), 5000, 'seat1 hears its own message');
     expect(news(heardBy1)).toEqual([own.msgId]);
-    for (const { event, payload } of heardBy1) expectNoLeak(`seat1 heard ${event}`, payload);
+    const seat2Ids = new Set([seat2.target, before.receId, seat2.id, seat2.account]);
+    for (const { event, payload } of heardBy1) {
+      expectNoLeak(`seat1 heard ${event}`, payload);
+      for (const key of ['receId', 'custServId', 'accountId']) expect(seat2Ids.has(payload?.[key]), `seat1 heard ${event} ${JSON.stringify(payload)}`).toBe(false);
+    }
   });
 });
