@@ -14,6 +14,7 @@ import { createMessaging } from './messages/messaging.service.js';
 import { messageRoutes } from './messages/messages.routes.js';
 import { createMessagesFeature } from './messages/messages.socket.js';
 import { createBridgeClient } from './bridge/bridge-factory.js';
+import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
 import { reloginRoutes } from './bridge/relogin.routes.js';
 import { startSandboxInbound } from './bridge/sandbox-inbound.js';
 import { createPresenceFeature } from './realtime/presence.socket.js';
@@ -130,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
   const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
   messaging.setBridge(bridge);
+  const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
   await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
@@ -173,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      stopDeliveryPruning();
       stopDemoInbound();
       messaging.close();
       bridge.close();
