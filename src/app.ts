@@ -14,6 +14,7 @@ import { createMessaging } from './messages/messaging.service.js';
 import { messageRoutes } from './messages/messages.routes.js';
 import { createMessagesFeature } from './messages/messages.socket.js';
 import { createBridgeClient } from './bridge/bridge-factory.js';
+import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
 import { reloginRoutes } from './bridge/relogin.routes.js';
 import { startSandboxInbound } from './bridge/sandbox-inbound.js';
 import { createPresenceFeature } from './realtime/presence.socket.js';
@@ -31,7 +32,7 @@ import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
-import { installErrorHandling } from './http/error-handler.js';
+import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { searchRoutes } from './search/search.routes.js';
@@ -96,6 +97,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     // Behind a load balancer the client address comes from X-Forwarded-For.
     trustProxy: true,
     bodyLimit: 1024 * 1024,
+    frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
@@ -129,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
   const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
   messaging.setBridge(bridge);
+  const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
   await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
@@ -172,6 +175,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      stopDeliveryPruning();
       stopDemoInbound();
       messaging.close();
       bridge.close();

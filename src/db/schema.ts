@@ -250,11 +250,15 @@ export const fanEvents = sqliteTable(
 );
 
 /** Standard Webhooks ids already taken, so a replayed delivery changes nothing. */
-export const webhookDeliveries = sqliteTable('webhook_deliveries', {
-  webhookId: text('webhook_id').primaryKey(),
-  path: text('path').notNull(),
-  receivedAt: integer('received_at').notNull(),
-});
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    webhookId: text('webhook_id').primaryKey(),
+    path: text('path').notNull(),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [index('webhook_deliveries_received').on(t.receivedAt)],
+);
 
 export const translations = sqliteTable(
   'translations',

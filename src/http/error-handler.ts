@@ -1,6 +1,6 @@
 // One error handler maps everything thrown to the envelope; internals never reach the client.
-import type { FastifyError, FastifyInstance } from 'fastify';
-import { HubError, failure, notFound, type ErrorKind } from './errors.js';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HubError, badRequest, failure, notFound, type ErrorKind } from './errors.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -70,4 +70,13 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) => {
     void reply.status(404).send(failure(notFound(`route ${request.method} ${request.url.split('?')[0]}`)));
   });
+}
+
+/**
+ * Errors the router raises before any route (or the error handler) runs, such as a broken
+ * percent-escape in the path: Fastify's own body for them is not the envelope.
+ */
+export function frameworkErrors(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const hubError = error.code === 'FST_ERR_BAD_URL' ? badRequest('url', 'is not a valid URL') : toHubError(error);
+  void reply.status(hubError.code).send(failure(hubError));
 }

@@ -125,6 +125,8 @@ export function createMessaging(deps: MessagingDeps) {
     async send(user: AuthUser, input: Static<typeof SendInput>): Promise<{ msgId: string; status: string }> {
       if (user.role !== 'seat') throw forbidden(`role ${user.role} may not send messages`);
       const { target, account } = ownConversation(user, input.receId);
+      // Someone else's account is refused as such, not reported as a mismatch that confirms it exists.
+      if (String(account.id) !== input.accountId) access.accountFor(user, Number(input.accountId));
       if (String(account.id) !== input.accountId) throw badRequest('receId', 'is not a target of accountId');
       const result = createPendingMessage(db, {
         seatId: user.id,

@@ -1,6 +1,6 @@
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, ne } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, messages } from '../../src/db/schema.js';
+import { accounts, conversations, messages } from '../../src/db/schema.js';
 import { startFakeBridge, type FakeBridge } from '../helpers/fake-bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, emitWithAck, nextEvent, waitFor, collectEvents, type ClientSocket } from '../helpers/sockets.js';
@@ -53,9 +53,11 @@ describe('sending through the sandbox bridge', () => {
     sockets.push(sup);
     expect(await emitWithAck(sup, 'message:send', body)).toMatchObject({ code: 403 });
     expect((await t.call('POST', '/xd/client/sendMessage', { token: supToken, body })).status).toBe(403);
-    // Another of seat1's accounts is not this target's account.
+    // Another of seat1's accounts is not this target's account; seat2's account is not seat1's at all.
+    const second = db.select({ id: accounts.id }).from(accounts).where(and(eq(accounts.seatId, target.seatId), ne(accounts.id, target.accountId))).get()!;
+    expect(await emitWithAck(seat1, 'message:send', { ...body, accountId: String(second.id) })).toMatchObject({ code: 400, msg: expect.stringMatching(/receId/) });
     const other = ownedTarget(db, 'seat2');
-    expect(await emitWithAck(seat1, 'message:send', { ...body, accountId: other.accountIdText })).toMatchObject({ code: 400, msg: expect.stringMatching(/receId/) });
+    expect(await emitWithAck(seat1, 'message:send', { ...body, accountId: other.accountIdText })).toMatchObject({ code: 403, msg: expect.stringMatching(/accountId/) });
     expect(await emitWithAck(seat1, 'message:send', { ...body, receId: '999999' })).toMatchObject({ code: 404 });
     expect(await emitWithAck(seat1, 'message:send', { ...body, content: '' })).toMatchObject({ code: 400, msg: expect.stringMatching(/content/) });
     expect(db.select({ n: count() }).from(messages).where(eq(messages.clientMsgId, body.clientMsgId)).get()!.n).toBe(0);

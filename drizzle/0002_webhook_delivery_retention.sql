@@ -1,0 +1,1 @@
+CREATE INDEX `webhook_deliveries_received` ON `webhook_deliveries` (`received_at`);
