@@ -1,14 +1,11 @@
 // Test data beyond the demo seed: user ids by name, extra seats and a second branch.
-import { and, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { hashPassword } from '../../src/auth/password.js';
+import { findOwnedTarget, userId } from '../helpers/demo.js';
 import type { Db } from '../../src/db/open.js';
-import { accounts, branches, conversations, targets, users, type Role } from '../../src/db/schema.js';
+import { accounts, branches, conversations, users, type Role } from '../../src/db/schema.js';
 
-export function userId(db: Db, username: string): number {
-  const row = db.select({ id: users.id }).from(users).where(eq(users.username, username)).get();
-  if (!row) throw new Error(`no user ${username}`);
-  return row.id;
-}
+export { userId };
 
 export function branchOf(db: Db, username: string): number {
   return db.select({ branchId: users.branchId }).from(users).where(eq(users.username, username)).get()!.branchId!;
@@ -35,15 +32,8 @@ export async function addSecondBranch(db: Db) {
 
 /** The demo target named `name` owned by `seatId` (each demo seat has 曾林 and Maria Silva). */
 export function demoTarget(db: Db, seatId: number, name = '曾林') {
-  const row = db
-    .select({ id: targets.id, platformUid: targets.platformUid, accountId: targets.accountId, phone: accounts.phone })
-    .from(targets)
-    .innerJoin(conversations, eq(conversations.targetId, targets.id))
-    .innerJoin(accounts, eq(accounts.id, targets.accountId))
-    .where(and(eq(conversations.seatId, seatId), eq(targets.name, name)))
-    .get();
-  if (!row) throw new Error(`no target ${name} of seat ${seatId}`);
-  return row;
+  const { targetId, ...rest } = findOwnedTarget(db, seatId, name);
+  return { id: targetId, ...rest };
 }
 
 export function ownerOf(db: Db, targetId: number): number | null {
