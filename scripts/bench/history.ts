@@ -1,0 +1,77 @@
+// history: retrievePastRecords requests/s (closed loop, autocannon) on a large database; the
+// ceiling is a bare Fastify route running the same SQL on the same file.
+import autocannon from 'autocannon';
+import { login, postJson } from './lib/http.js';
+import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
+import { prepareHistory, type History } from './lib/seed.js';
+import { generatorMonitor, round, type Line } from './lib/stats.js';
+
+const PATH = '/xd/client/retrievePastRecords';
+
+function queries(history: History, custServId: string): string[] {
+  // A fixed pseudo-random mix of targets, days and pages, the same for hub and ceiling.
+  const bodies: string[] = [];
+  let x = 12345;
+  const next = (n: number) => ((x = (x * 1103515245 + 12345) % 2 ** 31), x % n);
+  for (let i = 0; i < 1000; i++) {
+    bodies.push(JSON.stringify({
+      custServId,
+      oocDate: history.days[next(history.days.length)],
+      convType: 'biDirFriend',
+      receId: history.targets[next(history.targets.length)],
+      pageno: 1 + next(5),
+      pageSize: 10,
+    }));
+  }
+  return bodies;
+}
+
+async function measure(url: string, bodies: string[], headers: Record<string, string>, seconds: number) {
+  let i = 0;
+  const options = (duration: number): autocannon.Options => ({
+    url,
+    connections: 10,
+    duration,
+    requests: [{ method: 'POST', path: PATH, headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
+  });
+  await autocannon(options(Math.max(1, seconds / 5))); // warm-up: page cache, JIT
+  const monitor = generatorMonitor();
+  const result = await autocannon(options(seconds));
+  const generator = monitor.stop();
+  return { rps: round(result.requests.average, 0), p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total, generator };
+}
+
+export async function history(smoke: boolean): Promise<Line> {
+  const scenario = 'history';
+  const seconds = smoke ? 2 : 10;
+  const tmp = tempDir('history');
+  let server: Server | undefined;
+  try {
+    const built = await prepareHistory(tmp.dir, smoke ? 20_000 : 1_000_000);
+    server = await startHub({ dir: tmp.dir });
+    const seat = await login(server.url, 'seat1');
+    const bodies = queries(built, seat.userId);
+    const sample = await postJson(server.url, PATH, bodies[0], { token: seat.token });
+    const rows = sample.body?.data?.contGroups;
+    const figures = { messages: built.messages, rps: null, p99_ms: null, ceiling: null, ratio: null };
+    if (sample.status !== 200 || !Array.isArray(rows) || rows.length === 0) {
+      return { scenario, ...figures, valid: false, reason: `retrievePastRecords not served: HTTP ${sample.status} ${JSON.stringify(sample.body).slice(0, 160)}` };
+    }
+    const hub = await measure(server.url, bodies, { token: seat.token }, seconds);
+    await server.stop();
+
+    server = await startBare({ databasePath: built.path });
+    const bare = await measure(server.url, bodies, {}, seconds);
+    const line: Line = {
+      scenario, messages: built.messages, rps: hub.rps, p99_ms: hub.p99Ms, ceiling: bare.rps, ceiling_p99_ms: bare.p99Ms, ratio: round(hub.rps / bare.rps, 3),
+    };
+    for (const [who, m] of [['hub', hub], ['bare', bare]] as const) {
+      if (m.non2xx > 0 || m.errors > 0) return { ...line, valid: false, reason: `${who}: ${m.non2xx} non-2xx answers, ${m.errors} errors of ${m.total}` };
+      if (m.generator.saturated) return { ...line, valid: false, reason: `${who}: ${m.generator.why}` };
+    }
+    return line;
+  } finally {
+    await server?.stop();
+    tmp.remove();
+  }
+}
