@@ -2,7 +2,7 @@
 // msgId), first-seen target (+ conversation + one incoming fan), the activity cursor, the
 // message, and the conversation's last message and unread count.
 import { and, eq, sql } from 'drizzle-orm';
-import { writeTransaction, type Db } from '../db/open.js';
+import type { Db, Sqlite } from '../db/open.js';
 import { accounts, activity, conversations, fanEvents, messages, targets, webhookDeliveries, type ConvType } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
 import { dayOf } from '../time.js';
@@ -148,87 +148,102 @@ function prepareStatements(db: Db) {
   };
 }
 
-const statementsByDb = new WeakMap<Db, ReturnType<typeof prepareStatements>>();
+type Statements = ReturnType<typeof prepareStatements>;
 
-function statementsFor(db: Db) {
-  let statements = statementsByDb.get(db);
-  if (!statements) {
-    statements = prepareStatements(db);
-    statementsByDb.set(db, statements);
+interface PreparedStore {
+  q: Statements;
+  /** `store` wrapped once in better-sqlite3's own BEGIN IMMEDIATE transaction (what writeTransaction
+   * does per call, without building a transaction wrapper for every callback). */
+  transaction: ReturnType<Sqlite['transaction']>;
+}
+
+// drizzle() puts the better-sqlite3 handle on the instance; its type only says so on drizzle()'s result.
+const clientOf = (db: Db): Sqlite => (db as Db & { $client: Sqlite }).$client;
+
+const storesByDb = new WeakMap<Db, PreparedStore>();
+
+function preparedStore(db: Db): PreparedStore {
+  let prepared = storesByDb.get(db);
+  if (!prepared) {
+    prepared = { q: prepareStatements(db), transaction: clientOf(db).transaction(store) };
+    storesByDb.set(db, prepared);
   }
-  return statements;
+  return prepared;
 }
 
 export function storeBridgeMessage(db: Db, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
-  const q = statementsFor(db);
+  const { q, transaction } = preparedStore(db);
+  // BEGIN IMMEDIATE: the write lock is taken up front, so two writers never deadlock upgrading a read lock.
+  return transaction.immediate(q, input, options) as StoredMessage | DuplicateMessage;
+}
+
+function store(q: Statements, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
   const now = options.now;
-  return writeTransaction(db, () => {
-    const account = q.account.get({ phone: input.phone });
-    if (!account) throw notFound('phone');
-    const accountId = account.id;
+  const account = q.account.get({ phone: input.phone });
+  if (!account) throw notFound('phone');
+  const accountId = account.id;
 
-    const existing = q.existing.get({ accountId, msgId: input.msgId });
-    const freshDelivery = options.webhookId === undefined || q.claimWebhook.get({ webhookId: options.webhookId, now }) !== undefined;
-    if (existing || !freshDelivery) return { duplicate: true, messageId: existing?.id ?? null, targetId: existing?.targetId ?? null };
+  const existing = q.existing.get({ accountId, msgId: input.msgId });
+  const freshDelivery = options.webhookId === undefined || q.claimWebhook.get({ webhookId: options.webhookId, now }) !== undefined;
+  if (existing || !freshDelivery) return { duplicate: true, messageId: existing?.id ?? null, targetId: existing?.targetId ?? null };
 
-    let target = q.target.get({ accountId, platformUid: input.from.id });
-    let newFan: StoredMessage['newFan'] = null;
-    let seatId: number | null;
-    if (!target) {
-      target = q.insertTarget.get({
-        accountId,
-        platformUid: input.from.id,
-        name: input.from.name ?? '',
-        convType: input.from.convType ?? 'stranger',
-        now,
-      })!;
-      seatId = account.seatId;
-      q.insertConversation.run({ targetId: target.id, accountId, seatId, now });
-      if (seatId !== null) {
-        newFan = { seatId, day: dayOf(input.sendTime, options.tzName) };
-        q.insertFan.run({ seatId, accountId, targetId: target.id, day: newFan.day, now });
-      }
-    } else {
-      seatId = q.conversationSeat.get({ targetId: target.id })?.seatId ?? null;
-      const renamed = input.from.name !== undefined && input.from.name !== '' && input.from.name !== target.name;
-      const retyped = input.from.convType !== undefined && input.from.convType !== target.convType;
-      if (renamed || retyped) {
-        target = q.updateTarget.get({
-          targetId: target.id,
-          name: renamed ? input.from.name : target.name,
-          convType: input.from.convType ?? target.convType,
-        })!;
-      }
-    }
-
-    const inbound = input.direction === 'in';
-    const cursor = q.appendActivity.get({ seatId, targetId: target.id, now })!.cursor;
-    const message = q.insertMessage.get({
+  let target = q.target.get({ accountId, platformUid: input.from.id });
+  let newFan: StoredMessage['newFan'] = null;
+  let seatId: number | null;
+  if (!target) {
+    target = q.insertTarget.get({
       accountId,
-      targetId: target.id,
-      msgId: input.msgId,
-      sender: inbound ? 1 : 0,
-      contentType: input.contentType,
-      content: input.content,
-      thumb: input.thumb ?? null,
-      mediaRef: input.mediaRef ?? null,
-      sendTime: input.sendTime,
-      status: inbound ? 'received' : 'sent',
-      readState: inbound ? 0 : 1,
-      cursor,
+      platformUid: input.from.id,
+      name: input.from.name ?? '',
+      convType: input.from.convType ?? 'stranger',
       now,
     })!;
+    seatId = account.seatId;
+    q.insertConversation.run({ targetId: target.id, accountId, seatId, now });
+    if (seatId !== null) {
+      newFan = { seatId, day: dayOf(input.sendTime, options.tzName) };
+      q.insertFan.run({ seatId, accountId, targetId: target.id, day: newFan.day, now });
+    }
+  } else {
+    seatId = q.conversationSeat.get({ targetId: target.id })?.seatId ?? null;
+    const renamed = input.from.name !== undefined && input.from.name !== '' && input.from.name !== target.name;
+    const retyped = input.from.convType !== undefined && input.from.convType !== target.convType;
+    if (renamed || retyped) {
+      target = q.updateTarget.get({
+        targetId: target.id,
+        name: renamed ? input.from.name : target.name,
+        convType: input.from.convType ?? target.convType,
+      })!;
+    }
+  }
 
-    q.updateConversation.run({
-      targetId: target.id,
-      sendTime: input.sendTime,
-      messageId: message.id,
-      content: input.content,
-      contentType: input.contentType,
-      cursor,
-      unreadDelta: inbound ? 1 : 0,
-    });
+  const inbound = input.direction === 'in';
+  const cursor = q.appendActivity.get({ seatId, targetId: target.id, now })!.cursor;
+  const message = q.insertMessage.get({
+    accountId,
+    targetId: target.id,
+    msgId: input.msgId,
+    sender: inbound ? 1 : 0,
+    contentType: input.contentType,
+    content: input.content,
+    thumb: input.thumb ?? null,
+    mediaRef: input.mediaRef ?? null,
+    sendTime: input.sendTime,
+    status: inbound ? 'received' : 'sent',
+    readState: inbound ? 0 : 1,
+    cursor,
+    now,
+  })!;
 
-    return { duplicate: false, messageId: message.id, cursor, accountId, seatId, target, message, newFan };
+  q.updateConversation.run({
+    targetId: target.id,
+    sendTime: input.sendTime,
+    messageId: message.id,
+    content: input.content,
+    contentType: input.contentType,
+    cursor,
+    unreadDelta: inbound ? 1 : 0,
   });
+
+  return { duplicate: false, messageId: message.id, cursor, accountId, seatId, target, message, newFan };
 }
