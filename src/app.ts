@@ -27,6 +27,7 @@ import { authRoutes } from './auth/auth.routes.js';
 import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
+import { startCheckpointer } from './db/checkpointer.js';
 import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
@@ -81,6 +82,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     now: clock.now(),
     tzName: config.tzName,
   });
+  const checkpointer = startCheckpointer(database.sqlite);
 
   const app = Fastify({
     logger: {
@@ -183,6 +185,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await fanout.close();
       await io.close().catch(() => undefined);
       await app.close();
+      await checkpointer.stop();
       database.close();
     },
   };

@@ -58,7 +58,8 @@ function partsFormatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-function zonedParts(ms: number, tz: string): ZonedParts {
+/** The wall-clock fields of `ms` in `tz`, asked of Intl (slow: formatToParts allocates per call). */
+function intlParts(ms: number, tz: string): ZonedParts {
   const out: Record<string, string> = {};
   for (const p of partsFormatter(tz).formatToParts(new Date(ms))) out[p.type] = p.value;
   return {
@@ -83,12 +84,82 @@ function zoneAbbreviation(ms: number, tz: string): string {
   return f.formatToParts(new Date(ms)).find((p) => p.type === 'timeZoneName')?.value ?? tz;
 }
 
+/** Offset of `tz` from UTC at instant `ms` (whole seconds, in ms), from Intl. */
+function intlOffsetAt(ms: number, tz: string): number {
+  const p = intlParts(ms, tz);
+  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  return asUtc - Math.floor(ms / 1000) * 1000;
+}
+
+// Formatting every row of a history page through Intl was a visible share of the request.
+// Zones change offset (and name) rarely and never twice within an hour, so each UTC hour is
+// asked of Intl once: when the offset and name are the same at its first and last second, every
+// instant inside it is formatted from the UTC fields of (instant + offset), which is what Intl
+// prints. An hour holding a change is left to Intl, as are instants outside 1970–2199.
+const HOUR_MS = 3_600_000;
+const FAST_FROM = 0;
+const FAST_UNTIL = Date.UTC(2200, 0, 1);
+const MAX_CACHED_HOURS = 100_000;
+
+interface HourOfZone {
+  offset: number;
+  abbreviation: string;
+}
+
+const hoursByZone = new Map<string, Map<number, HourOfZone | null>>();
+
+function hourOfZone(ms: number, tz: string): HourOfZone | null {
+  if (!(ms >= FAST_FROM && ms < FAST_UNTIL)) return null;
+  const hour = Math.floor(ms / HOUR_MS);
+  let hours = hoursByZone.get(tz);
+  if (!hours) {
+    hours = new Map();
+    hoursByZone.set(tz, hours);
+  }
+  let entry = hours.get(hour);
+  if (entry === undefined) {
+    const first = hour * HOUR_MS;
+    const last = first + HOUR_MS - 1000;
+    const offset = intlOffsetAt(first, tz);
+    const abbreviation = zoneAbbreviation(first, tz);
+    entry = offset === intlOffsetAt(last, tz) && abbreviation === zoneAbbreviation(last, tz) ? { offset, abbreviation } : null;
+    if (hours.size >= MAX_CACHED_HOURS) hours.clear();
+    hours.set(hour, entry);
+  }
+  return entry;
+}
+
+function zonedParts(ms: number, tz: string): ZonedParts {
+  const hour = hourOfZone(ms, tz);
+  if (!hour) return intlParts(ms, tz);
+  const wall = new Date(ms + hour.offset);
+  return {
+    year: wall.getUTCFullYear(),
+    month: wall.getUTCMonth() + 1,
+    day: wall.getUTCDate(),
+    hour: wall.getUTCHours(),
+    minute: wall.getUTCMinutes(),
+    second: wall.getUTCSeconds(),
+    weekday: wall.getUTCDay(),
+  };
+}
+
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+function javaDate(p: ZonedParts, abbreviation: string): string {
+  return `${WEEKDAYS[p.weekday]} ${MONTHS[p.month - 1]} ${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} ${abbreviation} ${p.year}`;
+}
 
 /** `Sat Jul 01 10:53:52 CST 2023`, as Java's Date.toString() prints it in `tz`. */
 export function formatJavaDate(ms: number, tz: string): string {
-  const p = zonedParts(ms, tz);
-  return `${WEEKDAYS[p.weekday]} ${MONTHS[p.month - 1]} ${pad(p.day)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)} ${zoneAbbreviation(ms, tz)} ${p.year}`;
+  const hour = hourOfZone(ms, tz);
+  if (!hour) return formatJavaDateViaIntl(ms, tz);
+  return javaDate(zonedParts(ms, tz), hour.abbreviation);
+}
+
+/** formatJavaDate asking Intl for every field: the reference the fast path is tested against. */
+export function formatJavaDateViaIntl(ms: number, tz: string): string {
+  return javaDate(intlParts(ms, tz), zoneAbbreviation(ms, tz));
 }
 
 /** The calendar day (YYYY-MM-DD) that `ms` falls on in `tz`. */
@@ -97,11 +168,15 @@ export function dayOf(ms: number, tz: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
 }
 
+/** dayOf asking Intl: the reference the fast path is tested against. */
+export function dayOfViaIntl(ms: number, tz: string): string {
+  const p = intlParts(ms, tz);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
 /** Offset of `tz` from UTC at instant `ms`, in milliseconds. */
 function offsetAt(ms: number, tz: string): number {
-  const p = zonedParts(ms, tz);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(ms / 1000) * 1000;
+  return hourOfZone(ms, tz)?.offset ?? intlOffsetAt(ms, tz);
 }
 
 /** The instant at which local wall-clock midnight of `day` occurs in `tz`. */

@@ -1,6 +1,6 @@
 // Who may see what. A seat sees the targets whose conversation it owns; supervisors and branch
 // managers see the seats of their branch; masters and admins see everything.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { AuthUser } from '../auth/auth.repository.js';
 import type { Db } from '../db/open.js';
 import { accounts, conversations, targets, users } from '../db/schema.js';
@@ -25,12 +25,22 @@ export function seatScopeOf(user: AuthUser): SeatScope {
 }
 
 export function createAccess(db: Db) {
-  const seatById = (seatId: number) =>
-    db
-      .select({ id: users.id, name: users.name, username: users.username, branchId: users.branchId })
-      .from(users)
-      .where(and(eq(users.id, seatId), eq(users.role, 'seat')))
-      .get();
+  // Every guarded read of a seat's data runs these: build and prepare them once.
+  const selectSeat = db
+    .select({ id: users.id, name: users.name, username: users.username, branchId: users.branchId })
+    .from(users)
+    .where(and(eq(users.id, sql.placeholder('seatId')), eq(users.role, 'seat')))
+    .prepare();
+  const selectTarget = db
+    .select({ target: targets, conversation: conversations, account: accounts })
+    .from(targets)
+    .innerJoin(conversations, eq(conversations.targetId, targets.id))
+    .innerJoin(accounts, eq(accounts.id, targets.accountId))
+    .where(eq(targets.id, sql.placeholder('targetId')))
+    .prepare();
+  const selectAccount = db.select().from(accounts).where(eq(accounts.id, sql.placeholder('accountId'))).prepare();
+
+  const seatById = (seatId: number): SeatRow | undefined => selectSeat.get({ seatId });
 
   /** May `user` act on seat `seatId` (read its data, watch it)? */
   function canSeeSeat(user: AuthUser, seat: { id: number; branchId: number | null }): boolean {
@@ -61,13 +71,7 @@ export function createAccess(db: Db) {
 
     /** A target with its conversation and account, if `user` may see it. */
     targetFor(user: AuthUser, targetId: number) {
-      const row = db
-        .select({ target: targets, conversation: conversations, account: accounts })
-        .from(targets)
-        .innerJoin(conversations, eq(conversations.targetId, targets.id))
-        .innerJoin(accounts, eq(accounts.id, targets.accountId))
-        .where(eq(targets.id, targetId))
-        .get();
+      const row = selectTarget.get({ targetId });
       if (!row) throw notFound('receId');
       const ownerId = row.conversation.seatId;
       const owner = ownerId === null ? undefined : seatById(ownerId);
@@ -77,7 +81,7 @@ export function createAccess(db: Db) {
 
     /** An account, if it is assigned to a seat `user` may see. */
     accountFor(user: AuthUser, accountId: number) {
-      const account = db.select().from(accounts).where(eq(accounts.id, accountId)).get();
+      const account = selectAccount.get({ accountId });
       if (!account) throw notFound('accountId');
       const owner = account.seatId === null ? undefined : seatById(account.seatId);
       if (!owner || !canSeeSeat(user, owner)) throw forbidden('accountId: not an account you may see');

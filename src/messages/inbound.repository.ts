@@ -2,10 +2,8 @@
 // msgId), first-seen target (+ conversation + one incoming fan), the activity cursor, the
 // message, and the conversation's last message and unread count.
 import { and, eq, sql } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
-import { claimWebhookId } from '../bridge/deliveries.repository.js';
-import { writeTransaction, type Db } from '../db/open.js';
-import { accounts, conversations, fanEvents, messages, targets, type ConvType } from '../db/schema.js';
+import type { Db, Sqlite } from '../db/open.js';
+import { accounts, activity, conversations, fanEvents, messages, targets, webhookDeliveries, type ConvType } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
 import { dayOf } from '../time.js';
 
@@ -47,96 +45,205 @@ export interface StoreOptions {
   webhookId?: string;
 }
 
-export function storeBridgeMessage(db: Db, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
-  return writeTransaction(db, (tx) => {
-    const account = tx.select({ id: accounts.id, seatId: accounts.seatId }).from(accounts).where(eq(accounts.phone, input.phone)).get();
-    if (!account) throw notFound('phone');
+const p = sql.placeholder;
+const targetColumns = { id: targets.id, name: targets.name, convType: targets.convType };
+// "Is this message at least as new as the conversation's last one?" A late, older message must
+// not replace the conversation's last message.
+const newer = sql`coalesce(${conversations.lastSendTime}, 0) <= ${p('sendTime')}`;
 
-    const existing = tx
+/**
+ * Every statement of the callback path, built and prepared once per database handle: building
+ * the SQL and preparing it on every callback was about half the cost of storing a message.
+ * Statements prepared on the handle run inside its transaction (one connection).
+ */
+function prepareStatements(db: Db) {
+  return {
+    account: db
+      .select({ id: accounts.id, seatId: accounts.seatId })
+      .from(accounts)
+      .where(eq(accounts.phone, p('phone')))
+      .prepare(),
+    existing: db
       .select({ id: messages.id, targetId: messages.targetId })
       .from(messages)
-      .where(and(eq(messages.accountId, account.id), eq(messages.bridgeMsgId, input.msgId)))
-      .get();
-    const freshDelivery = options.webhookId === undefined || claimWebhookId(tx, options.webhookId, 'messageCallback', options.now);
-    if (existing || !freshDelivery) return { duplicate: true, messageId: existing?.id ?? null, targetId: existing?.targetId ?? null };
-
-    let target = tx
-      .select({ id: targets.id, name: targets.name, convType: targets.convType })
+      .where(and(eq(messages.accountId, p('accountId')), eq(messages.bridgeMsgId, p('msgId'))))
+      .prepare(),
+    // Same statement as claimWebhookId (deliveries.repository.ts), prepared.
+    claimWebhook: db
+      .insert(webhookDeliveries)
+      .values({ webhookId: p('webhookId'), path: 'messageCallback', receivedAt: p('now') })
+      .onConflictDoNothing()
+      .returning({ webhookId: webhookDeliveries.webhookId })
+      .prepare(),
+    target: db
+      .select(targetColumns)
       .from(targets)
-      .where(and(eq(targets.accountId, account.id), eq(targets.platformUid, input.from.id)))
-      .get();
-    let newFan: StoredMessage['newFan'] = null;
-    let seatId: number | null;
-    if (!target) {
-      target = tx
-        .insert(targets)
-        .values({
-          accountId: account.id,
-          platformUid: input.from.id,
-          name: input.from.name ?? '',
-          convType: input.from.convType ?? 'stranger',
-          createdAt: options.now,
-        })
-        .returning({ id: targets.id, name: targets.name, convType: targets.convType })
-        .get();
-      seatId = account.seatId;
-      tx.insert(conversations).values({ targetId: target.id, accountId: account.id, seatId, createdAt: options.now }).run();
-      if (seatId !== null) {
-        newFan = { seatId, day: dayOf(input.sendTime, options.tzName) };
-        tx.insert(fanEvents)
-          .values({ seatId, accountId: account.id, targetId: target.id, day: newFan.day, delta: 1, reason: 'first message', createdAt: options.now })
-          .run();
-      }
-    } else {
-      const conversation = tx.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, target.id)).get();
-      seatId = conversation?.seatId ?? null;
-      const renamed = input.from.name !== undefined && input.from.name !== '' && input.from.name !== target.name;
-      const retyped = input.from.convType !== undefined && input.from.convType !== target.convType;
-      if (renamed || retyped) {
-        target = tx
-          .update(targets)
-          .set({ name: renamed ? input.from.name : target.name, convType: input.from.convType ?? target.convType })
-          .where(eq(targets.id, target.id))
-          .returning({ id: targets.id, name: targets.name, convType: targets.convType })
-          .get();
-      }
-    }
-
-    const inbound = input.direction === 'in';
-    const cursor = appendActivity(tx, { seatId, targetId: target.id, kind: 'message', at: options.now });
-    const message = tx
+      .where(and(eq(targets.accountId, p('accountId')), eq(targets.platformUid, p('platformUid'))))
+      .prepare(),
+    insertTarget: db
+      .insert(targets)
+      .values({ accountId: p('accountId'), platformUid: p('platformUid'), name: p('name'), convType: p('convType'), createdAt: p('now') })
+      .returning(targetColumns)
+      .prepare(),
+    insertConversation: db
+      .insert(conversations)
+      .values({ targetId: p('targetId'), accountId: p('accountId'), seatId: p('seatId'), createdAt: p('now') })
+      .prepare(),
+    insertFan: db
+      .insert(fanEvents)
+      .values({
+        seatId: p('seatId'),
+        accountId: p('accountId'),
+        targetId: p('targetId'),
+        day: p('day'),
+        delta: 1,
+        reason: 'first message',
+        createdAt: p('now'),
+      })
+      .prepare(),
+    conversationSeat: db.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, p('targetId'))).prepare(),
+    updateTarget: db
+      .update(targets)
+      .set({ name: sql`${p('name')}`, convType: sql`${p('convType')}` })
+      .where(eq(targets.id, p('targetId')))
+      .returning(targetColumns)
+      .prepare(),
+    // Same row as appendActivity (activity.repository.ts), prepared.
+    appendActivity: db
+      .insert(activity)
+      .values({ seatId: p('seatId'), targetId: p('targetId'), kind: 'message', messageId: null, createdAt: p('now') })
+      .returning({ cursor: activity.cursor })
+      .prepare(),
+    insertMessage: db
       .insert(messages)
       .values({
-        accountId: account.id,
-        targetId: target.id,
-        bridgeMsgId: input.msgId,
-        sender: inbound ? 1 : 0,
-        contentType: input.contentType,
-        content: input.content,
-        thumb: input.thumb ?? null,
-        mediaRef: input.mediaRef ?? null,
-        sendTime: input.sendTime,
-        status: inbound ? 'received' : 'sent',
-        readState: inbound ? 0 : 1,
-        cursor,
-        createdAt: options.now,
+        accountId: p('accountId'),
+        targetId: p('targetId'),
+        bridgeMsgId: p('msgId'),
+        sender: p('sender'),
+        contentType: p('contentType'),
+        content: p('content'),
+        thumb: p('thumb'),
+        mediaRef: p('mediaRef'),
+        sendTime: p('sendTime'),
+        status: p('status'),
+        readState: p('readState'),
+        cursor: p('cursor'),
+        createdAt: p('now'),
       })
       .returning()
-      .get();
-
-    // A late, older message must not replace the conversation's last message.
-    tx.update(conversations)
+      .prepare(),
+    updateConversation: db
+      .update(conversations)
       .set({
-        lastMessageId: sql`CASE WHEN coalesce(${conversations.lastSendTime}, 0) <= ${input.sendTime} THEN ${message.id} ELSE ${conversations.lastMessageId} END`,
-        lastContent: sql`CASE WHEN coalesce(${conversations.lastSendTime}, 0) <= ${input.sendTime} THEN ${input.content} ELSE ${conversations.lastContent} END`,
-        lastContentType: sql`CASE WHEN coalesce(${conversations.lastSendTime}, 0) <= ${input.sendTime} THEN ${input.contentType} ELSE ${conversations.lastContentType} END`,
-        lastSendTime: sql`max(coalesce(${conversations.lastSendTime}, 0), ${input.sendTime})`,
-        lastCursor: cursor,
-        unreadCount: inbound ? sql`${conversations.unreadCount} + 1` : conversations.unreadCount,
+        lastMessageId: sql`CASE WHEN ${newer} THEN ${p('messageId')} ELSE ${conversations.lastMessageId} END`,
+        lastContent: sql`CASE WHEN ${newer} THEN ${p('content')} ELSE ${conversations.lastContent} END`,
+        lastContentType: sql`CASE WHEN ${newer} THEN ${p('contentType')} ELSE ${conversations.lastContentType} END`,
+        lastSendTime: sql`max(coalesce(${conversations.lastSendTime}, 0), ${p('sendTime')})`,
+        lastCursor: sql`${p('cursor')}`,
+        unreadCount: sql`${conversations.unreadCount} + ${p('unreadDelta')}`,
       })
-      .where(eq(conversations.targetId, target.id))
-      .run();
+      .where(eq(conversations.targetId, p('targetId')))
+      .prepare(),
+  };
+}
 
-    return { duplicate: false, messageId: message.id, cursor, accountId: account.id, seatId, target, message, newFan };
+type Statements = ReturnType<typeof prepareStatements>;
+
+interface PreparedStore {
+  q: Statements;
+  /** `store` wrapped once in better-sqlite3's own BEGIN IMMEDIATE transaction (what writeTransaction
+   * does per call, without building a transaction wrapper for every callback). */
+  transaction: ReturnType<Sqlite['transaction']>;
+}
+
+// drizzle() puts the better-sqlite3 handle on the instance; its type only says so on drizzle()'s result.
+const clientOf = (db: Db): Sqlite => (db as Db & { $client: Sqlite }).$client;
+
+const storesByDb = new WeakMap<Db, PreparedStore>();
+
+function preparedStore(db: Db): PreparedStore {
+  let prepared = storesByDb.get(db);
+  if (!prepared) {
+    prepared = { q: prepareStatements(db), transaction: clientOf(db).transaction(store) };
+    storesByDb.set(db, prepared);
+  }
+  return prepared;
+}
+
+export function storeBridgeMessage(db: Db, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
+  const { q, transaction } = preparedStore(db);
+  // BEGIN IMMEDIATE: the write lock is taken up front, so two writers never deadlock upgrading a read lock.
+  return transaction.immediate(q, input, options) as StoredMessage | DuplicateMessage;
+}
+
+function store(q: Statements, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
+  const now = options.now;
+  const account = q.account.get({ phone: input.phone });
+  if (!account) throw notFound('phone');
+  const accountId = account.id;
+
+  const existing = q.existing.get({ accountId, msgId: input.msgId });
+  const freshDelivery = options.webhookId === undefined || q.claimWebhook.get({ webhookId: options.webhookId, now }) !== undefined;
+  if (existing || !freshDelivery) return { duplicate: true, messageId: existing?.id ?? null, targetId: existing?.targetId ?? null };
+
+  let target = q.target.get({ accountId, platformUid: input.from.id });
+  let newFan: StoredMessage['newFan'] = null;
+  let seatId: number | null;
+  if (!target) {
+    target = q.insertTarget.get({
+      accountId,
+      platformUid: input.from.id,
+      name: input.from.name ?? '',
+      convType: input.from.convType ?? 'stranger',
+      now,
+    })!;
+    seatId = account.seatId;
+    q.insertConversation.run({ targetId: target.id, accountId, seatId, now });
+    if (seatId !== null) {
+      newFan = { seatId, day: dayOf(input.sendTime, options.tzName) };
+      q.insertFan.run({ seatId, accountId, targetId: target.id, day: newFan.day, now });
+    }
+  } else {
+    seatId = q.conversationSeat.get({ targetId: target.id })?.seatId ?? null;
+    const renamed = input.from.name !== undefined && input.from.name !== '' && input.from.name !== target.name;
+    const retyped = input.from.convType !== undefined && input.from.convType !== target.convType;
+    if (renamed || retyped) {
+      target = q.updateTarget.get({
+        targetId: target.id,
+        name: renamed ? input.from.name : target.name,
+        convType: input.from.convType ?? target.convType,
+      })!;
+    }
+  }
+
+  const inbound = input.direction === 'in';
+  const cursor = q.appendActivity.get({ seatId, targetId: target.id, now })!.cursor;
+  const message = q.insertMessage.get({
+    accountId,
+    targetId: target.id,
+    msgId: input.msgId,
+    sender: inbound ? 1 : 0,
+    contentType: input.contentType,
+    content: input.content,
+    thumb: input.thumb ?? null,
+    mediaRef: input.mediaRef ?? null,
+    sendTime: input.sendTime,
+    status: inbound ? 'received' : 'sent',
+    readState: inbound ? 0 : 1,
+    cursor,
+    now,
+  })!;
+
+  q.updateConversation.run({
+    targetId: target.id,
+    sendTime: input.sendTime,
+    messageId: message.id,
+    content: input.content,
+    contentType: input.contentType,
+    cursor,
+    unreadDelta: inbound ? 1 : 0,
   });
+
+  return { duplicate: false, messageId: message.id, cursor, accountId, seatId, target, message, newFan };
 }
