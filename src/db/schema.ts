@@ -152,9 +152,11 @@ export const messages = sqliteTable(
   },
   (t) => [
     uniqueIndex('messages_account_bridge_msg').on(t.accountId, t.bridgeMsgId),
-    uniqueIndex('messages_seat_client_msg').on(t.sentBySeatId, t.clientMsgId),
+    // Partial: only a seat's replies carry a clientMsgId, so inbound rows add no index entry.
+    uniqueIndex('messages_seat_client_msg').on(t.sentBySeatId, t.clientMsgId).where(sql`${t.clientMsgId} IS NOT NULL`),
     index('messages_target_time').on(t.targetId, t.sendTime, t.id),
-    index('messages_status_pending').on(t.status, t.id),
+    // Partial: only replies waiting for the bridge, which the stale sweep looks for.
+    index('messages_pending').on(t.createdAt).where(sql`${t.status} = 'pending'`),
   ],
 );
 

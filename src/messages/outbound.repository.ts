@@ -1,6 +1,6 @@
 // A seat's replies: stored pending (idempotent per seat and clientMsgId), then moved forward by
 // the bridge's answers and status reports, never backwards. Each change appends a cursor.
-import { and, eq, isNull, lt } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { claimWebhookId } from '../bridge/deliveries.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
@@ -162,14 +162,17 @@ export function applyBridgeStatus(db: Db, report: BridgeStatusReport, options: {
  * deploy) between storing and handing them over. They end as failed, never silently pending;
  * re-sending could double a message the bridge already took.
  */
+/** Replies created before `olderThan` that never reached the bridge (oldest 500). */
+export function stalePendingQuery(db: Db, olderThan: number) {
+  return db
+    .select()
+    .from(messages)
+    // 'pending' as a literal, not a bound parameter, so the planner can use the partial index
+    // messages_pending instead of scanning every message.
+    .where(and(sql`${messages.status} = 'pending'`, isNull(messages.bridgeMsgId), lt(messages.createdAt, olderThan)))
+    .limit(500);
+}
+
 export function failStalePending(db: Db, olderThan: number, reason: string, now: number): StatusChange[] {
-  return writeTransaction(db, (tx) => {
-    const stale = tx
-      .select()
-      .from(messages)
-      .where(and(eq(messages.status, 'pending'), isNull(messages.bridgeMsgId), lt(messages.createdAt, olderThan)))
-      .limit(500)
-      .all();
-    return stale.map((row) => move(tx, row, 'failed', reason, now));
-  });
+  return writeTransaction(db, (tx) => stalePendingQuery(tx, olderThan).all().map((row) => move(tx, row, 'failed', reason, now)));
 }
