@@ -36,6 +36,8 @@ import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/events.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
+import { createMessageIndexer } from './search/message-index.repository.js';
+import { startMessageIndexing } from './search/message-indexing.js';
 import { searchRoutes } from './search/search.routes.js';
 import { systemClock, type Clock } from './time.js';
 import { createTransfers } from './transfers/transfers.js';
@@ -158,7 +160,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
-  await app.register(searchRoutes, seatRead);
+  const messageIndexer = createMessageIndexer(database.sqlite);
+  const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
+  await app.register(searchRoutes, { ...seatRead, messageIndexer });
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [
@@ -178,6 +182,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (closed) return;
       closed = true;
       stopDeliveryPruning();
+      stopMessageIndexing();
       stopDemoInbound();
       messaging.close();
       bridge.close();

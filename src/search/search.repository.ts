@@ -6,6 +6,7 @@
 import type { SeatScope } from '../access/access.js';
 import type { Sqlite } from '../db/open.js';
 import type { ConvType } from '../db/schema.js';
+import type { MessageIndexer } from './message-index.repository.js';
 
 export interface TargetHit {
   targetId: number;
@@ -82,7 +83,11 @@ const likePattern = (keyword: string) => `%${keyword.replace(/[\\%_]/g, (c) => `
 /** Trigram needs three characters (code points, so one Chinese character counts as one). */
 export const isShortKeyword = (keyword: string) => [...keyword].length < 3;
 
-export function createSearchRepository(sqlite: Sqlite) {
+// A search indexes what is not yet indexed first, so its results include every stored message;
+// past this many rows it answers with what is indexed and the timer does the rest.
+const CATCH_UP_BATCHES = 5;
+
+export function createSearchRepository(sqlite: Sqlite, indexer: MessageIndexer) {
   const kinds: ScopeKind[] = ['seat', 'branch', 'all'];
   const prepared = Object.fromEntries(
     kinds.map((kind) => [
@@ -103,6 +108,7 @@ export function createSearchRepository(sqlite: Sqlite) {
       const q = prepared[scope.kind];
       const scopeParams = scope.kind === 'seat' ? { seatId: scope.seatId } : scope.kind === 'branch' ? { branchId: scope.branchId } : {};
       if (!short) {
+        indexer.catchUp(CATCH_UP_BATCHES);
         const match = ftsPhrase(keyword);
         return {
           targets: q.ftsTargets.all({ ...scopeParams, match }) as TargetHit[],

@@ -6,10 +6,12 @@ import type { Sqlite } from '../db/open.js';
 import { badRequest, ok } from '../http/errors.js';
 import { formatJavaDate, type Clock } from '../time.js';
 import { createSearchRepository, MESSAGE_LIMIT, SHORT_MESSAGE_CONVERSATIONS, SHORT_MESSAGE_DAYS, SHORT_TARGET_WINDOW, TARGET_LIMIT } from './search.repository.js';
+import type { MessageIndexer } from './message-index.repository.js';
 import { QuickSearchQuery, QuickSearchResponse } from './search.schemas.js';
 
 export interface SearchRoutesDeps {
   sqlite: Sqlite;
+  messageIndexer: MessageIndexer;
   access: Access;
   guard: Guard;
   clock: Clock;
@@ -18,7 +20,7 @@ export interface SearchRoutesDeps {
 
 export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesDeps> = async (app, deps) => {
   const { access, guard, clock, tzName } = deps;
-  const repository = createSearchRepository(deps.sqlite);
+  const repository = createSearchRepository(deps.sqlite, deps.messageIndexer);
 
   app.get(
     '/quickSearch',
