@@ -50,9 +50,13 @@ describe('no 5xx anywhere', () => {
       expect(body.code, what).toBe(response.statusCode);
       expect(typeof body.msg, what).toBe('string');
     }
-    const sent = `${request.url} ${request.payload ?? ''}`;
-    expect(/\bat \S*[/\\]\S+\.(?:ts|js|mjs|cjs):\d+/.test(response.body), what).toBe(false);
-    if (!sent.includes('Error:')) expect(response.body.includes('Error:'), what).toBe(false);
+    // Internals would leak through a failure answer; a success answer may echo text that an
+    // earlier garbage request stored (a quick reply titled "Error: …" is just text).
+    if (response.statusCode >= 400) {
+      const sent = `${request.url} ${request.payload ?? ''}`;
+      expect(/\bat \S*[/\\]\S+\.(?:ts|js|mjs|cjs):\d+/.test(response.body), what).toBe(false);
+      if (!sent.includes('Error:')) expect(response.body.includes('Error:'), what).toBe(false);
+    }
     return response.statusCode;
   }
 
