@@ -8,9 +8,9 @@ import { currentUser, type Guard } from '../auth/auth.guard.js';
 import { Envelope, Id, errorResponses } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
 import type { HubServer } from '../realtime/events.js';
-import { rooms } from '../realtime/rooms.js';
 import { dayOf, type Clock } from '../time.js';
 import type { ManagementRepository } from './management.repository.js';
+import { onlineUsers } from '../realtime/user-sockets.js';
 
 export interface ManagementRoutesDeps {
   management: ManagementRepository;
@@ -49,20 +49,11 @@ export function isAllowedTelegramLink(link: string): boolean {
 export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> = async (app, deps) => {
   const { management, access, io, clock, tzName } = deps;
 
-  /** Seats with a socket of their own (not a watcher's) on any instance. */
-  async function onlineSeats(seatIds: number[]): Promise<Set<number>> {
-    if (seatIds.length === 0) return new Set();
-    const room = seatIds.map((id) => rooms.user(id));
-    // Across instances through the adapter; if that fails (Redis down) this instance still knows its own.
-    const sockets = await io.in(room).fetchSockets().catch(() => io.local.in(room).fetchSockets());
-    return new Set(sockets.map((s) => s.data.userId));
-  }
-
   async function seatList(request: FastifyRequest) {
     const user = currentUser(request);
     if (user.branchId === null) return ok([]);
     const seats = management.seatsOfBranch(user.branchId, dayOf(clock.now(), tzName));
-    const online = await onlineSeats(seats.map((s) => s.id));
+    const online = await onlineUsers(io, seats.map((s) => s.id));
     return ok(
       seats.map((s) => ({
         custServId: String(s.id),

@@ -8,6 +8,7 @@
 import type { HubServer, HubSocket } from './events.js';
 import { rooms } from './rooms.js';
 import type { SocketFeature } from './socket-server.js';
+import { fetchUserSockets } from './user-sockets.js';
 
 export interface PresenceDeps {
   io: HubServer;
@@ -26,13 +27,7 @@ export function createPresenceFeature(deps: PresenceDeps): SocketFeature {
   const { io } = deps;
   const offlineAnnounced = new Set<number>();
 
-  async function socketsOf(userId: number): Promise<SocketStamp[]> {
-    try {
-      return await io.in(rooms.user(userId)).fetchSockets();
-    } catch {
-      return io.local.in(rooms.user(userId)).fetchSockets();
-    }
-  }
+  const socketsOf = (userId: number): Promise<SocketStamp[]> => fetchUserSockets(io, [userId]);
 
   function announce(socket: HubSocket, online: boolean) {
     const { userId, branchId } = socket.data;

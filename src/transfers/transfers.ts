@@ -9,6 +9,7 @@ import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { HubServer } from '../realtime/events.js';
 import { rooms } from '../realtime/rooms.js';
 import { formatJavaDate, type Clock } from '../time.js';
+import { onlineUsers } from '../realtime/user-sockets.js';
 import {
   findSeat,
   findTransferByRequestKey,
@@ -42,34 +43,9 @@ export interface TransferOutcome {
 
 /** At most this many seats come back from a search, so the presence lookup stays small. */
 export const SEAT_SEARCH_LIMIT = 50;
-/** A presence lookup slower than this (a silent instance behind Redis) falls back to local sockets. */
-const PRESENCE_TIMEOUT_MS = 2000;
-
 export function createTransfers(deps: TransfersDeps) {
   const { db, io, clock, tzName } = deps;
   const access = createAccess(db);
-
-  /** Seat ids that have at least one connected socket on any instance. */
-  async function onlineSeats(seatIds: number[]): Promise<Set<number>> {
-    if (seatIds.length === 0) return new Set();
-    // `user:<id>` rooms, not `seat:<id>`: supervisors watching a seat join its seat room.
-    const userRooms = seatIds.map((id) => rooms.user(id));
-    // The adapter's own timeout does not cover a Redis that queues commands while down.
-    let timer: NodeJS.Timeout | undefined;
-    const tooSlow = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error('presence lookup timed out')), PRESENCE_TIMEOUT_MS);
-    });
-    let sockets: { data: { userId: number } }[];
-    try {
-      sockets = await Promise.race([io.in(userRooms).fetchSockets(), tooSlow]);
-    } catch {
-      // Redis down or an instance silent: answer with what this instance knows.
-      sockets = await io.local.in(userRooms).fetchSockets();
-    } finally {
-      clearTimeout(timer);
-    }
-    return new Set(sockets.map((s) => s.data.userId));
-  }
 
   function replayOf(existing: TransferRow, input: TransferInput): TransferOutcome {
     if (existing.targetId !== input.targetId || existing.toSeatId !== input.toSeatId) {
@@ -83,7 +59,7 @@ export function createTransfers(deps: TransfersDeps) {
       // Transfers stay within a branch: a caller without one (master, admin) has no candidates here.
       if (user.branchId === null) return [];
       const seats = searchSeats(db, { branchId: user.branchId, excludeId: user.id, text, limit: SEAT_SEARCH_LIMIT });
-      const online = await onlineSeats(seats.map((s) => s.id));
+      const online = await onlineUsers(io, seats.map((s) => s.id));
       return seats.map((s) => ({ custServId: String(s.id), name: s.name, username: s.username, online: online.has(s.id) }));
     },
 
