@@ -45,7 +45,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
       schema: { tags: ['bridge'], summary: 'A message the bridge saw on an account (signed)', body: MessageCallbackBody, response: MessageCallbackResponse },
     },
     async (request) => {
-      const result = deps.ingest(request.body, request.webhookId);
+      const result = await deps.ingest(request.body, request.webhookId);
       if (result.duplicate) return ok({ msgId: idOrNull(result.messageId), receId: idOrNull(result.targetId), duplicate: true });
       return ok({ msgId: String(result.messageId), receId: String(result.target.id), duplicate: false });
     },

@@ -19,7 +19,7 @@ export function startSandboxInbound(deps: { db: Db; ingest: InboundIngest; clock
       if (accounts.length === 0) return;
       const account = pick(accounts);
       const n = Math.floor(Math.random() * NAMES.length);
-      deps.ingest({
+      const stored = deps.ingest({
         phone: account.phone,
         msgId: `sandbox-in-${randomUUID()}`,
         direction: 'in',
@@ -28,6 +28,7 @@ export function startSandboxInbound(deps: { db: Db; ingest: InboundIngest; clock
         content: pick(LINES),
         sendTime: deps.clock.now(),
       });
+      stored.catch((error: unknown) => deps.log?.warn({ err: error }, 'sandbox inbound message not stored'));
     } catch (error) {
       deps.log?.warn({ err: error }, 'sandbox inbound message not stored');
     }

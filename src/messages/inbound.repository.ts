@@ -150,11 +150,22 @@ function prepareStatements(db: Db) {
 
 type Statements = ReturnType<typeof prepareStatements>;
 
+export interface BatchItem {
+  input: BridgeMessage;
+  options: StoreOptions;
+}
+
+/** One item's outcome in a batch: stored, a duplicate, or the error that rolled back that item alone. */
+export type BatchOutcome = { ok: StoredMessage | DuplicateMessage } | { error: unknown };
+
 interface PreparedStore {
   q: Statements;
-  /** `store` wrapped once in better-sqlite3's own BEGIN IMMEDIATE transaction (what writeTransaction
-   * does per call, without building a transaction wrapper for every callback). */
+  /** `store` wrapped once in better-sqlite3's own transaction (what writeTransaction does per
+   * call, without building a transaction wrapper for every callback). Called inside an open
+   * transaction it runs as a SAVEPOINT, which is how one item of a batch fails alone. */
   transaction: ReturnType<Sqlite['transaction']>;
+  /** Every item of a batch in one BEGIN IMMEDIATE … COMMIT. */
+  batch: ReturnType<Sqlite['transaction']>;
 }
 
 // drizzle() puts the better-sqlite3 handle on the instance; its type only says so on drizzle()'s result.
@@ -165,7 +176,18 @@ const storesByDb = new WeakMap<Db, PreparedStore>();
 function preparedStore(db: Db): PreparedStore {
   let prepared = storesByDb.get(db);
   if (!prepared) {
-    prepared = { q: prepareStatements(db), transaction: clientOf(db).transaction(store) };
+    const q = prepareStatements(db);
+    const transaction = clientOf(db).transaction(store);
+    const batch = clientOf(db).transaction((items: BatchItem[]): BatchOutcome[] =>
+      items.map(({ input, options }) => {
+        try {
+          return { ok: transaction(q, input, options) as StoredMessage | DuplicateMessage };
+        } catch (error) {
+          return { error };
+        }
+      }),
+    );
+    prepared = { q, transaction, batch };
     storesByDb.set(db, prepared);
   }
   return prepared;
@@ -175,6 +197,16 @@ export function storeBridgeMessage(db: Db, input: BridgeMessage, options: StoreO
   const { q, transaction } = preparedStore(db);
   // BEGIN IMMEDIATE: the write lock is taken up front, so two writers never deadlock upgrading a read lock.
   return transaction.immediate(q, input, options) as StoredMessage | DuplicateMessage;
+}
+
+/**
+ * Stores several messages in one transaction, in order, each as if stored alone: an item that
+ * fails (an unknown phone) rolls back to its own savepoint and the others still commit. One
+ * commit writes each changed page once, where a commit per message wrote the same index and
+ * conversation pages over and over; a failed BEGIN or COMMIT throws for the whole batch.
+ */
+export function storeBridgeMessages(db: Db, items: BatchItem[]): BatchOutcome[] {
+  return preparedStore(db).batch.immediate(items) as BatchOutcome[];
 }
 
 function store(q: Statements, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {

@@ -1,12 +1,17 @@
-// Inbound path: store the bridge's message (one transaction), then push it to the owning seat's
-// room. The push happens only after the commit, and never waits on anything remote: with the
-// Redis adapter the publish is fire-and-forget, and a seat that misses it catches up by cursor.
+// Inbound path: store the bridge's message, then push it to the owning seat's room. The push
+// happens only after the commit, and never waits on anything remote: with the Redis adapter the
+// publish is fire-and-forget, and a seat that misses it catches up by cursor.
+//
+// Group commit: the callbacks that arrive in one turn of the event loop are stored in one
+// transaction, flushed from setImmediate (right after the I/O that brought them), and each is
+// answered only after that commit. Alone, a callback waits for nothing; under load, one commit
+// carries many messages instead of rewriting the same pages once per message.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/open.js';
 import type { HubServer } from '../realtime/events.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
-import { storeBridgeMessage, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';
+import { storeBridgeMessages, type BatchItem, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';
 import { toPushedMessage } from './payloads.js';
 
 export type NewFanListener = (seatId: number, day: string, cursor: number) => void;
@@ -19,14 +24,25 @@ export interface IngestDeps {
   log?: FastifyBaseLogger;
   /** Told about each first-seen target after its commit (the fans feature pushes the new count). */
   onNewFan?: NewFanListener;
+  /** Most messages in one transaction; a longer queue is flushed in several. */
+  maxBatch?: number;
 }
 
-export type InboundIngest = (message: BridgeMessage, webhookId?: string) => StoredMessage | DuplicateMessage;
+export type IngestResult = StoredMessage | DuplicateMessage;
+
+/** Resolves once the message is committed (and pushed); rejects with that message's own error. */
+export type InboundIngest = (message: BridgeMessage, webhookId?: string) => Promise<IngestResult>;
+
+interface Pending extends BatchItem {
+  resolve(result: IngestResult): void;
+  reject(error: unknown): void;
+}
 
 export function createInboundIngest(deps: IngestDeps): InboundIngest {
-  return function ingestInboundMessage(message, webhookId) {
-    const result = storeBridgeMessage(deps.db, message, { tzName: deps.tzName, now: deps.clock.now(), webhookId });
-    if (result.duplicate) return result;
+  const maxBatch = deps.maxBatch ?? 256;
+  let queue: Pending[] = [];
+
+  const push = (result: StoredMessage) => {
     if (result.seatId !== null) {
       deps.io.to(rooms.seat(result.seatId)).emit('message:new', {
         accountId: String(result.accountId),
@@ -45,6 +61,42 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
         deps.log?.error({ err: error }, 'new-fan listener failed');
       }
     }
-    return result;
+  };
+
+  const flush = () => {
+    const pending = queue;
+    queue = [];
+    for (let start = 0; start < pending.length; start += maxBatch) {
+      const batch = pending.slice(start, start + maxBatch);
+      let outcomes;
+      try {
+        outcomes = storeBridgeMessages(deps.db, batch);
+      } catch (error) {
+        // BEGIN or COMMIT failed (the lock stayed busy, the disk is full): nothing of this batch
+        // is stored, and every caller hears so and the bridge retries.
+        for (const item of batch) item.reject(error);
+        continue;
+      }
+      outcomes.forEach((outcome, i) => {
+        const item = batch[i]!;
+        if ('error' in outcome) return item.reject(outcome.error);
+        item.resolve(outcome.ok);
+        if (outcome.ok.duplicate) return;
+        try {
+          push(outcome.ok);
+        } catch (error) {
+          // Stored and answered: a seat that missed the push catches up by cursor. Thrown here,
+          // the error would escape setImmediate and end the process.
+          deps.log?.error({ err: error }, 'message:new push failed');
+        }
+      });
+    }
+  };
+
+  return function ingestInboundMessage(input, webhookId) {
+    return new Promise<IngestResult>((resolve, reject) => {
+      if (queue.length === 0) setImmediate(flush);
+      queue.push({ input, options: { tzName: deps.tzName, now: deps.clock.now(), webhookId }, resolve, reject });
+    });
   };
 }
