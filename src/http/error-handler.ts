@@ -1,6 +1,6 @@
 // One error handler maps everything thrown to the envelope; internals never reach the client.
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HubError, badRequest, failure, notFound, type ErrorKind } from './errors.js';
+import { HubError, badRequest, failure, notFound, unavailable, type ErrorKind } from './errors.js';
 
 interface ValidationIssue {
   instancePath?: string;
@@ -54,6 +54,8 @@ export function toHubError(error: FastifyError | HubError | Error): HubError {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return new HubError('badRequest', 'content-type: must be application/json');
   }
+  // The write lock stayed taken past busy_timeout (another hub process writing): retryable.
+  if (typeof fe.code === 'string' && fe.code.startsWith('SQLITE_BUSY')) return unavailable('database', 'busy (another process holds the write lock), retry shortly');
   if (error instanceof SyntaxError && fe.statusCode === 400) return new HubError('badRequest', 'body: malformed JSON');
   const status = fe.statusCode ?? 500;
   const kind = STATUS_KIND[status];
