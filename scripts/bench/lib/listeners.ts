@@ -1,8 +1,8 @@
 // The sockets a callback must reach: seat1's own, and super1 watching seat1 (or, on the bare
 // server, two sockets in the phone's room). Also the check that a server delivers at all.
-import type { Socket } from 'socket.io-client';
 import { login } from './http.js';
-import { callbackLoad, openSocket, type Listener } from './load.js';
+import { callbackLoad, type Listener } from './load.js';
+import { openSocket, type RawSocket } from './sio.js';
 
 export const DEMO_PHONE = '+8613800000001'; // seat1's account in the demo organisation
 
@@ -16,7 +16,7 @@ export async function hubListeners(url: string, options: { supervisor: boolean }
   const seat = await login(url, 'seat1');
   const seatSocket = await openSocket(url, { token: seat.token });
   const listeners: Listener[] = [{ socket: seatSocket, label: 'seat' }];
-  const sockets: Socket[] = [seatSocket];
+  const sockets: RawSocket[] = [seatSocket];
   const close = () => sockets.forEach((s) => s.close());
   if (options.supervisor) {
     const sup = await login(url, 'super1');
@@ -24,7 +24,7 @@ export async function hubListeners(url: string, options: { supervisor: boolean }
     sockets.push(supSocket);
     let ack: { code?: number; msg?: string } | undefined;
     try {
-      ack = (await supSocket.timeout(3000).emitWithAck('watch', { custServId: seat.userId })) as { code?: number };
+      ack = (await supSocket.emitWithAck('watch', { custServId: seat.userId }, 3000)) as { code?: number };
     } catch {
       close();
       throw new Error('supervisor watch: no acknowledgement (watch not implemented on this hub)');

@@ -1,22 +1,21 @@
 // Open-loop callback load: callback i is due at start + i/rate whatever happened before, and its
 // latency runs from that intended time to receipt on each listening socket, so a stall in the
 // server shows up in the figures instead of slowing the generator (coordinated omission).
-import { io as connect, type Socket } from 'socket.io-client';
-import { sendCallback } from './http.js';
+import { buildCallbacks, Pipeline } from './sender.js';
+import { type RawSocket } from './sio.js';
 import { generatorMonitor, histogram, percentileMs, recordMs, type GeneratorLoad, type Histogram } from './stats.js';
 
 export interface Listener {
-  socket: Socket;
+  socket: RawSocket;
   label: string;
 }
 
-export function openSocket(url: string, auth: Record<string, string>): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(url, { transports: ['websocket'], auth, reconnection: false, forceNew: true });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error) => reject(new Error(`socket connect: ${error.message}`)));
-  });
-}
+/**
+ * Keep-alive connections per step. Each due request goes to the one with the fewest unanswered,
+ * so at low rates every request has a connection to itself, and at high rates a connection
+ * carries a few pipelined requests per write.
+ */
+const CONNECTIONS = 8;
 
 export interface LoadResult {
   rate: number;
@@ -45,39 +44,59 @@ export async function callbackLoad(options: { url: string; phone: string; rate: 
   let answered = 0;
   const httpErrors: string[] = [];
 
-  const onMessage = (payload: { message?: { content?: string } }) => {
-    const content = payload?.message?.content;
-    if (typeof content !== 'string' || !content.startsWith(tag)) return;
-    const i = Number(content.slice(tag.length + 1));
-    if (!(i >= 0 && i < total) || seen[i]! >= listeners.length) return;
+  // Every request of the step, signed and serialised before the clock starts. Targets repeat so
+  // most callbacks take the common path: a known target, a new message.
+  const requests = buildCallbacks(url, (i) => ({ phone, msgId: `${tag}-${i}`, fromId: `bench-target-${i % 50}`, content: `${tag}:${i}` }), total);
+  const pipeline = await Pipeline.open(
+    url,
+    CONNECTIONS,
+    (status, body) => {
+      answered++;
+      if (status === 200) accepted++;
+      else if (httpErrors.length < 5) httpErrors.push(`HTTP ${status} ${body.slice(0, 200)}`);
+    },
+    (message) => {
+      answered++;
+      if (httpErrors.length < 5) httpErrors.push(message);
+    },
+  );
+
+  // A push is `42["message:new",{…"content":"<tag>:<i>"…}]`: find i by byte search, no JSON.parse.
+  const needle = Buffer.from(`${tag}:`);
+  const onMessage = (frame: Buffer) => {
+    const at = frame.indexOf(needle);
+    if (at < 0) return;
+    let i = 0;
+    let digits = 0;
+    for (let k = at + needle.length; k < frame.length; k++, digits++) {
+      const d = frame[k]! - 48;
+      if (d < 0 || d > 9) break;
+      i = i * 10 + d;
+    }
+    if (digits === 0 || i >= total || seen[i]! >= listeners.length) return;
     seen[i]! += 1;
     received += 1;
     recordMs(h, performance.now() - intended[i]!);
   };
-  for (const l of listeners) l.socket.on('message:new', onMessage);
+  for (const l of listeners) l.socket.onEvent('message:new', onMessage);
 
   const monitor = generatorMonitor();
   const start = performance.now() + 5;
   for (let i = 0; i < total; i++) intended[i] = start + (i * 1000) / rate;
+  const { bytes, offsets } = requests;
   let next = 0;
   await new Promise<void>((done) => {
     const tick = () => {
       const now = performance.now();
       while (next < total && intended[next]! <= now) {
         const i = next++;
-        // Targets repeat so most callbacks take the common path: a known target, a new message.
-        sendCallback(url, { phone, msgId: `${tag}-${i}`, fromId: `bench-target-${i % 50}`, content: `${tag}:${i}` }).then(
-          (res) => {
-            answered++;
-            if (res.status === 200) accepted++;
-            else if (httpErrors.length < 5) httpErrors.push(`HTTP ${res.status} ${JSON.stringify(res.body).slice(0, 200)}`);
-          },
-          (error: Error) => {
-            answered++;
-            if (httpErrors.length < 5) httpErrors.push(error.message);
-          },
-        );
+        if (!pipeline.queue(offsets[i]!, offsets[i + 1]!)) {
+          answered++;
+          if (httpErrors.length < 5) httpErrors.push('no open connection to send on');
+        }
       }
+      // Everything due in this tick leaves in one write per connection.
+      pipeline.flush(bytes);
       if (next < total) setTimeout(tick, Math.max(0, Math.min(1, intended[next]! - performance.now())));
       else done();
     };
@@ -90,7 +109,8 @@ export async function callbackLoad(options: { url: string; phone: string; rate: 
   while (performance.now() < drainUntil && (answered < total || received < accepted * listeners.length)) {
     await new Promise((r) => setTimeout(r, 10));
   }
-  for (const l of listeners) l.socket.off('message:new', onMessage);
+  for (const l of listeners) l.socket.onEvent('message:new', null);
+  pipeline.close();
   if (answered < total) httpErrors.unshift(`${total - answered} still unanswered ${options.drainMs ?? 5000} ms after the last send`);
   const expected = total * listeners.length;
   return {
