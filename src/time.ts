@@ -191,19 +191,31 @@ function startOfDay(day: string, tz: string): number {
 
 export const DAY_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\\d|3[01])$';
 
+const DAY_RE = new RegExp(DAY_PATTERN);
+
 export function isValidDay(day: string): boolean {
-  if (!new RegExp(DAY_PATTERN).test(day)) return false;
+  if (!DAY_RE.test(day)) return false;
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const date = new Date(Date.UTC(y, m - 1, d));
   return date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 
+// History and fan queries ask for the same few days over and over: remember their bounds.
+const dayRanges = new Map<string, { start: number; end: number }>();
+const DAY_RANGES_KEPT = 4096;
+
 /** `[start, end)` in epoch ms of the calendar day `day` in `tz`. */
 export function dayRange(day: string, tz: string): { start: number; end: number } {
+  const key = `${tz}|${day}`;
+  const known = dayRanges.get(key);
+  if (known) return { ...known };
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const next = new Date(Date.UTC(y, m - 1, d + 1));
   const nextDay = `${next.getUTCFullYear()}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
-  return { start: startOfDay(day, tz), end: startOfDay(nextDay, tz) };
+  const range = { start: startOfDay(day, tz), end: startOfDay(nextDay, tz) };
+  if (dayRanges.size >= DAY_RANGES_KEPT) dayRanges.clear();
+  dayRanges.set(key, range);
+  return { ...range };
 }
 
 /** Every day from `from` to `to` inclusive (both YYYY-MM-DD). */

@@ -41,15 +41,18 @@ export function createHistoryRepository(sqlite: Sqlite) {
   const page = sqlite.prepare(HISTORY_PAGE_SQL);
   const summary = sqlite.prepare(HISTORY_SUMMARY_SQL);
 
+  // Made once: building better-sqlite3's transaction wrapper per request cost as much as the count.
+  const dayOfTarget = sqlite.transaction((query: HistoryQuery) => {
+    const { limit, offset, ...range } = query;
+    const head = summary.get(range) as { total: number; lastSendTime: number | null };
+    const items = head.total > offset ? (page.all(query) as HistoryMessage[]) : [];
+    return { total: head.total, lastSendTime: head.lastSendTime, items };
+  });
+
   return {
     /** A page of the day's messages with the day's total and last send time, from one snapshot. */
     dayOfTarget(query: HistoryQuery) {
-      const { limit, offset, ...range } = query;
-      return sqlite.transaction(() => {
-        const head = summary.get(range) as { total: number; lastSendTime: number | null };
-        const items = head.total > offset ? (page.all({ ...range, limit, offset }) as HistoryMessage[]) : [];
-        return { total: head.total, lastSendTime: head.lastSendTime, items };
-      })();
+      return dayOfTarget(query);
     },
   };
 }
