@@ -87,6 +87,9 @@ export interface Page {
 }
 
 export function createConversationsRepository(sqlite: Sqlite) {
+  // One read-transaction wrapper, made once (better-sqlite3 builds one per transaction() call).
+  const snapshot = sqlite.transaction((read: () => unknown) => read());
+  const inOneSnapshot = <T>(read: () => T): T => snapshot(read) as T;
   const timelinePage = sqlite.prepare(TIMELINE_PAGE_SQL);
   const timelineCount = sqlite.prepare(TIMELINE_COUNT_SQL);
   const dayPage = sqlite.prepare(DAY_PAGE_SQL);
@@ -109,7 +112,7 @@ export function createConversationsRepository(sqlite: Sqlite) {
      * cursor with timelineAlerts gets exactly what happened after the rows it was shown.
      */
     timeline(seatId: number, page: Page, range?: { start: number; end: number }) {
-      return sqlite.transaction(() => {
+      return inOneSnapshot(() => {
         const cursor = (currentCursor.get() as { cursor: number }).cursor;
         if (range) {
           const rows = dayPage.all({ seatId, ...range, ...page }) as ConversationRow[];
@@ -117,7 +120,7 @@ export function createConversationsRepository(sqlite: Sqlite) {
         }
         const rows = timelinePage.all({ seatId, ...page }) as ConversationRow[];
         return { cursor, rows, total: totalOf(timelineCount.get({ seatId })) };
-      })();
+      });
     },
 
     /** Does `seatId` own a conversation on `accountId` (e.g. one transferred to it)? */
@@ -129,10 +132,10 @@ export function createConversationsRepository(sqlite: Sqlite) {
     targetsOfType(seatId: number, convType: ConvType, accountId: number | undefined, page: Page) {
       const i = accountId === undefined ? 0 : 1;
       const params = { seatId, convType, ...(accountId === undefined ? {} : { accountId }) };
-      return sqlite.transaction(() => ({
+      return inOneSnapshot(() => ({
         rows: convTargets[i].all({ ...params, ...page }) as ConversationRow[],
         total: totalOf(convTargetsCount[i].get(params)),
-      }))();
+      }));
     },
   };
 }

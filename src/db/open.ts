@@ -53,8 +53,33 @@ export function applyMigrations(db: Db, migrationsFolder = MIGRATIONS_DIR): void
   }
 }
 
+// drizzle() puts the better-sqlite3 handle on the instance; its type only says so on drizzle()'s result.
+export const clientOf = (db: Db): Sqlite => (db as Db & { $client: Sqlite }).$client;
+
+type Work = (tx: Db) => unknown;
+
+// db.transaction() (drizzle's and better-sqlite3's) builds a new transaction wrapper, several
+// closures and properties, on every call: on a read path that cost as much as the queries. One
+// wrapper per connection takes the work as an argument instead. Statements run on the one
+// connection, so `db` itself is the transaction; nested calls become savepoints.
+const runners = new WeakMap<Db, Database.Transaction<(work: Work, db: Db) => unknown>>();
+
+function runnerOf(db: Db) {
+  let run = runners.get(db);
+  if (!run) {
+    run = clientOf(db).transaction((work: Work, tx: Db) => work(tx));
+    runners.set(db, run);
+  }
+  return run;
+}
+
 /** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two
  * writers never deadlock upgrading a read lock. */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  return db.transaction((tx) => work(tx as unknown as Db), { behavior: 'immediate' });
+  return runnerOf(db).immediate(work, db) as T;
+}
+
+/** Runs `work` in a read transaction: every query in it sees one snapshot. */
+export function readTransaction<T>(db: Db, work: (tx: Db) => T): T {
+  return runnerOf(db).deferred(work, db) as T;
 }

@@ -2,7 +2,7 @@
 // msgId), first-seen target (+ conversation + one incoming fan), the activity cursor, the
 // message, and the conversation's last message and unread count.
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Sqlite } from '../db/open.js';
+import { clientOf, type Db, type Sqlite } from '../db/open.js';
 import { accounts, activity, conversations, fanEvents, messages, targets, webhookDeliveries, type ConvType } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
 import { dayOf } from '../time.js';
@@ -167,9 +167,6 @@ interface PreparedStore {
   /** Every item of a batch in one BEGIN IMMEDIATE … COMMIT. */
   batch: ReturnType<Sqlite['transaction']>;
 }
-
-// drizzle() puts the better-sqlite3 handle on the instance; its type only says so on drizzle()'s result.
-const clientOf = (db: Db): Sqlite => (db as Db & { $client: Sqlite }).$client;
 
 const storesByDb = new WeakMap<Db, PreparedStore>();
 

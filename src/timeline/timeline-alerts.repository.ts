@@ -3,7 +3,7 @@
 // transactions, so cursors commit in order and a snapshot that holds cursor N holds all
 // below it: nothing is skipped, and nothing is repeated once the client moves to the new cursor.
 import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
+import { readTransaction, type Db } from '../db/open.js';
 import { activity, conversations, targets } from '../db/schema.js';
 
 export interface TimelineAlertRow {
@@ -24,7 +24,7 @@ export interface TimelineAlerts {
 
 export function timelineAlerts(db: Db, seatId: number, since: number, limit = 1000): TimelineAlerts {
   // One read transaction: the grouped scan and the conversation rows come from one snapshot.
-  return db.transaction((tx) => {
+  return readTransaction(db, (tx) => {
     const groups = tx
       .select({ targetId: activity.targetId, top: max(activity.cursor).as('top') })
       .from(activity)
