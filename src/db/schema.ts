@@ -120,7 +120,6 @@ export const conversations = sqliteTable(
   },
   (t) => [
     index('conversations_seat_last').on(t.seatId, t.lastSendTime),
-    index('conversations_seat_cursor').on(t.seatId, t.lastCursor),
     index('conversations_account').on(t.accountId),
   ],
 );
