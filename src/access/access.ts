@@ -2,7 +2,7 @@
 // managers see the seats of their branch; masters and admins see everything.
 import { and, eq, sql } from 'drizzle-orm';
 import type { AuthUser } from '../auth/auth.repository.js';
-import type { Db } from '../db/open.js';
+import { clientOf, type Db } from '../db/open.js';
 import { accounts, conversations, targets, users } from '../db/schema.js';
 import { forbidden, notFound } from '../http/errors.js';
 
@@ -24,6 +24,14 @@ export function seatScopeOf(user: AuthUser): SeatScope {
   }
 }
 
+/** What a seat console read needs of a target its seat owns. */
+export interface OwnedTarget {
+  id: number;
+  name: string;
+  convType: (typeof targets.$inferSelect)['convType'];
+  readUpToMessageId: number;
+}
+
 export function createAccess(db: Db) {
   // Every guarded read of a seat's data runs these: build and prepare them once.
   const selectSeat = db
@@ -42,6 +50,14 @@ export function createAccess(db: Db) {
 
   const seatById = (seatId: number): SeatRow | undefined => selectSeat.get({ seatId });
 
+  // The common case of a seat console read, "this seat's own target", in one indexed lookup.
+  const selectOwnedTarget = clientOf(db).prepare(`
+    SELECT t.id, t.name, t.conv_type AS convType, c.read_up_to_message_id AS readUpToMessageId, o.branch_id AS branchId
+    FROM targets t
+    JOIN conversations c ON c.target_id = t.id
+    JOIN users o ON o.id = c.seat_id AND o.role = 'seat'
+    WHERE t.id = :targetId AND c.seat_id = :seatId`);
+
   /** May `user` act on seat `seatId` (read its data, watch it)? */
   function canSeeSeat(user: AuthUser, seat: { id: number; branchId: number | null }): boolean {
     switch (user.role) {
@@ -56,7 +72,7 @@ export function createAccess(db: Db) {
     }
   }
 
-  return {
+  const access = {
     canSeeSeat,
     seatScope: seatScopeOf,
 
@@ -67,6 +83,22 @@ export function createAccess(db: Db) {
       if (!seat) throw notFound('seat');
       if (!canSeeSeat(user, seat)) throw forbidden('custServId: not a seat you may see');
       return seat;
+    },
+
+    /**
+     * Target `targetId` as seen through seat `seatId`, which must own it: one lookup when it
+     * does and `user` may see that seat; otherwise the same 403/404 answers as seatFor and
+     * targetFor give one by one.
+     */
+    ownedTargetFor(user: AuthUser, seatId: number, targetId: number): OwnedTarget {
+      const owned = selectOwnedTarget.get({ targetId, seatId }) as (OwnedTarget & { branchId: number | null }) | undefined;
+      if (owned && canSeeSeat(user, { id: seatId, branchId: owned.branchId })) {
+        return { id: owned.id, name: owned.name, convType: owned.convType, readUpToMessageId: owned.readUpToMessageId };
+      }
+      const seat = access.seatFor(user, seatId);
+      const { target, conversation } = access.targetFor(user, targetId);
+      if (conversation.seatId !== seat.id) throw forbidden('receId: not a target of this custServId');
+      return { id: target.id, name: target.name, convType: target.convType, readUpToMessageId: conversation.readUpToMessageId };
     },
 
     /** A target with its conversation and account, if `user` may see it. */
@@ -88,6 +120,7 @@ export function createAccess(db: Db) {
       return account;
     },
   };
+  return access;
 }
 
 export type Access = ReturnType<typeof createAccess>;

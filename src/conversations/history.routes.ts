@@ -4,7 +4,7 @@ import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import type { Sqlite } from '../db/open.js';
 import { pageOf } from '../http/envelope.schemas.js';
-import { badRequest, forbidden, ok } from '../http/errors.js';
+import { badRequest, ok } from '../http/errors.js';
 import { dayRange, formatJavaDate, type Clock } from '../time.js';
 import { resolveDay } from './conversations.routes.js';
 import { RetrievePastRecordsBody, RetrievePastRecordsResponse } from './conversations.schemas.js';
@@ -50,9 +50,8 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async
       const { body } = request;
       const user = currentUser(request);
       if (body.pageNo === undefined && body.pageno === undefined) throw badRequest('body.pageNo', 'is required (or pageno)');
-      const seat = access.seatFor(user, Number(body.custServId));
-      const { target, conversation } = access.targetFor(user, Number(body.receId));
-      if (conversation.seatId !== seat.id) throw forbidden('receId: not a target of this custServId');
+      const seatId = Number(body.custServId);
+      const target = access.ownedTargetFor(user, seatId, Number(body.receId));
 
       const day = resolveDay('oocDate', body.oocDate, clock, tzName);
       const page = pageOf(body);
@@ -64,7 +63,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async
       });
 
       return ok({
-        custServId: String(seat.id),
+        custServId: String(seatId),
         convType: body.convType ?? target.convType,
         occDate: day,
         receId: String(target.id),
@@ -77,7 +76,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async
           contentType: m.contentType,
           content: m.content,
           sendTime: formatJavaDate(m.sendTime, tzName),
-          contReadState: contReadStateOf(m, conversation.readUpToMessageId),
+          contReadState: contReadStateOf(m, target.readUpToMessageId),
           sender: m.sender,
           msgId: String(m.id),
           sendTimeMs: m.sendTime,
