@@ -3,7 +3,7 @@
 // last_send_time [, rowid]) and reaches messages only through `messages_target_time`, so the
 // cost follows the seat's conversations, never the size of the messages table.
 import type { ConvType } from '../db/schema.js';
-import type { Sqlite } from '../db/open.js';
+import { readSnapshot, type Sqlite } from '../db/open.js';
 
 export interface ConversationRow {
   targetId: number;
@@ -87,9 +87,6 @@ export interface Page {
 }
 
 export function createConversationsRepository(sqlite: Sqlite) {
-  // One read-transaction wrapper, made once (better-sqlite3 builds one per transaction() call).
-  const snapshot = sqlite.transaction((read: () => unknown) => read());
-  const inOneSnapshot = <T>(read: () => T): T => snapshot(read) as T;
   const timelinePage = sqlite.prepare(TIMELINE_PAGE_SQL);
   const timelineCount = sqlite.prepare(TIMELINE_COUNT_SQL);
   const dayPage = sqlite.prepare(DAY_PAGE_SQL);
@@ -112,7 +109,7 @@ export function createConversationsRepository(sqlite: Sqlite) {
      * cursor with timelineAlerts gets exactly what happened after the rows it was shown.
      */
     timeline(seatId: number, page: Page, range?: { start: number; end: number }) {
-      return inOneSnapshot(() => {
+      return readSnapshot(sqlite, () => {
         const cursor = (currentCursor.get() as { cursor: number }).cursor;
         if (range) {
           const rows = dayPage.all({ seatId, ...range, ...page }) as ConversationRow[];
@@ -132,7 +129,7 @@ export function createConversationsRepository(sqlite: Sqlite) {
     targetsOfType(seatId: number, convType: ConvType, accountId: number | undefined, page: Page) {
       const i = accountId === undefined ? 0 : 1;
       const params = { seatId, convType, ...(accountId === undefined ? {} : { accountId }) };
-      return inOneSnapshot(() => ({
+      return readSnapshot(sqlite, () => ({
         rows: convTargets[i].all({ ...params, ...page }) as ConversationRow[],
         total: totalOf(convTargetsCount[i].get(params)),
       }));

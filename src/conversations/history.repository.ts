@@ -1,6 +1,6 @@
 // One target's messages on one day (retrievePastRecords). All three reads are ranges of
 // `messages_target_time` (target_id, send_time, id): the page, its count and the day's last time.
-import type { Sqlite } from '../db/open.js';
+import { readSnapshot, type Sqlite } from '../db/open.js';
 import type { MessageStatus } from '../db/schema.js';
 
 export interface HistoryMessage {
@@ -41,18 +41,15 @@ export function createHistoryRepository(sqlite: Sqlite) {
   const page = sqlite.prepare(HISTORY_PAGE_SQL);
   const summary = sqlite.prepare(HISTORY_SUMMARY_SQL);
 
-  // Made once: building better-sqlite3's transaction wrapper per request cost as much as the count.
-  const dayOfTarget = sqlite.transaction((query: HistoryQuery) => {
-    const { limit, offset, ...range } = query;
-    const head = summary.get(range) as { total: number; lastSendTime: number | null };
-    const items = head.total > offset ? (page.all(query) as HistoryMessage[]) : [];
-    return { total: head.total, lastSendTime: head.lastSendTime, items };
-  });
-
   return {
     /** A page of the day's messages with the day's total and last send time, from one snapshot. */
     dayOfTarget(query: HistoryQuery) {
-      return dayOfTarget(query);
+      return readSnapshot(sqlite, () => {
+        const { limit: _limit, offset, ...range } = query;
+        const head = summary.get(range) as { total: number; lastSendTime: number | null };
+        const items = head.total > offset ? (page.all(query) as HistoryMessage[]) : [];
+        return { total: head.total, lastSendTime: head.lastSendTime, items };
+      });
     },
   };
 }

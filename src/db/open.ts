@@ -56,19 +56,18 @@ export function applyMigrations(db: Db, migrationsFolder = MIGRATIONS_DIR): void
 // drizzle() puts the better-sqlite3 handle on the instance; its type only says so on drizzle()'s result.
 export const clientOf = (db: Db): Sqlite => (db as Db & { $client: Sqlite }).$client;
 
-type Work = (tx: Db) => unknown;
-
 // db.transaction() (drizzle's and better-sqlite3's) builds a new transaction wrapper, several
 // closures and properties, on every call: on a read path that cost as much as the queries. One
 // wrapper per connection takes the work as an argument instead. Statements run on the one
 // connection, so `db` itself is the transaction; nested calls become savepoints.
-const runners = new WeakMap<Db, Database.Transaction<(work: Work, db: Db) => unknown>>();
+type Runner = Database.Transaction<(work: (arg: never) => unknown, arg: unknown) => unknown>;
+const runners = new WeakMap<Sqlite, Runner>();
 
-function runnerOf(db: Db) {
-  let run = runners.get(db);
+function runnerOf(sqlite: Sqlite): Runner {
+  let run = runners.get(sqlite);
   if (!run) {
-    run = clientOf(db).transaction((work: Work, tx: Db) => work(tx));
-    runners.set(db, run);
+    run = sqlite.transaction((work: (arg: never) => unknown, arg: unknown) => work(arg as never));
+    runners.set(sqlite, run);
   }
   return run;
 }
@@ -76,10 +75,15 @@ function runnerOf(db: Db) {
 /** Runs `work` in a BEGIN IMMEDIATE transaction: the write lock is taken up front, so two
  * writers never deadlock upgrading a read lock. */
 export function writeTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  return runnerOf(db).immediate(work, db) as T;
+  return runnerOf(clientOf(db)).immediate(work, db) as T;
 }
 
 /** Runs `work` in a read transaction: every query in it sees one snapshot. */
 export function readTransaction<T>(db: Db, work: (tx: Db) => T): T {
-  return runnerOf(db).deferred(work, db) as T;
+  return runnerOf(clientOf(db)).deferred(work, db) as T;
+}
+
+/** readTransaction for code that holds the raw better-sqlite3 connection. */
+export function readSnapshot<T>(sqlite: Sqlite, read: () => T): T {
+  return runnerOf(sqlite).deferred(read, undefined) as T;
 }
