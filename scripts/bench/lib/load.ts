@@ -1,7 +1,7 @@
 // Open-loop callback load: callback i is due at start + i/rate whatever happened before, and its
 // latency runs from that intended time to receipt on each listening socket, so a stall in the
 // server shows up in the figures instead of slowing the generator (coordinated omission).
-import { buildCallbacks, Pipeline } from './sender.js';
+import { buildCallbacks, digitsAt, Pipeline } from './sender.js';
 import { type RawSocket } from './sio.js';
 import { generatorMonitor, histogram, percentileMs, recordMs, type GeneratorLoad, type Histogram } from './stats.js';
 
@@ -66,14 +66,8 @@ export async function callbackLoad(options: { url: string; phone: string; rate: 
   const onMessage = (frame: Buffer) => {
     const at = frame.indexOf(needle);
     if (at < 0) return;
-    let i = 0;
-    let digits = 0;
-    for (let k = at + needle.length; k < frame.length; k++, digits++) {
-      const d = frame[k]! - 48;
-      if (d < 0 || d > 9) break;
-      i = i * 10 + d;
-    }
-    if (digits === 0 || i >= total || seen[i]! >= listeners.length) return;
+    const i = digitsAt(frame, at + needle.length, frame.length);
+    if (i < 0 || i >= total || seen[i]! >= listeners.length) return;
     seen[i]! += 1;
     received += 1;
     recordMs(h, performance.now() - intended[i]!);

@@ -60,7 +60,7 @@ interface Parsed {
 }
 
 /** `data[at..]` as a decimal number, stopping at the first non-digit after leading blanks. */
-function digitsAt(data: Buffer, at: number, limit: number): number {
+export function digitsAt(data: Buffer, at: number, limit: number): number {
   while (at < limit && (data[at] === 0x20 || data[at] === 0x09)) at++;
   let n = 0;
   let digits = 0;
