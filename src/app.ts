@@ -34,7 +34,7 @@ import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
-import type { HubServer } from './realtime/events.js';
+import type { HubServer } from './realtime/hub-server.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { createMessageIndexer } from './search/message-index.repository.js';
 import { startMessageIndexing } from './search/message-indexing.js';

@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
 import { ok, unauthorized } from '../http/errors.js';
-import type { HubServer } from '../realtime/events.js';
+import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import type { AuthRepository, AuthUser } from './auth.repository.js';

@@ -5,7 +5,7 @@ import type { Db } from '../db/open.js';
 import { ok } from '../http/errors.js';
 import type { InboundIngest } from '../messages/ingest.js';
 import type { Messaging } from '../messages/messaging.service.js';
-import type { HubServer } from '../realtime/events.js';
+import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import { applyPhoneStatus, bridgeAccounts, proxyForPhone } from './bridge.repository.js';

@@ -7,7 +7,7 @@ import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import { Envelope, Id, errorResponses } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
-import type { HubServer } from '../realtime/events.js';
+import type { HubServer } from '../realtime/hub-server.js';
 import { dayOf, type Clock } from '../time.js';
 import type { ManagementRepository } from './management.repository.js';
 import { onlineUsers } from '../realtime/user-sockets.js';

@@ -8,7 +8,7 @@
 // carries many messages instead of rewriting the same pages once per message.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/open.js';
-import type { HubServer } from '../realtime/events.js';
+import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import { storeBridgeMessages, type BatchItem, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';

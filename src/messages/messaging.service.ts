@@ -7,7 +7,7 @@ import type { AuthUser } from '../auth/auth.repository.js';
 import { BridgeError, type BridgeClient } from '../bridge/bridge-client.js';
 import type { Db } from '../db/open.js';
 import { badRequest, forbidden } from '../http/errors.js';
-import type { HubServer } from '../realtime/events.js';
+import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import type { SendInput, UpdateInput } from './messages.schemas.js';

@@ -1,5 +1,12 @@
-// The typed Socket.IO contract, shared by the server, clients and tests.
-import type { Server, Socket } from 'socket.io';
+// The typed Socket.IO contract, shared by the server, the web console and tests.
+// It imports nothing: browsers compile it too. The server-side aliases live in hub-server.ts.
+
+export type Role = 'master' | 'admin' | 'branch' | 'supervisor' | 'seat';
+export type ConvType = 'biDirFriend' | 'uniDirFriend' | 'stranger' | 'group';
+export type MessageStatus = 'received' | 'pending' | 'sent' | 'delivered' | 'read' | 'failed' | 'recalled';
+export type AccountStatus = 'online' | 'offline' | 'banned' | 'loginRequired';
+export type ProxyStatus = 'unknown' | 'ok' | 'down' | 'expired';
+export type GroupPullStatus = 'queued' | 'running' | 'paused' | 'done' | 'failed' | 'cancelled';
 
 export interface Ack<T = unknown> {
   code: number;
@@ -16,7 +23,7 @@ export interface PushedMessage {
   sendTimeMs: number;
   sender: 0 | 1;
   contReadState: '0' | '1';
-  status: string;
+  status: MessageStatus;
   thumb?: string | null;
 }
 
@@ -24,7 +31,7 @@ export interface MessageNewPayload {
   accountId: string;
   receId: string;
   receName: string;
-  convType: string;
+  convType: ConvType;
   message: PushedMessage;
   cursor: number;
 }
@@ -32,7 +39,7 @@ export interface MessageNewPayload {
 export interface MessageUpdatedPayload {
   msgId: string;
   receId: string;
-  status?: string;
+  status?: MessageStatus;
   contReadState?: '0' | '1';
   reason?: string | null;
   cursor: number;
@@ -58,7 +65,7 @@ export interface FansCountPayload {
 export interface AccountStatusPayload {
   accountId: string;
   phone: string;
-  status: string;
+  status: AccountStatus;
   reason: string | null;
   cursor: number;
 }
@@ -76,6 +83,51 @@ export interface RepliesChangedPayload {
   cursor: number;
 }
 
+export interface AccountAssignedPayload {
+  accountId: string;
+  phone: string;
+  platform: string;
+  status: AccountStatus;
+  cursor: number;
+}
+
+export interface AccountUnassignedPayload {
+  accountId: string;
+  cursor: number;
+}
+
+export interface AccountQrPayload {
+  accountId: string;
+  /** `data:image/png;base64,…` */
+  qr: string;
+  expiresAt: number;
+  cursor: number;
+}
+
+export interface DashboardChangedPayload {
+  branchId: string | null;
+  date: string;
+  cursor: number;
+}
+
+export interface ProxyStatusPayload {
+  proxyId: string;
+  status: ProxyStatus;
+  accounts: string[];
+  cursor: number;
+}
+
+export interface GroupProgressPayload {
+  taskId: string;
+  status: GroupPullStatus;
+  total: number;
+  added: number;
+  invited: number;
+  failed: number;
+  skipped: number;
+  cursor: number;
+}
+
 export interface ServerToClientEvents {
   'message:new': (payload: MessageNewPayload) => void;
   'message:updated': (payload: MessageUpdatedPayload) => void;
@@ -86,6 +138,12 @@ export interface ServerToClientEvents {
   'account:status': (payload: AccountStatusPayload) => void;
   'seat:presence': (payload: SeatPresencePayload) => void;
   'replies:changed': (payload: RepliesChangedPayload) => void;
+  'account:assigned': (payload: AccountAssignedPayload) => void;
+  'account:unassigned': (payload: AccountUnassignedPayload) => void;
+  'account:qr': (payload: AccountQrPayload) => void;
+  'dashboard:changed': (payload: DashboardChangedPayload) => void;
+  'proxy:status': (payload: ProxyStatusPayload) => void;
+  'group:progress': (payload: GroupProgressPayload) => void;
 }
 
 export interface MessageSendInput {
@@ -97,20 +155,8 @@ export interface MessageSendInput {
 }
 
 export interface ClientToServerEvents {
-  'message:send': (input: MessageSendInput, ack: AckFn<{ msgId: string; status: string }>) => void;
+  'message:send': (input: MessageSendInput, ack: AckFn<{ msgId: string; status: MessageStatus }>) => void;
   'message:read': (input: { receId: string }, ack: AckFn<{ updated: number }>) => void;
   watch: (input: { custServId: string }, ack: AckFn<{ watching: string }>) => void;
   unwatch: (input: { custServId: string }, ack: AckFn<{ watching: string }>) => void;
 }
-
-export type InterServerEvents = Record<string, never>;
-
-export interface SocketData {
-  userId: number;
-  role: string;
-  branchId: number | null;
-  tokenId: number;
-}
-
-export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
-export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -5,7 +5,7 @@
 // Online: announced by the seat's earliest connected socket only, so two tabs opening at once
 // (even on two instances) announce once. Offline: announced when no socket is left; two tabs
 // closing together on one instance announce once.
-import type { HubServer, HubSocket } from './events.js';
+import type { HubServer, HubSocket } from './hub-server.js';
 import { rooms } from './rooms.js';
 import type { SocketFeature } from './socket-server.js';
 import { fetchUserSockets } from './user-sockets.js';

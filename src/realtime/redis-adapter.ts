@@ -6,7 +6,7 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
 import type { RedisHealth } from '../health/health.routes.js';
-import type { HubServer } from './events.js';
+import type { HubServer } from './hub-server.js';
 
 export interface RedisFanout {
   health(): RedisHealth;

@@ -6,7 +6,8 @@ import { TypeCompiler } from '@sinclair/typebox/compiler';
 import type { AuthUser } from '../auth/auth.repository.js';
 import type { Role } from '../db/schema.js';
 import { HubError, SUCCESS_MSG } from '../http/errors.js';
-import type { Ack, HubSocket } from './events.js';
+import type { Ack } from './events.js';
+import type { HubSocket } from './hub-server.js';
 
 /** The socket's user as the access rules expect it (names are not needed by them). */
 export function socketUser(socket: HubSocket): AuthUser {

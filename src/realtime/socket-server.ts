@@ -4,7 +4,7 @@ import type { Server as HttpServer, IncomingMessage } from 'node:http';
 import { Server } from 'socket.io';
 import type { AuthRepository } from '../auth/auth.repository.js';
 import type { Clock } from '../time.js';
-import type { HubServer, HubSocket } from './events.js';
+import type { HubServer, HubSocket } from './hub-server.js';
 import { rooms } from './rooms.js';
 
 export interface SocketServerOptions {

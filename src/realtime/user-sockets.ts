@@ -1,7 +1,7 @@
 // The sockets users hold, on every instance. Through the Redis adapter this asks the other
 // instances; when Redis is down or an instance stays silent it answers with this instance's own
 // sockets, within a bound, rather than failing or hanging the request that asked.
-import type { HubServer } from './events.js';
+import type { HubServer } from './hub-server.js';
 import { rooms } from './rooms.js';
 
 /** The adapter's own timeout does not cover a Redis that queues commands while it is down. */

@@ -4,7 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { Access } from '../access/access.js';
 import { forbidden } from '../http/errors.js';
 import { Id } from '../http/envelope.schemas.js';
-import type { HubSocket } from './events.js';
+import type { HubSocket } from './hub-server.js';
 import { rooms } from './rooms.js';
 import type { SocketFeature } from './socket-server.js';
 import { socketHandler, socketUser } from './socket-handler.js';

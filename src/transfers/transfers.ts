@@ -6,7 +6,7 @@ import { createAccess } from '../access/access.js';
 import { appendActivity } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
-import type { HubServer } from '../realtime/events.js';
+import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import { formatJavaDate, type Clock } from '../time.js';
 import { onlineUsers } from '../realtime/user-sockets.js';

@@ -6,7 +6,7 @@ import { Server } from 'socket.io';
 import { openDatabase } from '../../src/db/open.js';
 import { users } from '../../src/db/schema.js';
 import { HubError } from '../../src/http/errors.js';
-import type { HubServer } from '../../src/realtime/events.js';
+import type { HubServer } from '../../src/realtime/hub-server.js';
 import { createTransfers } from '../../src/transfers/transfers.js';
 
 const [dbPath, targetId, seatList, rounds, startAt] = process.argv.slice(2) as [string, string, string, string, string];

@@ -1,0 +1,15 @@
+// Server-side Socket.IO types: the typed server and socket, and what the hub keeps per socket.
+import type { Server, Socket } from 'socket.io';
+import type { ClientToServerEvents, Role, ServerToClientEvents } from './events.js';
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  userId: number;
+  role: Role;
+  branchId: number | null;
+  tokenId: number;
+}
+
+export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type HubSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
