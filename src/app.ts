@@ -33,6 +33,7 @@ import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
+import { ErrorCodeSchema } from './http/envelope.schemas.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
 import type { HubServer } from './realtime/hub-server.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
@@ -105,8 +106,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  // Shared before any route: every failure response refers to it, and OpenAPI lists it once.
+  app.addSchema(ErrorCodeSchema);
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(swagger, {
+    // Shared schemas appear under their own $id (components.schemas.ErrorCode), not def-N.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       info: { title: 'Seat hub API', version: '0.1.0', description: 'Seat console, bridge callbacks and management.' },
       components: { securitySchemes: { token: { type: 'apiKey', in: 'header', name: 'token' } } },

@@ -1,11 +1,18 @@
 // TypeBox building blocks shared by every route's schemas, so OpenAPI shows the real envelope.
 import { Type, type TSchema } from '@sinclair/typebox';
+import { ERROR_CATALOGUE } from './errors.js';
 
 export const Id = Type.String({ pattern: '^[1-9][0-9]{0,15}$', description: 'decimal id' });
 
+/** The catalogue's codes, each with its status and meaning, as the OpenAPI document shows them. */
+export const ErrorCodeSchema = Type.Union(
+  Object.entries(ERROR_CATALOGUE).map(([code, entry]) => Type.Literal(code, { description: entry.description })),
+  { $id: 'ErrorCode', title: 'ErrorCode', description: 'stable failure code from the error catalogue' },
+);
+
 export const ErrorEnvelope = Type.Object(
-  { msg: Type.String(), code: Type.Integer() },
-  { description: 'failure: code equals the HTTP status' },
+  { msg: Type.String(), code: Type.Integer(), error: Type.Optional(Type.Ref('ErrorCode')) },
+  { description: 'failure: code equals the HTTP status; error is the stable catalogue code' },
 );
 
 export function Envelope<T extends TSchema>(data: T) {

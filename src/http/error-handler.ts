@@ -48,7 +48,7 @@ export function toHubError(error: FastifyError | HubError | Error): HubError {
   switch (fe.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HubError('badRequest', 'body: malformed JSON');
+      return new HubError('malformed_json', 'body: malformed JSON');
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HubError('payloadTooLarge', 'body: too large');
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
@@ -56,7 +56,7 @@ export function toHubError(error: FastifyError | HubError | Error): HubError {
   }
   // The write lock stayed taken past busy_timeout (another hub process writing): retryable.
   if (typeof fe.code === 'string' && fe.code.startsWith('SQLITE_BUSY')) return unavailable('database', 'busy (another process holds the write lock), retry shortly');
-  if (error instanceof SyntaxError && fe.statusCode === 400) return new HubError('badRequest', 'body: malformed JSON');
+  if (error instanceof SyntaxError && fe.statusCode === 400) return new HubError('malformed_json', 'body: malformed JSON');
   const status = fe.statusCode ?? 500;
   const kind = STATUS_KIND[status];
   if (kind) return new HubError(kind, kind === 'tooManyRequests' ? 'too many requests, slow down' : fe.message);

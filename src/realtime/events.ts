@@ -12,6 +12,8 @@ export interface Ack<T = unknown> {
   code: number;
   msg: string;
   data?: T;
+  /** On failure: the stable code from the hub's error catalogue (`permission_denied`, …). */
+  error?: string;
 }
 export type AckFn<T = unknown> = (ack: Ack<T>) => void;
 

@@ -16,8 +16,8 @@ export function socketUser(socket: HubSocket): AuthUser {
 }
 
 export function ackFailure(error: unknown): Ack<never> {
-  if (error instanceof HubError) return { code: error.code, msg: error.message };
-  return { code: 500, msg: 'internal error' };
+  if (error instanceof HubError) return { code: error.code, msg: error.message, error: error.error };
+  return { code: 500, msg: 'internal error', error: 'internal' };
 }
 
 export function socketHandler<S extends TSchema, R>(
@@ -32,7 +32,7 @@ export function socketHandler<S extends TSchema, R>(
       if (!check.Check(input)) {
         const first = check.Errors(input).First();
         const field = first?.path.split('/').filter(Boolean).join('.') || 'payload';
-        reply({ code: 400, msg: `${field}: ${first?.message ?? 'is invalid'}` });
+        reply({ code: 400, msg: `${field}: ${first?.message ?? 'is invalid'}`, error: 'bad_request' });
         return;
       }
       try {

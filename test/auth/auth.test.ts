@@ -26,12 +26,12 @@ describe('auth', () => {
   it('answers 401 for a wrong password or unknown user, alike', async () => {
     const wrong = await t.call('POST', '/xd/auth/login', { body: { username: 'seat1', password: 'nope' } });
     const unknown = await t.call('POST', '/xd/auth/login', { body: { username: 'ghost', password: 'nope' } });
-    expect(wrong).toEqual({ status: 401, body: { msg: 'username or password is wrong', code: 401 } });
+    expect(wrong).toEqual({ status: 401, body: { msg: 'username or password is wrong', code: 401, error: 'unauthorized' } });
     expect(unknown).toEqual(wrong);
   });
 
   it('answers 401 without a token and with a bad or unknown one', async () => {
-    expect((await t.call('GET', '/xd/auth/me')).body).toEqual({ code: 401, msg: 'token: header is required' });
+    expect((await t.call('GET', '/xd/auth/me')).body).toEqual({ code: 401, msg: 'token: header is required', error: 'unauthorized' });
     for (const token of ['short', 'z'.repeat(32), 'a'.repeat(32)]) {
       const r = await t.call('GET', '/xd/auth/me', { token });
       expect(r.status).toBe(401);
@@ -70,7 +70,7 @@ describe('auth', () => {
     expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
     const limited = await t.call('POST', '/xd/auth/login', { body: { username: 'seat2', password: 'seat2123' } });
     expect(limited.status).toBe(429);
-    expect(limited.body).toEqual({ code: 429, msg: 'too many requests, slow down' });
+    expect(limited.body).toEqual({ code: 429, msg: 'too many requests, slow down', error: 'too_many_requests' });
     // Another user from the same address is not locked out.
     expect((await t.call('POST', '/xd/auth/login', { body: { username: 'seat1', password: 'seat1123' } })).status).toBe(200);
   });

@@ -1,3 +1,4 @@
+import { ERROR_CATALOGUE } from '../../src/http/errors.js';
 import { Type } from '@sinclair/typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentUser } from '../../src/auth/auth.guard.js';
@@ -15,18 +16,18 @@ describe('envelope and errors', () => {
 
   it('answers malformed JSON with 400 and no stack', async () => {
     const r = await t.call('POST', '/xd/auth/login', { body: '{"username": "seat1", ' });
-    expect(r).toEqual({ status: 400, body: { msg: 'body: malformed JSON', code: 400 } });
+    expect(r).toEqual({ status: 400, body: { msg: 'body: malformed JSON', code: 400, error: 'malformed_json' } });
   });
 
   it('names the missing or wrong field', async () => {
-    expect((await t.call('POST', '/xd/auth/login', { body: { username: 'seat1' } })).body).toEqual({ code: 400, msg: 'body.password: is required' });
+    expect((await t.call('POST', '/xd/auth/login', { body: { username: 'seat1' } })).body).toEqual({ code: 400, msg: 'body.password: is required', error: 'bad_request' });
     const wrongType = await t.call('POST', '/xd/auth/login', { body: { username: 'seat1', password: { x: 1 } } });
     expect(wrongType.status).toBe(400);
     expect(wrongType.body.msg).toMatch(/^body\.password: /);
   });
 
   it('answers unknown routes with a 404 envelope', async () => {
-    expect(await t.call('GET', '/xd/client/nothing')).toEqual({ status: 404, body: { code: 404, msg: 'route GET /xd/client/nothing not found' } });
+    expect(await t.call('GET', '/xd/client/nothing')).toEqual({ status: 404, body: { code: 404, msg: 'route GET /xd/client/nothing not found', error: 'not_found' } });
   });
 
   it('publishes the OpenAPI document and the docs page', async () => {
@@ -37,6 +38,18 @@ describe('envelope and errors', () => {
     const page = await t.hub.app.inject({ method: 'GET', url: '/docs/' });
     expect(page.statusCode).toBe(200);
     expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('publishes the error catalogue: every stable code with its meaning, referenced by failure answers', async () => {
+    const doc = (await t.call('GET', '/docs/json')).body;
+    const schemas = doc.components?.schemas ?? {};
+    const catalogue = Object.values(schemas).find((schema: any) => schema.title === 'ErrorCode') as any;
+    expect(catalogue).toBeDefined();
+    const codes = catalogue.anyOf.map((entry: any) => entry.const ?? entry.enum?.[0]);
+    expect(codes).toEqual(expect.arrayContaining(Object.keys(ERROR_CATALOGUE)));
+    expect(codes).toHaveLength(Object.keys(ERROR_CATALOGUE).length);
+    const failureSchema = doc.paths['/xd/auth/me'].get.responses['401'].content['application/json'].schema;
+    expect(JSON.stringify(failureSchema)).toContain('ErrorCode');
   });
 
   it('reports health', async () => {
@@ -67,13 +80,13 @@ describe('role guard', () => {
     const branch = await t.login('branch1');
     const denied = await probe.inject({ method: 'GET', url: '/managers', headers: { token: seat } });
     expect(denied.statusCode).toBe(403);
-    expect(denied.json()).toEqual({ code: 403, msg: 'role seat may not do this (needs branch or supervisor)' });
+    expect(denied.json()).toEqual({ code: 403, msg: 'role seat may not do this (needs branch or supervisor)', error: 'forbidden' });
     expect((await probe.inject({ method: 'GET', url: '/managers', headers: { token: branch } })).statusCode).toBe(200);
     const crash = await probe.inject({ method: 'GET', url: '/internal' });
     expect(crash.statusCode).toBe(500);
-    expect(crash.json()).toEqual({ code: 500, msg: 'internal error' });
+    expect(crash.json()).toEqual({ code: 500, msg: 'internal error', error: 'internal' });
     const bad = await probe.inject({ method: 'POST', url: '/typed', payload: { n: 0 } });
-    expect(bad.json()).toEqual({ code: 400, msg: 'body.n: must be >= 1' });
+    expect(bad.json()).toEqual({ code: 400, msg: 'body.n: must be >= 1', error: 'bad_request' });
     await probe.close();
   });
 });
@@ -91,7 +104,7 @@ describe('order of checks', () => {
     const t = await startHub();
     try {
       const anonymous = await t.call('POST', '/xd/client/retrievePastRecords', { body: { nonsense: true } });
-      expect(anonymous).toEqual({ status: 401, body: { code: 401, msg: 'token: header is required' } });
+      expect(anonymous).toEqual({ status: 401, body: { code: 401, msg: 'token: header is required', error: 'unauthorized' } });
       const seat = await t.login('seat1');
       const invalid = await t.call('POST', '/xd/client/retrievePastRecords', { token: seat, body: { nonsense: true } });
       expect(invalid.status).toBe(400);
