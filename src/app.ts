@@ -55,6 +55,12 @@ import { createMediaRepository } from './media/media.repository.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
+import { countCalls } from './metrics/count-calls.js';
+import { createMetrics } from './metrics/metrics.js';
+import { installMetrics } from './metrics/metrics.routes.js';
+import { installLoadShedding } from './health/pressure.js';
+import { BridgeError } from './bridge/bridge-client.js';
+import { randomUUID } from 'node:crypto';
 import { managementRoutes } from './management/management.routes.js';
 
 export function redactTokenQuery(url: string): string {
@@ -103,11 +109,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     trustProxy: true,
     bodyLimit: 1024 * 1024,
     frameworkErrors,
+    // Every log line of a request carries its id; a caller's own X-Request-Id is kept when sane,
+    // so one id follows a request through a load balancer and several hub instances.
+    genReqId: (request) => {
+      const given = request.headers['x-request-id'];
+      return typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given) ? given : randomUUID();
+    },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
   // Shared before any route: every failure response refers to it, and OpenAPI lists it once.
   app.addSchema(ErrorCodeSchema);
+  app.addHook('onSend', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  await installLoadShedding(app, config.pressure);
   await app.register(rateLimit, { global: false, hook: 'preHandler' });
   await app.register(swagger, {
     // Shared schemas appear under their own $id (components.schemas.ErrorCode), not def-N.
@@ -124,6 +140,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
   const fanout = attachRedisAdapter(io, config.redisUrl, app.log);
+  const metrics = createMetrics({
+    sockets: () => io.of('/').sockets.size,
+    rooms: () => io.of('/').adapter.rooms.size,
+    redis: () => fanout.health(),
+  });
+  installMetrics(app, { metrics, allow: config.metricsAllow });
   const access = createAccess(database.db);
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
@@ -136,9 +158,15 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tzName: config.tzName,
     log: app.log,
     onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
+    observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
   });
   const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
-  const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
+  const bridge = countCalls(
+    createBridgeClient(config, (report) => messaging.applyStatus(report), app.log),
+    metrics.bridgeCall,
+    (error) => (error instanceof BridgeError && error.retryable ? 'retry' : 'failed'),
+    ['close'],
+  );
   messaging.setBridge(bridge);
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
@@ -196,6 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await io.close().catch(() => undefined);
       await app.close();
       await checkpointer.stop();
+      metrics.close();
       database.close();
     },
   };

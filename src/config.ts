@@ -1,5 +1,6 @@
 // The one place that reads the environment. Everything else receives a typed Config.
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export type NodeEnv = 'development' | 'production' | 'test';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -27,6 +28,10 @@ export interface Config {
   adminPassword: string | undefined;
   /** Inbound demo messages per minute played by the sandbox bridge; 0 (default) plays none. */
   sandboxInboundPerMinute: number;
+  /** Addresses and CIDRs allowed to read GET /metrics. */
+  metricsAllow: string[];
+  /** Load shedding thresholds; 0 turns a check off. */
+  pressure: { maxEventLoopDelayMs: number; maxHeapMb: number; maxRssMb: number; retryAfterSeconds: number };
 }
 
 export class ConfigError extends Error {
@@ -105,6 +110,27 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** An IPv4/IPv6 address or CIDR (`10.0.0.0/8`, `fd00::/8`). */
+export function isAddressOrCidr(entry: string): boolean {
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function addressList(env: Env, name: string, fallback: string[]): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return fallback;
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!isAddressOrCidr(entry)) throw new ConfigError(name, 'must be a comma-separated list of IP addresses or CIDRs', entry);
+  }
+  return entries;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
@@ -150,5 +176,13 @@ export function loadConfig(env: Env = process.env): Config {
     adminUser,
     adminPassword,
     sandboxInboundPerMinute: integer(env, 'SANDBOX_INBOUND_PER_MINUTE', 0, 0, 60_000),
+    metricsAllow: addressList(env, 'METRICS_ALLOW', ['127.0.0.1', '::1']),
+    pressure: {
+      // On in production only: a test or a laptop under load must not shed its own requests.
+      maxEventLoopDelayMs: integer(env, 'PRESSURE_MAX_EVENT_LOOP_DELAY_MS', production ? 1000 : 0, 0, 60_000),
+      maxHeapMb: integer(env, 'PRESSURE_MAX_HEAP_MB', 0, 0, 1_048_576),
+      maxRssMb: integer(env, 'PRESSURE_MAX_RSS_MB', 0, 0, 1_048_576),
+      retryAfterSeconds: integer(env, 'PRESSURE_RETRY_AFTER_S', 10, 1, 3600),
+    },
   };
 }

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import type { Sqlite } from '../db/open.js';
 import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
 import { SUCCESS_MSG } from '../http/errors.js';
+import { pressureExempt } from './pressure.js';
 
 export type RedisHealth = 'ok' | 'off' | 'down';
 
@@ -22,6 +23,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, {
   app.get(
     '/healthz',
     {
+      config: pressureExempt,
       schema: {
         tags: ['ops'],
         summary: 'Liveness and dependencies',

@@ -14,6 +14,12 @@ import type { Clock } from '../time.js';
 import { storeBridgeMessages, type BatchItem, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';
 import { toPushedMessage } from './payloads.js';
 
+/** Told the size and commit time of each batch and each push's latency (the metrics feature). */
+export interface IngestObserver {
+  batch(size: number, commitSeconds: number): void;
+  pushed(latencySeconds: number): void;
+}
+
 export type NewFanListener = (seatId: number, day: string, cursor: number) => void;
 
 export interface IngestDeps {
@@ -26,6 +32,7 @@ export interface IngestDeps {
   onNewFan?: NewFanListener;
   /** Most messages in one transaction; a longer queue is flushed in several. */
   maxBatch?: number;
+  observe?: IngestObserver;
 }
 
 export type IngestResult = StoredMessage | DuplicateMessage;
@@ -34,6 +41,8 @@ export type IngestResult = StoredMessage | DuplicateMessage;
 export type InboundIngest = (message: BridgeMessage, webhookId?: string) => Promise<IngestResult>;
 
 interface Pending extends BatchItem {
+  /** performance.now() when the callback reached the ingest. */
+  receivedAt: number;
   resolve(result: IngestResult): void;
   reject(error: unknown): void;
 }
@@ -69,8 +78,10 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
     for (let start = 0; start < pending.length; start += maxBatch) {
       const batch = pending.slice(start, start + maxBatch);
       let outcomes;
+      const started = performance.now();
       try {
         outcomes = storeBridgeMessages(deps.db, batch);
+        deps.observe?.batch(batch.length, (performance.now() - started) / 1000);
       } catch (error) {
         // BEGIN or COMMIT failed (the lock stayed busy, the disk is full): nothing of this batch
         // is stored, and every caller hears so and the bridge retries.
@@ -84,6 +95,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
         if (outcome.ok.duplicate) return;
         try {
           push(outcome.ok);
+          deps.observe?.pushed((performance.now() - item.receivedAt) / 1000);
         } catch (error) {
           // Stored and answered: a seat that missed the push catches up by cursor. Thrown here,
           // the error would escape setImmediate and end the process.
@@ -96,7 +108,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
   return function ingestInboundMessage(input, webhookId) {
     return new Promise<IngestResult>((resolve, reject) => {
       if (queue.length === 0) setImmediate(flush);
-      queue.push({ input, options: { tzName: deps.tzName, now: deps.clock.now(), webhookId }, resolve, reject });
+      queue.push({ input, options: { tzName: deps.tzName, now: deps.clock.now(), webhookId }, receivedAt: performance.now(), resolve, reject });
     });
   };
 }
