@@ -2,11 +2,13 @@ import { and, count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messages } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { startHub, type TestHub } from '../helpers/hub.js';
+import { type TestHub } from '../helpers/hub.js';
+import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, emitWithAck, waitFor, type ClientSocket } from '../helpers/sockets.js';
 import { conversationOf, messageRow, userId } from './fixtures.js';
 
-describe('message:read and PUT /xd/client/updateMessage', () => {
+describe.each(realtimeSetups)('message:read and PUT /xd/client/updateMessage ($name)', (setup) => {
+  let env: RealtimeEnv;
   let t: TestHub;
   let token: string;
   let seat1: ClientSocket;
@@ -16,14 +18,15 @@ describe('message:read and PUT /xd/client/updateMessage', () => {
     db().select({ n: count() }).from(messages).where(and(eq(messages.targetId, targetId), eq(messages.sender, 1), eq(messages.readState, 0))).get()!.n;
 
   beforeAll(async () => {
-    t = await startHub({ listen: true });
+    env = await setup.start();
+    t = env.t;
     token = await t.login('seat1');
-    seat1 = await connectSocket(t.url, token);
+    seat1 = await connectSocket(env.socketUrl, token);
     sockets.push(seat1);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await t.close();
+    await env.close();
   });
 
   async function freshTarget(n: number) {
@@ -63,9 +66,9 @@ describe('message:read and PUT /xd/client/updateMessage', () => {
   it('refuses a watching supervisor and another seat, over REST and sockets, changing nothing', async () => {
     const { receId } = await freshTarget(2);
     const supToken = await t.login('super1');
-    const sup = await connectSocket(t.url, supToken);
+    const sup = await connectSocket(env.socketUrl, supToken);
     const seat2Token = await t.login('seat2');
-    const seat2 = await connectSocket(t.url, seat2Token);
+    const seat2 = await connectSocket(env.socketUrl, seat2Token);
     sockets.push(sup, seat2);
     expect(await emitWithAck(sup, 'watch', { custServId: String(userId(db(), 'seat1')) })).toMatchObject({ code: 200 });
     expect(await emitWithAck(sup, 'message:read', { receId })).toMatchObject({ code: 403 });

@@ -3,24 +3,27 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accounts, conversations, messages } from '../../src/db/schema.js';
 import { startFakeBridge, type FakeBridge } from '../helpers/fake-bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { connectSocket, emitWithAck, nextEvent, waitFor, collectEvents, type ClientSocket } from '../helpers/sockets.js';
 import { messageRow, ownedTarget } from './fixtures.js';
 
 let seq = 0;
 const clientMsgId = () => `c-${Date.now()}-${++seq}`;
 
-describe('sending through the sandbox bridge', () => {
+describe.each(realtimeSetups)('sending through the sandbox bridge ($name)', (setup) => {
+  let env: RealtimeEnv;
   let t: TestHub;
   let seat1: ClientSocket;
   const sockets: ClientSocket[] = [];
   beforeAll(async () => {
-    t = await startHub({ listen: true });
-    seat1 = await connectSocket(t.url, await t.login('seat1'));
+    env = await setup.start();
+    t = env.t;
+    seat1 = await connectSocket(env.socketUrl, await t.login('seat1'));
     sockets.push(seat1);
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
-    await t.close();
+    await env.close();
   });
 
   it('acks pending, pushes the reply, then moves it to sent and delivered through the status path', async () => {
@@ -44,12 +47,12 @@ describe('sending through the sandbox bridge', () => {
     const target = ownedTarget(db, 'seat1');
     const body = { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'x', clientMsgId: clientMsgId() };
     const seat2Token = await t.login('seat2');
-    const seat2 = await connectSocket(t.url, seat2Token);
+    const seat2 = await connectSocket(env.socketUrl, seat2Token);
     sockets.push(seat2);
     expect(await emitWithAck(seat2, 'message:send', body)).toMatchObject({ code: 403 });
     expect((await t.call('POST', '/xd/client/sendMessage', { token: seat2Token, body })).status).toBe(403);
     const supToken = await t.login('super1');
-    const sup = await connectSocket(t.url, supToken);
+    const sup = await connectSocket(env.socketUrl, supToken);
     sockets.push(sup);
     expect(await emitWithAck(sup, 'message:send', body)).toMatchObject({ code: 403 });
     expect((await t.call('POST', '/xd/client/sendMessage', { token: supToken, body })).status).toBe(403);

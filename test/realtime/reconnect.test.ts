@@ -2,21 +2,24 @@
 // exactly what it missed from timelineAlerts, and /healthz says Redis is off without REDIS_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { startHub, type TestHub } from '../helpers/hub.js';
+import { type TestHub } from '../helpers/hub.js';
+import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, waitFor } from '../helpers/sockets.js';
 import { userId } from '../messages/fixtures.js';
 
-describe('reconnecting by cursor', () => {
+describe.each(realtimeSetups)('reconnecting by cursor ($name)', (setup) => {
+  let env: RealtimeEnv;
   let t: TestHub;
   beforeAll(async () => {
-    t = await startHub({ listen: true });
+    env = await setup.start();
+    t = env.t;
   });
-  afterAll(() => t.close());
+  afterAll(() => env.close());
 
   it('gives a reconnected socket exactly the targets it missed', async () => {
     const token = await t.login('seat1');
     const seatId = String(userId(t.hub.database.db, 'seat1'));
-    let socket = await connectSocket(t.url, token);
+    let socket = await connectSocket(env.socketUrl, token);
     let pushes = collectEvents(socket, 'message:new');
     const post = async (target: string) => (await postCallback(t, 'messageCallback', inboundMessage({ from: { id: target } }))).body.data.receId as string;
 
@@ -26,7 +29,7 @@ describe('reconnecting by cursor', () => {
     socket.close();
 
     const missed = [await post('rc-c'), await post('rc-a'), await post('rc-d')];
-    socket = await connectSocket(t.url, token);
+    socket = await connectSocket(env.socketUrl, token);
     pushes = collectEvents(socket, 'message:new');
     const alerts = await t.call('POST', '/xd/client/timelineAlerts', { token, body: { custServId: seatId, since: lastCursor } });
     const alerted = alerts.body.data.alerts.map((a: { receId: string }) => a.receId);
@@ -46,7 +49,7 @@ describe('reconnecting by cursor', () => {
   it('recovers exactly what it missed while callbacks keep streaming', async () => {
     const token = await t.login('seat1');
     const seatId = String(userId(t.hub.database.db, 'seat1'));
-    const first = await connectSocket(t.url, token);
+    const first = await connectSocket(env.socketUrl, token);
     const before = collectEvents(first, 'message:new');
     const posted: { receId: string; msgId: string }[] = [];
     let stop = false;
@@ -60,7 +63,7 @@ describe('reconnecting by cursor', () => {
     await waitFor(() => before.length >= 15, 10_000, '15 pushes');
     first.close();
     const lastSeen = before.at(-1)!.cursor;
-    const second = await connectSocket(t.url, token);
+    const second = await connectSocket(env.socketUrl, token);
     const after = collectEvents(second, 'message:new');
     const alerts = await t.call('POST', '/xd/client/timelineAlerts', { token, body: { custServId: seatId, since: lastSeen } });
     await stream;
@@ -75,7 +78,8 @@ describe('reconnecting by cursor', () => {
     second.close();
   });
 
-  it('reports redis off on /healthz without REDIS_URL', async () => {
-    expect((await t.call('GET', '/healthz')).body).toEqual({ msg: '操作成功', code: 200, data: { db: 'ok', redis: 'off' } });
+  it('reports on /healthz whether Redis fans out (off without REDIS_URL)', async () => {
+    const redis = setup.redis ? 'ok' : 'off';
+    expect((await t.call('GET', '/healthz')).body).toEqual({ msg: '操作成功', code: 200, data: { db: 'ok', redis } });
   });
 });

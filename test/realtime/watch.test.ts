@@ -3,28 +3,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { conversations, users } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, emitWithAck, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
 
-describe('watch / unwatch and seat presence', () => {
+describe.each(realtimeSetups)('watch / unwatch and seat presence ($name)', (setup) => {
+  let env: RealtimeEnv;
   let t: TestHub;
   let seat1Id: string;
   let seat2Id: string;
   const open: ClientSocket[] = [];
   const socketFor = async (username: string) => {
-    const socket = await connectSocket(t.url, await t.login(username));
+    const socket = await connectSocket(env.socketUrl, await t.login(username));
     open.push(socket);
     return socket;
   };
 
   beforeAll(async () => {
-    t = await startHub({ listen: true });
+    env = await setup.start();
+    t = env.t;
     const idOf = (u: string) => String(t.hub.database.db.select({ id: users.id }).from(users).where(eq(users.username, u)).get()!.id);
     seat1Id = idOf('seat1');
     seat2Id = idOf('seat2');
   });
   afterAll(async () => {
     for (const s of open) s.close();
-    await t.close();
+    await env.close();
   });
 
   it("lets a supervisor watch a seat of its branch and see its traffic, without changing read state", async () => {

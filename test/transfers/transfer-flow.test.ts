@@ -7,22 +7,25 @@ import { createFans } from '../../src/fans/fans.js';
 import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
 import { rooms } from '../../src/realtime/rooms.js';
 import { formatJavaDate } from '../../src/time.js';
-import { startHub, type TestHub } from '../helpers/hub.js';
+import { type TestHub } from '../helpers/hub.js';
+import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../helpers/sockets.js';
 import { demoTarget, ownerOf, userId } from './fixtures.js';
 
 const TZ = 'Asia/Shanghai';
 const NOW = Date.UTC(2024, 2, 1, 3, 0, 0); // 2024-03-01 11:00 in Shanghai
 
-describe('transfer flow with live sockets', () => {
+describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup) => {
+  let env: RealtimeEnv;
   let t: TestHub;
   const sockets: ClientSocket[] = [];
   beforeEach(async () => {
-    t = await startHub({ listen: true, clock: { now: () => NOW }, env: { TZ_NAME: TZ } });
+    env = await setup.start({ clock: { now: () => NOW }, env: { TZ_NAME: TZ } });
+    t = env.t;
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
-    await t.close();
+    await env.close();
   });
 
   it('moves the target to seat2, tells each side, and later inbound messages follow it', async () => {
@@ -34,7 +37,7 @@ describe('transfer flow with live sockets', () => {
     expect(historyBefore).toBeGreaterThan(0);
 
     const [seat1Token, seat2Token, branchToken] = await Promise.all([t.login('seat1'), t.login('seat2'), t.login('branch1')]);
-    const [s1, s2, b1] = await Promise.all([connectSocket(t.url, seat1Token), connectSocket(t.url, seat2Token), connectSocket(t.url, branchToken)]);
+    const [s1, s2, b1] = await Promise.all([connectSocket(env.socketUrl, seat1Token), connectSocket(env.socketUrl, seat2Token), connectSocket(env.socketUrl, branchToken)]);
     sockets.push(s1, s2, b1);
     const s1In = collectEvents(s1, 'transfer:in');
     const s2Out = collectEvents(s2, 'transfer:out');
@@ -141,14 +144,14 @@ describe('transfer flow with live sockets', () => {
     const offline = await t.call('GET', '/xd/client/transferSeats?name=', { token: seat1Token });
     expect(offline.body.data).toEqual([{ custServId: String(seat2), name: '坐席二', username: 'seat2', online: false }]);
 
-    const s2 = await connectSocket(t.url, await t.login('seat2'));
+    const s2 = await connectSocket(env.socketUrl, await t.login('seat2'));
     sockets.push(s2);
     const online = await t.call('GET', '/xd/client/transferSeats', { token: seat1Token });
     expect(online.body.data).toEqual([{ custServId: String(seat2), name: '坐席二', username: 'seat2', online: true }]);
 
     // A branch manager's own socket in the branch room does not make any seat online.
     s2.close();
-    const b1 = await connectSocket(t.url, await t.login('branch1'));
+    const b1 = await connectSocket(env.socketUrl, await t.login('branch1'));
     sockets.push(b1);
     await expect.poll(async () => (await t.call('GET', '/xd/client/transferSeats', { token: seat1Token })).body.data[0].online).toBe(false);
   });
