@@ -97,6 +97,8 @@ export function createPermissionsService(deps: { db: Db; repository: Permissions
     },
 
     updateMenu(actor: Actor, id: number, input: MenuChange) {
+      // Unknown fields are dropped before this point, so a body of only those arrives empty.
+      if (Object.values(input).every((v) => v === undefined)) throw badRequest('body', 'names no menu field to change');
       return change((tx) => {
         const before = repository.menuById(tx, id);
         if (!before) throw notFound('menuId');
