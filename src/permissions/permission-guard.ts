@@ -43,20 +43,28 @@ export interface RouteRecord {
  */
 export function installPermissionGuard(app: FastifyInstance, permit: Permit): () => RouteRecord[] {
   const routes: RouteRecord[] = [];
+  // Looked up once per route here, so a request pays one Map read (the history route is a hot path).
+  const rules = new Map<string, { rule: RouteRule | undefined; checkedByRoute: boolean }>();
   app.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push({ method, url: route.url, rule: ruleForRoute(method, route.url) });
-  });
-  app.addHook('preParsing', async (request: FastifyRequest) => {
-    const url = request.routeOptions.url;
-    if (url === undefined) return; // no such route: the 404 handler answers
-    const rule = ruleForRoute(request.method, url);
-    if (rule === PUBLIC) return;
-    if (!request.user) {
-      if (CHECKED_BY_ROUTE.has(routeKey(request.method, url))) return;
-      // A private route that forgot its token check must not fall open.
-      throw unauthorized('token: header is required');
+    for (const method of [route.method].flat()) {
+      const rule = ruleForRoute(method, route.url);
+      routes.push({ method, url: route.url, rule });
+      rules.set(`${method} ${route.url}`, { rule, checkedByRoute: CHECKED_BY_ROUTE.has(routeKey(method, route.url)) });
     }
-    permit(request.user, rule);
+  });
+  app.addHook('preParsing', (request: FastifyRequest, _reply, payload, done) => {
+    const url = request.routeOptions.url;
+    // No such route: the 404 handler answers. Routes registered before the guard (docs) are public.
+    const known = url === undefined ? undefined : rules.get(`${request.method} ${url}`);
+    if (known === undefined || known.rule === PUBLIC) return done(null, payload);
+    try {
+      if (request.user) permit(request.user, known.rule);
+      // A private route that forgot its token check must not fall open.
+      else if (!known.checkedByRoute) throw unauthorized('token: header is required');
+      done(null, payload);
+    } catch (error) {
+      done(error as Error);
+    }
   });
   return () => [...routes];
 }

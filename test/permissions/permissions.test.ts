@@ -116,6 +116,25 @@ describe('menus and permissions', () => {
     }
   });
 
+  it('checks the media route (token in the query) and HEAD twins like every other route', async () => {
+    const file = '/xd/media/1-0123456789abcdef.png';
+    expect((await t.call('GET', `${file}?token=${token.seat1}`)).status).toBe(404);
+    const before = await revoke(t, token.admin!, 'seat', 'client:image:query');
+    const denied = await t.call('GET', `${file}?token=${token.seat1}`);
+    expect(denied.body).toMatchObject({ code: 403, error: 'permission_denied', msg: expect.stringContaining('client:image:query') });
+    expect((await t.call('GET', file)).status).toBe(401);
+    await setRoleMenus(t, token.admin!, 'seat', before);
+    expect((await t.call('GET', `${file}?token=${token.seat1}`)).status).toBe(404);
+
+    const replies = '/xd/client/quickReplies?pageSize=5';
+    expect((await t.call('HEAD', replies, { token: token.seat1 })).status).toBe(200);
+    const withReplies = await revoke(t, token.admin!, 'seat', 'client:reply:query');
+    expect((await t.call('HEAD', replies, { token: token.seat1 })).status).toBe(403);
+    expect((await t.call('GET', replies, { token: token.seat1 })).body.error).toBe('permission_denied');
+    await setRoleMenus(t, token.admin!, 'seat', withReplies);
+    expect((await t.call('GET', replies, { token: token.seat1 })).status).toBe(200);
+  });
+
   it('takes a disabled menu’s permission from every role but master', async () => {
     const id = await menuIdOf(t, token.admin!, 'client:translate');
     expect((await t.call('PUT', `/xd/admin/menus/${id}`, { token: token.admin, body: { status: '1' } })).status).toBe(200);
