@@ -29,6 +29,7 @@ const RouterVo: TSchema = Type.Recursive((Self) =>
     meta: RouterMeta,
     children: Type.Optional(Type.Array(Self)),
   }),
+  { $id: 'RouterVo', title: 'RouterVo' },
 );
 export const RoutersResponse = { 200: Envelope(Type.Array(RouterVo)), 401: ErrorEnvelope };
 

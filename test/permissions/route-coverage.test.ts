@@ -52,6 +52,14 @@ describe('the permission table', () => {
     }
   });
 
+  it('publishes the navigation, menu and role routes in the OpenAPI document', async () => {
+    const doc = (await t.call('GET', '/docs/json')).body;
+    for (const [path, method] of [['/xd/auth/info', 'get'], ['/xd/auth/routers', 'get'], ['/xd/admin/menus', 'get'], ['/xd/admin/menus', 'post'], ['/xd/admin/menus/{menuId}', 'put'], ['/xd/admin/menus/{menuId}', 'delete'], ['/xd/admin/roles', 'get'], ['/xd/admin/roles/{role}/menus', 'put']]) {
+      expect(doc.paths[path!]?.[method!]?.security, `${method} ${path}`).toEqual([{ token: [] }]);
+    }
+    expect(doc.components.schemas.RouterVo.required).toEqual(['name', 'path', 'hidden', 'component', 'meta']);
+  });
+
   it('refuses a route nobody listed to every role but master', () => {
     const store = { has: () => true } as unknown as PermissionStore;
     const permit = createPermit(store);
