@@ -62,6 +62,12 @@ import { installLoadShedding } from './health/pressure.js';
 import { BridgeError } from './bridge/bridge-client.js';
 import { randomUUID } from 'node:crypto';
 import { managementRoutes } from './management/management.routes.js';
+import { menuRoutes } from './permissions/menus.routes.js';
+import { navigationRoutes } from './permissions/navigation.routes.js';
+import { createSocketPermissionFeature, installPermissionGuard, type RouteRecord } from './permissions/permission-guard.js';
+import { ruleForRoute } from './permissions/permission-table.js';
+import { createPermissions, noAudit } from './permissions/permissions.js';
+import type { RecordAudit } from './permissions/permissions.service.js';
 
 export function redactTokenQuery(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
@@ -73,11 +79,17 @@ export interface Hub {
   database: Database_;
   config: Config;
   seeded: SeedOutcome;
+  /** Every route registered after the permission guard, with the permission it needs. */
+  routes(): RouteRecord[];
   close(): Promise<void>;
 }
 
 export interface BuildOptions {
   clock?: Clock;
+  /** How often each instance re-reads the permission version (ms); 500 by default. */
+  permissionPollMs?: number;
+  /** Writes an audit row inside an administrative change's transaction (none by default). */
+  recordAudit?: RecordAudit;
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Hub> {
@@ -147,8 +159,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   installMetrics(app, { metrics, allow: config.metricsAllow });
   const access = createAccess(database.db);
+  const permissions = createPermissions({
+    db: database.db,
+    io,
+    broadcast: config.redisUrl !== undefined,
+    pollMs: options.permissionPollMs ?? 500,
+    recordAudit: options.recordAudit ?? noAudit,
+    onError: (err) => app.log.warn({ err }, 'permission refresh failed; keeping the last copy'),
+  });
+  // Before any route: every route registered below is checked against the permission table.
+  const routes = installPermissionGuard(app, permissions.permit);
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+  await app.register(navigationRoutes, { prefix: '/xd/auth', guard, store: permissions.store, repository: permissions.repository });
+  await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
 
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
   const ingest = createInboundIngest({
@@ -187,7 +211,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
   const media = createMediaRepository(database.db);
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
-  await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
+  const mediaRule = ruleForRoute('GET', '/xd/media/:fileName');
+  await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
   const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);
@@ -199,6 +224,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [
+    createSocketPermissionFeature(permissions.permit),
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
@@ -211,12 +237,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     database,
     config,
     seeded,
+    routes,
     async close() {
       if (closed) return;
       closed = true;
       stopDeliveryPruning();
       stopMessageIndexing();
       stopDemoInbound();
+      permissions.close();
       messaging.close();
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.

@@ -284,3 +284,52 @@ export const mediaFiles = sqliteTable('media_files', {
   size: integer('size').notNull(),
   createdAt: createdAt(),
 });
+
+export const MENU_TYPES = ['M', 'C', 'F'] as const;
+export type MenuType = (typeof MENU_TYPES)[number];
+
+/**
+ * The menu tree (RuoYi's sys_menu): directories (M), pages (C) and buttons (F). `perms` is the
+ * permission a menu grants; `visible` and `status` keep RuoYi's '0' (shown / enabled) and '1'.
+ */
+export const menus = sqliteTable(
+  'menus',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** 0 for a top-level menu. */
+    parentId: integer('parent_id').notNull().default(0),
+    menuName: text('menu_name').notNull(),
+    orderNum: integer('order_num').notNull().default(0),
+    path: text('path').notNull().default(''),
+    component: text('component'),
+    menuType: text('menu_type', { enum: MENU_TYPES }).notNull(),
+    perms: text('perms').notNull().default(''),
+    visible: text('visible', { enum: ['0', '1'] }).notNull().default('0'),
+    status: text('status', { enum: ['0', '1'] }).notNull().default('0'),
+    icon: text('icon').notNull().default('#'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('menus_parent').on(t.parentId, t.orderNum)],
+);
+
+/** Which menus (and so which permissions) each role has. `master` needs no rows: it has all. */
+export const roleMenus = sqliteTable(
+  'role_menus',
+  {
+    role: text('role', { enum: ROLES }).notNull(),
+    menuId: integer('menu_id')
+      .notNull()
+      .references(() => menus.id),
+  },
+  (t) => [primaryKey({ columns: [t.role, t.menuId] }), index('role_menus_menu').on(t.menuId)],
+);
+
+/**
+ * One row: bumped in the same transaction as every menu or role-menu change, so each hub
+ * instance can tell with one cheap read whether its in-memory permission copy is stale. Its
+ * presence also records that the menu tree was seeded once.
+ */
+export const permissionVersion = sqliteTable('permission_version', {
+  id: integer('id').primaryKey(),
+  version: integer('version').notNull(),
+});

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Access } from '../access/access.js';
-import type { AuthRepository } from '../auth/auth.repository.js';
+import type { AuthRepository, AuthUser } from '../auth/auth.repository.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import { Envelope, ErrorEnvelope, Id, errorResponses } from '../http/envelope.schemas.js';
 import { HubError, badRequest, forbidden, notFound, ok, unauthorized } from '../http/errors.js';
@@ -22,6 +22,8 @@ export interface MediaRoutesDeps {
   authRepository: AuthRepository;
   guard: Guard;
   clock: Clock;
+  /** The permission check for the media route, which resolves its own token (header or query). */
+  permitMedia?: (user: AuthUser) => void;
 }
 
 /** Originals never change under a name, so browsers may keep them; `private` keeps them out of shared caches. */
@@ -85,6 +87,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
       if (!token) throw unauthorized('token: header or query parameter is required');
       const user = deps.authRepository.resolveToken(token, deps.clock.now());
       if (!user) throw unauthorized('token: invalid, expired or revoked');
+      deps.permitMedia?.(user);
       const found = media.byFileName(request.params.fileName);
       if (!found) throw notFound('media file');
       targetOf(user, found.targetId, 'fileName');

@@ -2,7 +2,10 @@
 import type { Server, Socket } from 'socket.io';
 import type { ClientToServerEvents, Role, ServerToClientEvents } from './events.js';
 
-export type InterServerEvents = Record<string, never>;
+export interface InterServerEvents {
+  /** Another instance changed menus or role grants: re-read the permission version. */
+  'permissions:changed': (version: number) => void;
+}
 
 export interface SocketData {
   userId: number;

@@ -1,0 +1,277 @@
+// The menu tree every hub starts with, and what each role gets of it: exactly what each role
+// could do before permissions were data (the role lists of the routes' guards), plus the
+// administration routes as the contract assigns them. Written once per database, in production
+// too, the first time a hub starts on it (new or upgraded); afterwards admins own the data.
+import type { Role } from '../db/schema.js';
+import type { MenuType } from '../db/schema.js';
+
+export interface SeedMenu {
+  name: string;
+  type: MenuType;
+  path?: string;
+  component?: string;
+  perms?: string;
+  icon?: string;
+  children?: SeedMenu[];
+}
+
+const F = (name: string, perms: string): SeedMenu => ({ name, type: 'F', perms });
+
+export const SEED_TREE: SeedMenu[] = [
+  { name: '首页', type: 'C', path: 'dashboard', component: 'dashboard/index', perms: 'dashboard:summary:query', icon: 'dashboard' },
+  {
+    name: '坐席工作台',
+    type: 'M',
+    path: 'seat',
+    icon: 'message',
+    children: [
+      {
+        name: '会话',
+        type: 'C',
+        path: 'chat',
+        component: 'seat/chat/index',
+        perms: 'client:conversation:query',
+        icon: 'chat',
+        children: [
+          F('账号列表', 'client:account:query'),
+          F('时间轴', 'client:timeline:query'),
+          F('消息记录', 'client:history:query'),
+          F('发送消息', 'client:message:send'),
+          F('更新消息', 'client:message:edit'),
+          F('翻译', 'client:translate'),
+          F('快捷搜索', 'client:search:query'),
+          F('获取原图', 'client:image:query'),
+          F('重新登录', 'client:account:relogin'),
+          F('飞机链接', 'client:telegram:query'),
+        ],
+      },
+      {
+        name: '快捷回复',
+        type: 'C',
+        path: 'replies',
+        component: 'seat/replies/index',
+        perms: 'client:reply:query',
+        icon: 'documentation',
+        children: [F('新增内容', 'client:reply:add'), F('删除内容', 'client:reply:remove')],
+      },
+      {
+        name: '坐席标签',
+        type: 'C',
+        path: 'tags',
+        component: 'seat/tags/index',
+        perms: 'client:tag:query',
+        icon: 'star',
+        children: [F('新增标签', 'client:tag:add'), F('修改营销用户标签', 'client:tag:edit'), F('删除标签', 'client:tag:remove')],
+      },
+      {
+        name: '坐席转移',
+        type: 'C',
+        path: 'transfers',
+        component: 'seat/transfers/index',
+        perms: 'client:transfer:query',
+        icon: 'guide',
+        children: [F('转移', 'client:transfer:add')],
+      },
+      {
+        name: '进粉',
+        type: 'C',
+        path: 'fans',
+        component: 'seat/fans/index',
+        perms: 'client:fans:query',
+        icon: 'peoples',
+        children: [F('粉丝数操作', 'client:fans:edit')],
+      },
+      {
+        name: '拉群',
+        type: 'C',
+        path: 'groupPulls',
+        component: 'seat/group-pulls/index',
+        perms: 'client:group:query',
+        icon: 'people',
+        children: [F('新建拉群', 'client:group:add'), F('暂停/继续/取消', 'client:group:edit')],
+      },
+    ],
+  },
+  {
+    name: '坐席监控',
+    type: 'M',
+    path: 'monitor',
+    icon: 'monitor',
+    children: [
+      { name: '坐席墙(主管)', type: 'C', path: 'supervisorSeats', component: 'monitor/supervisor-seats/index', perms: 'supervisor:seat:query', icon: 'eye-open' },
+      {
+        name: '坐席墙(分管)',
+        type: 'C',
+        path: 'branchSeats',
+        component: 'monitor/branch-seats/index',
+        perms: 'branch:seat:query',
+        icon: 'eye-open',
+        children: [F('设置飞机链接', 'branch:telegram:edit')],
+      },
+      F('旁观坐席', 'monitor:seat:watch'),
+    ],
+  },
+  {
+    name: '系统管理',
+    type: 'M',
+    path: 'system',
+    icon: 'system',
+    children: [
+      {
+        name: '分管管理',
+        type: 'C',
+        path: 'branches',
+        component: 'system/branches/index',
+        perms: 'admin:branch:query',
+        icon: 'tree',
+        children: [F('新增分管', 'admin:branch:add'), F('修改分管', 'admin:branch:edit'), F('删除分管', 'admin:branch:remove')],
+      },
+      {
+        name: '用户管理',
+        type: 'C',
+        path: 'users',
+        component: 'system/users/index',
+        perms: 'admin:user:query',
+        icon: 'user',
+        children: [F('新增用户', 'admin:user:add'), F('修改用户', 'admin:user:edit'), F('重置密码', 'admin:user:resetPwd')],
+      },
+      {
+        name: '账号管理',
+        type: 'C',
+        path: 'accounts',
+        component: 'system/accounts/index',
+        perms: 'admin:account:query',
+        icon: 'phone',
+        children: [
+          F('新增账号', 'admin:account:add'),
+          F('导入账号', 'admin:account:import'),
+          F('修改账号', 'admin:account:edit'),
+          F('删除账号', 'admin:account:remove'),
+          F('自动分配IP', 'admin:proxy:assign'),
+        ],
+      },
+      {
+        name: 'IP管理',
+        type: 'C',
+        path: 'proxies',
+        component: 'system/proxies/index',
+        perms: 'admin:proxy:query',
+        icon: 'international',
+        children: [
+          F('新增IP', 'admin:proxy:add'),
+          F('修改IP', 'admin:proxy:edit'),
+          F('删除IP', 'admin:proxy:remove'),
+          F('检测IP', 'admin:proxy:check'),
+          F('提取IP', 'admin:proxy:fetch'),
+        ],
+      },
+      {
+        name: '菜单管理',
+        type: 'C',
+        path: 'menus',
+        component: 'system/menus/index',
+        perms: 'admin:menu:query',
+        icon: 'tree-table',
+        children: [F('新增菜单', 'admin:menu:add'), F('修改菜单', 'admin:menu:edit'), F('删除菜单', 'admin:menu:remove')],
+      },
+      {
+        name: '角色权限',
+        type: 'C',
+        path: 'roles',
+        component: 'system/roles/index',
+        perms: 'admin:role:query',
+        icon: 'peoples',
+        children: [F('分配菜单', 'admin:role:edit')],
+      },
+      { name: '操作日志', type: 'C', path: 'audit', component: 'system/audit/index', perms: 'admin:audit:query', icon: 'log' },
+    ],
+  },
+];
+
+// What every logged-in role could reach before (routes guarded by token only).
+const EVERY_ROLE = [
+  'client:translate',
+  'client:message:edit',
+  'client:account:query',
+  'client:conversation:query',
+  'client:history:query',
+  'client:timeline:query',
+  'client:transfer:query',
+  'client:transfer:add',
+  'client:search:query',
+  'client:fans:query',
+  'client:fans:edit',
+  'client:image:query',
+  'dashboard:summary:query',
+];
+
+/** Permissions each role starts with; `master` has `*:*:*` and needs none. */
+export const SEED_ROLE_PERMISSIONS: Record<Exclude<Role, 'master'>, string[]> = {
+  seat: [
+    ...EVERY_ROLE,
+    'client:message:send',
+    'client:reply:query',
+    'client:reply:add',
+    'client:reply:remove',
+    'client:tag:query',
+    'client:tag:add',
+    'client:tag:edit',
+    'client:tag:remove',
+    'client:telegram:query',
+    'client:account:relogin',
+    'client:group:query',
+    'client:group:add',
+    'client:group:edit',
+  ],
+  supervisor: [...EVERY_ROLE, 'client:reply:query', 'client:account:relogin', 'supervisor:seat:query', 'monitor:seat:watch'],
+  branch: [
+    ...EVERY_ROLE,
+    'client:reply:query',
+    'client:reply:add',
+    'client:reply:remove',
+    'client:account:relogin',
+    'client:group:query',
+    'client:group:add',
+    'client:group:edit',
+    'branch:seat:query',
+    'branch:telegram:edit',
+    'monitor:seat:watch',
+    'admin:user:query',
+    'admin:user:add',
+    'admin:user:edit',
+    'admin:user:resetPwd',
+    'admin:account:query',
+    'admin:account:edit',
+    'admin:proxy:assign',
+  ],
+  admin: [
+    ...EVERY_ROLE,
+    'admin:branch:query',
+    'admin:branch:add',
+    'admin:branch:edit',
+    'admin:branch:remove',
+    'admin:user:query',
+    'admin:user:add',
+    'admin:user:edit',
+    'admin:user:resetPwd',
+    'admin:account:query',
+    'admin:account:add',
+    'admin:account:import',
+    'admin:account:edit',
+    'admin:account:remove',
+    'admin:proxy:assign',
+    'admin:proxy:query',
+    'admin:proxy:add',
+    'admin:proxy:edit',
+    'admin:proxy:remove',
+    'admin:proxy:check',
+    'admin:proxy:fetch',
+    'admin:menu:query',
+    'admin:menu:add',
+    'admin:menu:edit',
+    'admin:menu:remove',
+    'admin:role:query',
+    'admin:role:edit',
+    'admin:audit:query',
+  ],
+};

@@ -1,0 +1,75 @@
+// The in-memory copy of every role's permissions that the guard reads on each request. A change
+// commits with a version bump; the instance that made it reloads at once and tells the others
+// through the Redis adapter (server-side emit). Every instance also reads the version every
+// `pollMs`, which alone keeps them within a second without Redis and is the backstop when Redis
+// is down or partitioned.
+import type { Role } from '../db/schema.js';
+import type { HubServer } from '../realtime/hub-server.js';
+import { ALL_PERMISSIONS } from './permission-table.js';
+import type { PermissionsRepository } from './permissions.repository.js';
+
+export const PERMISSIONS_CHANGED = 'permissions:changed';
+
+export interface PermissionStore {
+  has(role: Role, permission: string): boolean;
+  /** What `GET /xd/auth/info` lists: master's wildcard, or the role's strings, sorted. */
+  permissionsOf(role: Role): string[];
+  version(): number;
+  /** Reloads when the database holds a newer version than the copy. */
+  refresh(): void;
+  /** After a local commit: reload now and tell the other instances. */
+  changed(): void;
+  close(): void;
+}
+
+export interface PermissionStoreOptions {
+  repository: PermissionsRepository;
+  io: HubServer;
+  /** Only with a Redis adapter: the in-memory adapter cannot reach other processes. */
+  broadcast: boolean;
+  pollMs: number;
+  onError(error: unknown): void;
+}
+
+export function createPermissionStore(options: PermissionStoreOptions): PermissionStore {
+  const { repository, io } = options;
+  let loadedVersion = -1;
+  let byRole = new Map<Role, Set<string>>();
+
+  const load = () => {
+    // Version first: a change committed between the two reads is loaded now and again later.
+    const version = repository.version();
+    byRole = repository.grants();
+    loadedVersion = version;
+  };
+
+  const refresh = () => {
+    try {
+      if (repository.version() !== loadedVersion) load();
+    } catch (error) {
+      // A busy or closing database: keep the last copy and try again on the next tick.
+      options.onError(error);
+    }
+  };
+
+  load();
+  const timer = options.pollMs > 0 ? setInterval(refresh, options.pollMs) : undefined;
+  timer?.unref();
+  const onRemoteChange = () => refresh();
+  if (options.broadcast) io.on(PERMISSIONS_CHANGED, onRemoteChange);
+
+  return {
+    has: (role, permission) => role === 'master' || (byRole.get(role)?.has(permission) ?? false),
+    permissionsOf: (role) => (role === 'master' ? [ALL_PERMISSIONS] : [...(byRole.get(role) ?? [])].sort()),
+    version: () => loadedVersion,
+    refresh,
+    changed() {
+      refresh();
+      if (options.broadcast) io.serverSideEmit(PERMISSIONS_CHANGED, loadedVersion);
+    },
+    close() {
+      if (timer) clearInterval(timer);
+      if (options.broadcast) io.off(PERMISSIONS_CHANGED, onRemoteChange);
+    },
+  };
+}
