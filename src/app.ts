@@ -13,7 +13,10 @@ import { createInboundIngest } from './messages/ingest.js';
 import { createMessaging } from './messages/messaging.service.js';
 import { messageRoutes } from './messages/messages.routes.js';
 import { createMessagesFeature } from './messages/messages.socket.js';
-import { createBridgeClient } from './bridge/bridge-factory.js';
+import { createAccountEvents } from './bridge/account-events.js';
+import { createBridge } from './bridge/bridge-factory.js';
+import { createDeliveryWorker } from './messages/delivery-worker.js';
+import { createMessageStatus } from './messages/message-status.js';
 import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
 import { reloginRoutes } from './bridge/relogin.routes.js';
 import { startSandboxInbound } from './bridge/sandbox-inbound.js';
@@ -137,14 +140,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
   });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
-  const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
-  messaging.setBridge(bridge);
+  // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
+  // that hands replies to it, and the sends that feed the worker.
+  const statuses = createMessageStatus({ db: database.db, io, clock });
+  const accountEvents = createAccountEvents({ db: database.db, io, clock });
+  const bridge = createBridge(config, { db: database.db, applyStatus: (report) => statuses.apply(report), log: app.log });
+  const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
+  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery });
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
-  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
+  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, statuses, accountEvents, db: database.db });
+  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
@@ -189,7 +196,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       stopDeliveryPruning();
       stopMessageIndexing();
       stopDemoInbound();
-      messaging.close();
+      delivery.close();
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();

@@ -27,7 +27,14 @@ export interface Config {
   adminPassword: string | undefined;
   /** Inbound demo messages per minute played by the sandbox bridge; 0 (default) plays none. */
   sandboxInboundPerMinute: number;
+  /** Which bridge runs the accounts: the built-in sandbox, the hub protocol, WAHA or Evolution API. */
+  bridgeDriver: BridgeDriver;
+  waha: { url: string; apiKey: string | undefined; webhookHmacKey: string } | undefined;
+  evolution: { url: string; apiKey: string; webhookSecret: string } | undefined;
 }
+
+export const BRIDGE_DRIVERS = ['sandbox', 'hub', 'waha', 'evolution'] as const;
+export type BridgeDriver = (typeof BRIDGE_DRIVERS)[number];
 
 export class ConfigError extends Error {
   constructor(variable: string, rule: string, value: string | undefined) {
@@ -105,6 +112,39 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+function required<T>(value: T | undefined, name: string, driver: string): T {
+  if (value === undefined) throw new ConfigError(name, `is required when BRIDGE_DRIVER=${driver}`, undefined);
+  return value;
+}
+
+/** The driver and its settings; a driver's own variables are required only when it is chosen. */
+function bridgeSettings(env: Env, protocolUrl: string | undefined) {
+  const bridgeDriver = oneOf(env, 'BRIDGE_DRIVER', BRIDGE_DRIVERS, protocolUrl ? 'hub' : 'sandbox');
+  if (bridgeDriver === 'hub') required(protocolUrl, 'PROTOCOL_URL', 'hub');
+  const secretOf = (name: string) => {
+    const value = optional(env, name);
+    if (value !== undefined && value.length < 16) throw new ConfigError(name, 'must be at least 16 characters', '<hidden>');
+    return value;
+  };
+  const waha =
+    bridgeDriver === 'waha'
+      ? {
+          url: required(url(env, 'WAHA_URL', ['http:', 'https:']), 'WAHA_URL', 'waha'),
+          apiKey: optional(env, 'WAHA_API_KEY'),
+          webhookHmacKey: required(secretOf('WAHA_WEBHOOK_HMAC_KEY'), 'WAHA_WEBHOOK_HMAC_KEY', 'waha'),
+        }
+      : undefined;
+  const evolution =
+    bridgeDriver === 'evolution'
+      ? {
+          url: required(url(env, 'EVOLUTION_URL', ['http:', 'https:']), 'EVOLUTION_URL', 'evolution'),
+          apiKey: required(optional(env, 'EVOLUTION_API_KEY'), 'EVOLUTION_API_KEY', 'evolution'),
+          webhookSecret: required(secretOf('EVOLUTION_WEBHOOK_SECRET'), 'EVOLUTION_WEBHOOK_SECRET', 'evolution'),
+        }
+      : undefined;
+  return { bridgeDriver, waha, evolution };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
@@ -131,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('HUB_ADMIN_PASSWORD', 'must be at least 8 characters', '<hidden>');
   }
 
+  const protocolUrl = url(env, 'PROTOCOL_URL', ['http:', 'https:']);
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -139,7 +180,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     protocolSecret: rawSecret ?? generateWebhookSecret(),
     protocolSecretGenerated: rawSecret === undefined,
-    protocolUrl: url(env, 'PROTOCOL_URL', ['http:', 'https:']),
+    protocolUrl,
     translateUrl: url(env, 'TRANSLATE_URL', ['http:', 'https:']),
     mediaDir: text(env, 'MEDIA_DIR', './data/media'),
     allowedOrigins,
@@ -150,5 +191,6 @@ export function loadConfig(env: Env = process.env): Config {
     adminUser,
     adminPassword,
     sandboxInboundPerMinute: integer(env, 'SANDBOX_INBOUND_PER_MINUTE', 0, 0, 60_000),
+    ...bridgeSettings(env, protocolUrl),
   };
 }
