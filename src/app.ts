@@ -15,6 +15,9 @@ import { messageRoutes } from './messages/messages.routes.js';
 import { createMessagesFeature } from './messages/messages.socket.js';
 import { createAccountEvents } from './bridge/account-events.js';
 import { createBridge } from './bridge/bridge-factory.js';
+import { wahaRoutes } from './bridge/waha/waha.routes.js';
+import { createWebhookEffects } from './bridge/webhook-effects.js';
+import { createUnhandledEvents } from './bridge/webhook-intake.js';
 import { createDeliveryWorker } from './messages/delivery-worker.js';
 import { createMessageStatus } from './messages/message-status.js';
 import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
@@ -151,6 +154,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
   await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, statuses, accountEvents, db: database.db });
+  // The webhook of the chosen real bridge; the others' paths stay unknown (404).
+  const unhandledEvents = createUnhandledEvents();
+  const effects = createWebhookEffects({ ingest, statuses, accountEvents, bridge, log: app.log });
+  if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, db: database.db, clock, effects, unhandled: unhandledEvents });
   await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
