@@ -15,6 +15,7 @@ import { messageRoutes } from './messages/messages.routes.js';
 import { createMessagesFeature } from './messages/messages.socket.js';
 import { createAccountEvents } from './bridge/account-events.js';
 import { createBridge } from './bridge/bridge-factory.js';
+import { evolutionRoutes } from './bridge/evolution/evolution.routes.js';
 import { wahaRoutes } from './bridge/waha/waha.routes.js';
 import { createWebhookEffects } from './bridge/webhook-effects.js';
 import { createUnhandledEvents } from './bridge/webhook-intake.js';
@@ -158,6 +159,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const unhandledEvents = createUnhandledEvents();
   const effects = createWebhookEffects({ ingest, statuses, accountEvents, bridge, log: app.log });
   if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, db: database.db, clock, effects, unhandled: unhandledEvents });
+  if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, db: database.db, clock, effects, unhandled: unhandledEvents });
   await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
