@@ -190,4 +190,13 @@ describe('WAHA driver', () => {
     const status = await postWaha(t.url, wahaEnvelope(account.session, 'message', wahaMessage({ id: 'ST1', chat: 'status@broadcast', me: me(), body: 'story' })));
     expect(status.body.data).toMatchObject({ handled: false });
   });
+  // Runs last: it renames the account's session.
+  it("uses an account's own bridge_session, in and out, instead of its phone's digits", async () => {
+    t.hub.database.db.update(accounts).set({ bridgeSession: 'shop-main' }).where(eq(accounts.id, Number(account.id))).run();
+    const payload = wahaMessage({ id: 'SESS1', chat: '5511990000010@c.us', me: me(), body: 'hi' });
+    expect((await postWaha(t.url, wahaEnvelope('shop-main', 'message', payload))).body.data).toMatchObject({ handled: true, duplicate: false });
+    expect((await postWaha(t.url, wahaEnvelope(account.session, 'message', payload))).status).toBe(404);
+    expect((await t.call('POST', '/xd/protocol/relogin', { token: seatToken, body: { accountId: account.id } })).status).toBe(200);
+    expect(waha.calls.some((c) => c.path === '/api/sessions/shop-main/restart')).toBe(true);
+  });
 });

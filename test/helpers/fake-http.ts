@@ -22,12 +22,12 @@ export interface FakeHttp {
   close(): Promise<void>;
 }
 
-export async function startFakeHttp(answer: (call: FakeCall) => FakeAnswer): Promise<FakeHttp> {
+export async function startFakeHttp(answer: (call: FakeCall) => FakeAnswer | Promise<FakeAnswer>): Promise<FakeHttp> {
   const calls: FakeCall[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const text = Buffer.concat(chunks).toString();
       let body: unknown;
       try {
@@ -37,7 +37,7 @@ export async function startFakeHttp(answer: (call: FakeCall) => FakeAnswer): Pro
       }
       const call = { method: req.method ?? 'GET', path: req.url ?? '', headers: req.headers, body };
       calls.push(call);
-      const reply = answer(call);
+      const reply = await answer(call);
       res.writeHead(reply.status, { 'content-type': reply.type ?? 'application/json' });
       res.end(Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body ?? {}));
     });
