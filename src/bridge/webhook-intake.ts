@@ -57,13 +57,15 @@ export function payloadCheck<T extends TSchema>(schema: T, prefix: string): (val
 }
 
 /** Events the hub received but does not handle, per driver and event name. */
-export function createUnhandledEvents() {
+export function createUnhandledEvents(log?: { info(o: object, m: string): void }) {
   const counts = new Map<string, number>();
   return {
     count(driver: string, event: string): number {
       const key = `${driver}:${event}`;
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
+      // Enough to see a misconfigured webhook subscribing to everything, without a line per event.
+      if (n === 1 || n % 100 === 0) log?.info({ driver, event, count: n }, 'bridge webhook event not handled');
       return n;
     },
     snapshot(): Record<string, number> {

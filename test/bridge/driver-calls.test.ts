@@ -7,6 +7,7 @@ import { createEvolutionClient } from '../../src/bridge/evolution/evolution-clie
 import { createSandboxBridge } from '../../src/bridge/sandbox-bridge.js';
 import { createWahaClient } from '../../src/bridge/waha/waha-client.js';
 import { HubError } from '../../src/http/errors.js';
+import { createUnhandledEvents } from '../../src/bridge/webhook-intake.js';
 import { BridgeError } from '../../src/messages/bridge-port.js';
 import { startFakeEvolution, EVOLUTION_API_KEY, type FakeEvolution } from '../helpers/fake-evolution.js';
 import { startFakeHttp, type FakeHttp } from '../helpers/fake-http.js';
@@ -142,5 +143,20 @@ describe('drivers without group calls yet', () => {
       await expect(port.addToGroup(PHONE, 'g', ['+1'])).rejects.toMatchObject({ code: 503 });
     }
     sandbox.close();
+  });
+});
+
+describe('unhandled webhook events', () => {
+  it('are counted per driver and event, logged on the first and every 100th', () => {
+    const lines: object[] = [];
+    const unhandled = createUnhandledEvents({ info: (o) => lines.push(o) });
+    for (let i = 0; i < 100; i++) unhandled.count('waha', 'presence.update');
+    unhandled.count('evolution', 'presence.update');
+    expect(unhandled.snapshot()).toEqual({ 'waha:presence.update': 100, 'evolution:presence.update': 1 });
+    expect(lines).toEqual([
+      { driver: 'waha', event: 'presence.update', count: 1 },
+      { driver: 'waha', event: 'presence.update', count: 100 },
+      { driver: 'evolution', event: 'presence.update', count: 1 },
+    ]);
   });
 });
