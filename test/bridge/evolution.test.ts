@@ -1,7 +1,8 @@
 // The Evolution API driver end to end: a fake Evolution API speaking its documented REST API
 // and webhook format, a real hub, real sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../src/db/schema.js';
+import { eq } from 'drizzle-orm';
+import { messages, targets } from '../../src/db/schema.js';
 import { shanghaiDay } from '../helpers/fake-http.js';
 import {
   EVOLUTION_API_KEY,
@@ -91,6 +92,14 @@ describe('Evolution API driver', () => {
     // Evolution names the account's own side "Você": never a target's name.
     expect(event.receName).toBe('');
     expect(messageRow(t.hub.database.db, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: '3EB0OUT1' });
+  });
+
+  it('names a target by its phone jid when WhatsApp addresses it by a privacy id (lid)', async () => {
+    const data = evolutionMessage({ id: '3EB0LID1', jid: '201234567890123@lid', text: 'oi', name: 'Lia' });
+    const pushed = nextEvent(seat1, 'message:new');
+    await postEvolution(t.url, evolutionEnvelope(account.instance, 'messages.upsert', { ...data, key: { ...data.key, addressingMode: 'lid', remoteJidAlt: '5511980000005@s.whatsapp.net' } }));
+    const { receId } = await pushed;
+    expect(t.hub.database.db.select({ uid: targets.platformUid }).from(targets).where(eq(targets.id, Number(receId))).get()?.uid).toBe('5511980000005@s.whatsapp.net');
   });
 
   it("sends a seat's reply with the apikey and moves it pending → sent → delivered → read on messages.update", async () => {

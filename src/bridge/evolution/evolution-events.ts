@@ -22,7 +22,13 @@ const Media = Type.Optional(Type.Union([Type.Null(), Type.Object({ caption: Text
 
 const checkUpsert = payloadCheck(
   Type.Object({
-    key: Type.Object({ id: Type.String({ minLength: 1, maxLength: 128 }), fromMe: Type.Boolean(), remoteJid: Type.String({ minLength: 1, maxLength: 128 }) }),
+    key: Type.Object({
+      id: Type.String({ minLength: 1, maxLength: 128 }),
+      fromMe: Type.Boolean(),
+      remoteJid: Type.String({ minLength: 1, maxLength: 128 }),
+      addressingMode: Type.Optional(Type.Union([Type.String({ maxLength: 16 }), Type.Null()])),
+      remoteJidAlt: Type.Optional(Type.Union([Type.String({ minLength: 1, maxLength: 128 }), Type.Null()])),
+    }),
     pushName: Text,
     messageTimestamp: Type.Union([Type.Number({ minimum: 0, maximum: 1e11 }), Type.String({ pattern: '^[0-9]{1,11}$' })]),
     message: Type.Union([
@@ -72,7 +78,8 @@ const MEDIA_KINDS = [
 /** A `messages.upsert`/`send.message` as a bridge message, or null for what is not a chat message. */
 export function evolutionMessage(data: unknown, phone: string): BridgeMessage | null {
   const m = checkUpsert(data);
-  const chat = m.key.remoteJid;
+  // A privacy id (`…@lid`) cannot be written to by number; WhatsApp gives the phone's jid beside it.
+  const chat = m.key.addressingMode === 'lid' && m.key.remoteJidAlt ? m.key.remoteJidAlt : m.key.remoteJid;
   if (!m.message || chat.endsWith('@broadcast') || chat.endsWith('@newsletter')) return null;
   let contentType = '1';
   let content = m.message.conversation ?? m.message.extendedTextMessage?.text ?? undefined;
