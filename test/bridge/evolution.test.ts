@@ -92,6 +92,11 @@ describe('Evolution API driver', () => {
     // Evolution names the account's own side "Você": never a target's name.
     expect(event.receName).toBe('');
     expect(messageRow(t.hub.database.db, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: '3EB0OUT1' });
+    // send.message echoes a send through Evolution's API, the hub's own reply: not stored again.
+    const before = messageCount();
+    const echo = await postEvolution(t.url, evolutionEnvelope(account.instance, 'send.message', evolutionMessage({ id: '3EB0OUT2', jid: '5511980000003@s.whatsapp.net', fromMe: true, text: 'from the hub' })));
+    expect(echo.body.data).toMatchObject({ handled: false, ignored: 'sent through the API' });
+    expect(messageCount()).toBe(before);
   });
 
   it('names a target by its phone jid when WhatsApp addresses it by a privacy id (lid)', async () => {

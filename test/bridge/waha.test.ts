@@ -92,6 +92,11 @@ describe('WAHA driver', () => {
     expect(answer.body.data).toMatchObject({ handled: true, duplicate: false });
     expect((await pushed).message).toMatchObject({ sender: 0, content: 'from the phone' });
     expect(messageRow(t.hub.database.db, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: `true_${chat}_OUT1` });
+    // The echo of a send through WAHA's API is the hub's own reply: not stored again.
+    const before = messageCount();
+    const echo = await postWaha(t.url, wahaEnvelope(account.session, 'message.any', wahaMessage({ id: 'OUT2', chat, me: me(), fromMe: true, source: 'api', body: 'from the hub' })));
+    expect(echo.body.data).toMatchObject({ handled: false });
+    expect(messageCount()).toBe(before);
   });
 
   it("sends a seat's reply with the API key and moves it pending → sent → delivered → read on WAHA's acks", async () => {

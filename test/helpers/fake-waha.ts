@@ -58,14 +58,14 @@ export function wahaEnvelope(session: string, event: string, payload: Record<str
 }
 
 /** A `message`/`message.any` payload as WAHA sends it. */
-export function wahaMessage(opts: { id: string; chat: string; me: string; fromMe?: boolean; body?: string; name?: string; timestampS?: number; media?: { url: string; mimetype: string } }) {
+export function wahaMessage(opts: { id: string; chat: string; me: string; fromMe?: boolean; source?: 'api' | 'app'; body?: string; name?: string; timestampS?: number; media?: { url: string; mimetype: string } }) {
   const fromMe = opts.fromMe ?? false;
   return {
     id: `${fromMe}_${opts.chat}_${opts.id}`,
     timestamp: opts.timestampS ?? Math.floor(Date.now() / 1000),
     from: fromMe ? opts.me : opts.chat,
     fromMe,
-    source: fromMe ? 'app' : 'app',
+    source: opts.source ?? 'app',
     to: fromMe ? opts.chat : opts.me,
     participant: null,
     body: opts.body ?? '',

@@ -44,8 +44,10 @@ export const evolutionRoutes: FastifyPluginAsyncTypebox<EvolutionRoutesDeps> = a
       throw notFound('instance');
     }
     switch (event) {
-      case 'messages.upsert':
-      case 'send.message': {
+      // The echo of a send made through Evolution's API: the hub's own reply, already stored.
+      case 'send.message':
+        return ok({ event, handled: false, ignored: 'sent through the API' });
+      case 'messages.upsert': {
         const message = evolutionMessage(data, account.phone);
         if (!message) return ok({ event, handled: false, ignored: 'not a chat message' });
         return ok({ event, ...(await deps.effects.message(message)) });

@@ -27,6 +27,7 @@ const checkMessage = payloadCheck(
     body: Type.Optional(Type.Union([Type.String({ maxLength: 65_536 }), Type.Null()])),
     hasMedia: Type.Optional(Type.Boolean()),
     media: Type.Optional(Type.Union([Type.Null(), Type.Object({ url: Type.Optional(Type.Union([Type.String({ maxLength: 2048 }), Type.Null()])), mimetype: Type.Optional(Type.Union([Type.String(), Type.Null()])) })])),
+    source: Type.Optional(Type.Union([Type.String({ maxLength: 16 }), Type.Null()])),
     _data: Type.Optional(Type.Unknown()),
   }),
   'payload',
@@ -50,9 +51,14 @@ function mediaPathOf(url: string | null | undefined): string | undefined {
   }
 }
 
-/** A `message`/`message.any` payload as a bridge message, or null for chats the hub keeps out. */
+/**
+ * A `message`/`message.any` payload as a bridge message, or null for what the hub keeps out:
+ * status broadcasts, and the echo of a send made through WAHA's API (`source: "api"`), which
+ * is the hub's own reply, already stored; storing the echo too would show it twice.
+ */
 export function wahaMessage(payload: unknown, phone: string): BridgeMessage | null {
   const m = checkMessage(payload);
+  if (m.fromMe && m.source === 'api') return null;
   const chat = m.fromMe ? m.to : m.from;
   // Status updates and broadcast lists are not conversations with a target.
   if (!chat || chat.endsWith('@broadcast') || chat.endsWith('@newsletter')) return null;
