@@ -13,7 +13,14 @@ import { createInboundIngest } from './messages/ingest.js';
 import { createMessaging } from './messages/messaging.service.js';
 import { messageRoutes } from './messages/messages.routes.js';
 import { createMessagesFeature } from './messages/messages.socket.js';
-import { createBridgeClient } from './bridge/bridge-factory.js';
+import { createAccountEvents } from './bridge/account-events.js';
+import { createBridge } from './bridge/bridge-factory.js';
+import { evolutionRoutes } from './bridge/evolution/evolution.routes.js';
+import { wahaRoutes } from './bridge/waha/waha.routes.js';
+import { createWebhookEffects } from './bridge/webhook-effects.js';
+import { createUnhandledEvents } from './bridge/webhook-intake.js';
+import { createDeliveryWorker } from './messages/delivery-worker.js';
+import { createMessageStatus } from './messages/message-status.js';
 import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
 import { reloginRoutes } from './bridge/relogin.routes.js';
 import { startSandboxInbound } from './bridge/sandbox-inbound.js';
@@ -59,7 +66,7 @@ import { countCalls } from './metrics/count-calls.js';
 import { createMetrics } from './metrics/metrics.js';
 import { installMetrics } from './metrics/metrics.routes.js';
 import { installLoadShedding } from './health/pressure.js';
-import { BridgeError } from './bridge/bridge-client.js';
+import { BridgeError } from './messages/bridge-port.js';
 import { randomUUID } from 'node:crypto';
 import { managementRoutes } from './management/management.routes.js';
 import { menuRoutes } from './permissions/menus.routes.js';
@@ -184,19 +191,28 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
     observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
   });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
+  // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
+  // that hands replies to it, and the sends that feed the worker.
+  const statuses = createMessageStatus({ db: database.db, io, clock });
+  const accountEvents = createAccountEvents({ db: database.db, io, clock });
   const bridge = countCalls(
-    createBridgeClient(config, (report) => messaging.applyStatus(report), app.log),
+    createBridge(config, { db: database.db, applyStatus: (report) => statuses.apply(report), log: app.log }),
     metrics.bridgeCall,
     (error) => (error instanceof BridgeError && error.retryable ? 'retry' : 'failed'),
     ['close'],
   );
-  messaging.setBridge(bridge);
+  const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
+  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery });
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
-  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
+  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, statuses, accountEvents, db: database.db });
+  // The webhook of the chosen real bridge; the others' paths stay unknown (404).
+  const unhandledEvents = createUnhandledEvents(app.log);
+  const effects = createWebhookEffects({ ingest, statuses, accountEvents, bridge, log: app.log });
+  if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, db: database.db, clock, effects, unhandled: unhandledEvents });
+  if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, db: database.db, clock, effects, unhandled: unhandledEvents });
+  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
@@ -245,7 +261,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       stopMessageIndexing();
       stopDemoInbound();
       permissions.close();
-      messaging.close();
+      delivery.close();
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();

@@ -32,7 +32,14 @@ export interface Config {
   metricsAllow: string[];
   /** Load shedding thresholds; 0 turns a check off. */
   pressure: { maxEventLoopDelayMs: number; maxHeapMb: number; maxRssMb: number; retryAfterSeconds: number };
+  /** Which bridge runs the accounts: the built-in sandbox, the hub protocol, WAHA or Evolution API. */
+  bridgeDriver: BridgeDriver;
+  waha: { url: string; apiKey: string | undefined; webhookHmacKey: string } | undefined;
+  evolution: { url: string; apiKey: string; webhookSecret: string } | undefined;
 }
+
+export const BRIDGE_DRIVERS = ['sandbox', 'hub', 'waha', 'evolution'] as const;
+export type BridgeDriver = (typeof BRIDGE_DRIVERS)[number];
 
 export class ConfigError extends Error {
   constructor(variable: string, rule: string, value: string | undefined) {
@@ -131,6 +138,39 @@ function addressList(env: Env, name: string, fallback: string[]): string[] {
   return entries;
 }
 
+function required<T>(value: T | undefined, name: string, driver: string): T {
+  if (value === undefined) throw new ConfigError(name, `is required when BRIDGE_DRIVER=${driver}`, undefined);
+  return value;
+}
+
+/** The driver and its settings; a driver's own variables are required only when it is chosen. */
+function bridgeSettings(env: Env, protocolUrl: string | undefined) {
+  const bridgeDriver = oneOf(env, 'BRIDGE_DRIVER', BRIDGE_DRIVERS, protocolUrl ? 'hub' : 'sandbox');
+  if (bridgeDriver === 'hub') required(protocolUrl, 'PROTOCOL_URL', 'hub');
+  const secretOf = (name: string) => {
+    const value = optional(env, name);
+    if (value !== undefined && value.length < 16) throw new ConfigError(name, 'must be at least 16 characters', '<hidden>');
+    return value;
+  };
+  const waha =
+    bridgeDriver === 'waha'
+      ? {
+          url: required(url(env, 'WAHA_URL', ['http:', 'https:']), 'WAHA_URL', 'waha'),
+          apiKey: optional(env, 'WAHA_API_KEY'),
+          webhookHmacKey: required(secretOf('WAHA_WEBHOOK_HMAC_KEY'), 'WAHA_WEBHOOK_HMAC_KEY', 'waha'),
+        }
+      : undefined;
+  const evolution =
+    bridgeDriver === 'evolution'
+      ? {
+          url: required(url(env, 'EVOLUTION_URL', ['http:', 'https:']), 'EVOLUTION_URL', 'evolution'),
+          apiKey: required(optional(env, 'EVOLUTION_API_KEY'), 'EVOLUTION_API_KEY', 'evolution'),
+          webhookSecret: required(secretOf('EVOLUTION_WEBHOOK_SECRET'), 'EVOLUTION_WEBHOOK_SECRET', 'evolution'),
+        }
+      : undefined;
+  return { bridgeDriver, waha, evolution };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
@@ -157,6 +197,7 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('HUB_ADMIN_PASSWORD', 'must be at least 8 characters', '<hidden>');
   }
 
+  const protocolUrl = url(env, 'PROTOCOL_URL', ['http:', 'https:']);
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -165,7 +206,7 @@ export function loadConfig(env: Env = process.env): Config {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     protocolSecret: rawSecret ?? generateWebhookSecret(),
     protocolSecretGenerated: rawSecret === undefined,
-    protocolUrl: url(env, 'PROTOCOL_URL', ['http:', 'https:']),
+    protocolUrl,
     translateUrl: url(env, 'TRANSLATE_URL', ['http:', 'https:']),
     mediaDir: text(env, 'MEDIA_DIR', './data/media'),
     allowedOrigins,
@@ -184,5 +225,6 @@ export function loadConfig(env: Env = process.env): Config {
       maxRssMb: integer(env, 'PRESSURE_MAX_RSS_MB', 0, 0, 1_048_576),
       retryAfterSeconds: integer(env, 'PRESSURE_RETRY_AFTER_S', 10, 1, 3600),
     },
+    ...bridgeSettings(env, protocolUrl),
   };
 }

@@ -1,36 +1,15 @@
-// Calls from the hub to the protocol bridge: JSON over HTTP at PROTOCOL_URL, signed with the
-// same Standard Webhooks scheme the bridge uses towards the hub.
+// The hub's own bridge protocol: JSON over HTTP at PROTOCOL_URL, signed with the same Standard
+// Webhooks scheme the bridge uses towards the hub.
 import { randomUUID } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
+import { BridgeError, type BridgePort } from '../messages/bridge-port.js';
+import { callBridge } from './http-call.js';
+import { unsupportedGroups } from './unsupported.js';
 
-export interface SendRequest {
-  phone: string;
-  /** The target's platform id (`from.id` in callbacks). */
-  to: string;
-  contentType: string;
-  content: string;
-  clientMsgId: string;
-}
-
-export interface MediaFile {
-  body: Buffer;
-  contentType: string;
-}
-
-export interface BridgeClient {
-  readonly kind: 'http' | 'sandbox';
-  send(request: SendRequest): Promise<{ msgId: string }>;
-  relogin(phone: string): Promise<void>;
-  fetchMedia(phone: string, mediaRef: string): Promise<MediaFile>;
-}
-
-/** A failed bridge call. `retryable` is false when the bridge refused the request itself (4xx). */
-export class BridgeError extends Error {
-  constructor(message: string, readonly retryable: boolean, readonly status?: number) {
-    super(message);
-    this.name = 'BridgeError';
-  }
-}
+export { BridgeError };
+export type { MediaFile, SendRequest } from '../messages/bridge-port.js';
+/** The port as every driver implements it. */
+export type BridgeClient = BridgePort;
 
 export interface HttpBridgeOptions {
   baseUrl: string;
@@ -55,25 +34,9 @@ export function createHttpBridgeClient(options: HttpBridgeOptions): BridgeClient
   const webhook = new Webhook(options.secret);
   const timeoutMs = options.timeoutMs ?? 5000;
 
-  async function post(path: string, payload: unknown, deadlineMs = timeoutMs): Promise<Response> {
+  function post(path: string, payload: unknown, deadlineMs = timeoutMs): Promise<Response> {
     const body = JSON.stringify(payload);
-    let response: Response;
-    try {
-      response = await fetch(`${options.baseUrl}${path}`, {
-        method: 'POST',
-        headers: signBridgeRequest(webhook, body),
-        body,
-        signal: AbortSignal.timeout(deadlineMs),
-      });
-    } catch (error) {
-      const reason = (error as Error).name === 'TimeoutError' ? `timed out after ${deadlineMs} ms` : (error as Error).message;
-      throw new BridgeError(`bridge ${path}: ${reason}`, true);
-    }
-    if (!response.ok) {
-      const detail = (await response.text().catch(() => '')).slice(0, 200);
-      throw new BridgeError(`bridge ${path}: HTTP ${response.status} ${detail}`.trim(), response.status >= 500 || response.status === 429, response.status);
-    }
-    return response;
+    return callBridge(`${options.baseUrl}${path}`, { method: 'POST', label: path, headers: signBridgeRequest(webhook, body), body, deadlineMs });
   }
 
   return {
@@ -93,5 +56,10 @@ export function createHttpBridgeClient(options: HttpBridgeOptions): BridgeClient
       const contentType = response.headers.get('content-type')?.split(';')[0]?.trim() || 'application/octet-stream';
       return { body: Buffer.from(await response.arrayBuffer()), contentType };
     },
+    // The hub protocol has no QR call: its bridge shows the QR itself.
+    async loginQr() {
+      return null;
+    },
+    ...unsupportedGroups('hub'),
   };
 }

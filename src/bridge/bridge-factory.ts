@@ -1,25 +1,47 @@
-// Picks the bridge: HTTP to PROTOCOL_URL when set, else the built-in sandbox whose status
-// reports take the same path as the bridge's messageStatus callbacks.
+// Picks the driver named by BRIDGE_DRIVER: the built-in sandbox (whose status reports take the
+// same path as a bridge's callbacks), the hub protocol at PROTOCOL_URL, WAHA or Evolution API.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import { createHttpBridgeClient, type BridgeClient } from './bridge-client.js';
+import type { Db } from '../db/open.js';
+import { BridgeError, type BridgePort } from '../messages/bridge-port.js';
+import { createHttpBridgeClient } from './bridge-client.js';
+import { sessionOfPhone } from './bridge.repository.js';
+import { createEvolutionClient } from './evolution/evolution-client.js';
 import { createSandboxBridge, type SandboxStatusSink } from './sandbox-bridge.js';
+import { createWahaClient } from './waha/waha-client.js';
 
-export function createBridgeClient(
-  config: Pick<Config, 'protocolUrl' | 'protocolSecret'>,
-  applyStatus: SandboxStatusSink,
-  log?: FastifyBaseLogger,
-): BridgeClient & { close(): void } {
-  if (config.protocolUrl) {
-    return { ...createHttpBridgeClient({ baseUrl: config.protocolUrl, secret: config.protocolSecret }), close: () => undefined };
+export type Bridge = BridgePort & { close(): void };
+
+export interface BridgeFactoryDeps {
+  db: Db;
+  /** Where the sandbox reports its sends' status (the hub's status path). */
+  applyStatus: SandboxStatusSink;
+  log?: FastifyBaseLogger;
+}
+
+export function createBridge(config: Pick<Config, 'bridgeDriver' | 'protocolUrl' | 'protocolSecret' | 'waha' | 'evolution'>, deps: BridgeFactoryDeps): Bridge {
+  const sessionOf = (phone: string) => {
+    const session = sessionOfPhone(deps.db, phone);
+    if (session === undefined) throw new BridgeError(`no account with phone ${phone}`, false);
+    return session;
+  };
+  const lasting = (port: BridgePort): Bridge => ({ ...port, close: () => undefined });
+  switch (config.bridgeDriver) {
+    case 'hub':
+      return lasting(createHttpBridgeClient({ baseUrl: config.protocolUrl!, secret: config.protocolSecret }));
+    case 'waha':
+      return lasting(createWahaClient({ baseUrl: config.waha!.url, apiKey: config.waha!.apiKey, sessionOf }));
+    case 'evolution':
+      return lasting(createEvolutionClient({ baseUrl: config.evolution!.url, apiKey: config.evolution!.apiKey, instanceOf: sessionOf }));
+    case 'sandbox':
+      return createSandboxBridge({
+        reportStatus: (report) => {
+          try {
+            deps.applyStatus(report);
+          } catch (error) {
+            deps.log?.warn({ err: error, report }, 'sandbox status report not applied');
+          }
+        },
+      });
   }
-  return createSandboxBridge({
-    reportStatus: (report) => {
-      try {
-        applyStatus(report);
-      } catch (error) {
-        log?.warn({ err: error, report }, 'sandbox status report not applied');
-      }
-    },
-  });
 }

@@ -1,5 +1,5 @@
 // Accounts and proxies as the bridge sees them, and the account status it reports.
-import { eq, isNotNull } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { accounts, proxies, users, type AccountStatus } from '../db/schema.js';
@@ -78,4 +78,42 @@ export function bridgeAccounts(db: Db) {
 
 export function phoneOfAccount(db: Db, accountId: number): string | undefined {
   return db.select({ phone: accounts.phone }).from(accounts).where(eq(accounts.id, accountId)).get()?.phone;
+}
+
+/** The WAHA session / Evolution instance name of an account: its own, or its phone's digits. */
+export function sessionNameOf(account: { phone: string; bridgeSession: string | null }): string {
+  return account.bridgeSession ?? account.phone.replace(/\D/g, '');
+}
+
+/** The session name of the account with this phone, or undefined for an unknown phone. */
+export function sessionOfPhone(db: Db, phone: string): string | undefined {
+  const row = db.select({ phone: accounts.phone, bridgeSession: accounts.bridgeSession }).from(accounts).where(eq(accounts.phone, phone)).get();
+  return row ? sessionNameOf(row) : undefined;
+}
+
+/**
+ * The account a webhook's session/instance names: the one whose bridge_session it is, else the
+ * one whose phone has exactly those digits and no session of its own.
+ */
+export function accountOfSession(db: Db, session: string) {
+  const columns = { id: accounts.id, phone: accounts.phone, seatId: accounts.seatId, branchId: users.branchId };
+  const named = db.select(columns).from(accounts).leftJoin(users, eq(users.id, accounts.seatId)).where(eq(accounts.bridgeSession, session)).get();
+  if (named) return named;
+  if (!/^\d{1,20}$/.test(session)) return undefined;
+  return db
+    .select(columns)
+    .from(accounts)
+    .leftJoin(users, eq(users.id, accounts.seatId))
+    .where(and(inArray(accounts.phone, [`+${session}`, session]), isNull(accounts.bridgeSession)))
+    .get();
+}
+
+/** The rooms an account's pushes go to: its seat's and that seat's branch's. */
+export function accountRooms(db: Db, accountId: number) {
+  return db
+    .select({ id: accounts.id, seatId: accounts.seatId, branchId: users.branchId })
+    .from(accounts)
+    .leftJoin(users, eq(users.id, accounts.seatId))
+    .where(eq(accounts.id, accountId))
+    .get();
 }

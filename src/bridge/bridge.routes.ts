@@ -4,11 +4,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Db } from '../db/open.js';
 import { ok } from '../http/errors.js';
 import type { InboundIngest } from '../messages/ingest.js';
-import type { Messaging } from '../messages/messaging.service.js';
-import type { HubServer } from '../realtime/hub-server.js';
-import { rooms } from '../realtime/rooms.js';
-import type { Clock } from '../time.js';
-import { applyPhoneStatus, bridgeAccounts, proxyForPhone } from './bridge.repository.js';
+import type { MessageStatus } from '../messages/message-status.js';
+import type { AccountEvents } from './account-events.js';
+import { bridgeAccounts, proxyForPhone } from './bridge.repository.js';
 import {
   AccountsBody,
   AccountsResponse,
@@ -27,10 +25,9 @@ import { installWebhookVerification } from './webhook-verification.js';
 export interface BridgeRoutesDeps {
   secret: string;
   ingest: InboundIngest;
-  messaging: Messaging;
+  statuses: MessageStatus;
+  accountEvents: AccountEvents;
   db: Db;
-  io: HubServer;
-  clock: Clock;
 }
 
 const idOrNull = (id: number | null) => (id === null ? null : String(id));
@@ -57,7 +54,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
       schema: { tags: ['bridge'], summary: 'Status of a message the hub sent (signed); never moves backwards', body: MessageStatusBody, response: MessageStatusResponse },
     },
     async (request) => {
-      const result = deps.messaging.applyStatus(request.body, request.webhookId);
+      const result = deps.statuses.apply(request.body, request.webhookId);
       return ok({
         msgId: idOrNull(result.messageId),
         status: result.status,
@@ -73,15 +70,8 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
       schema: { tags: ['bridge'], summary: "An account's login state changed (signed)", body: PhoneStatusBody, response: PhoneStatusResponse },
     },
     async (request) => {
-      const result = applyPhoneStatus(deps.db, request.body, { now: deps.clock.now(), webhookId: request.webhookId });
+      const result = deps.accountEvents.applyStatus(request.body, request.webhookId);
       const change = result.duplicate ? null : result.change;
-      if (change) {
-        const payload = { accountId: String(change.accountId), phone: change.phone, status: change.status, reason: change.reason, cursor: change.cursor };
-        const to: string[] = [];
-        if (change.seatId !== null) to.push(rooms.seat(change.seatId));
-        if (change.branchId !== null) to.push(rooms.branch(change.branchId));
-        if (to.length > 0) deps.io.to(to).emit('account:status', payload);
-      }
       return ok({ accountId: String(result.accountId), status: result.status, changed: change !== null, duplicate: result.duplicate });
     },
   );

@@ -1,19 +1,10 @@
-// Standard Webhooks ids already taken. Claimed inside the transaction that stores what the
-// delivery carried, so a replay is refused exactly when the first delivery committed.
+// Standard Webhooks ids already taken (claimed by messages/webhook-ids.repository.ts), and
+// their pruning.
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { webhookDeliveries } from '../db/schema.js';
 
-/** True when `webhookId` is new (and is now taken), false when it was delivered before. */
-export function claimWebhookId(tx: Db, webhookId: string, path: string, now: number): boolean {
-  const row = tx
-    .insert(webhookDeliveries)
-    .values({ webhookId, path, receivedAt: now })
-    .onConflictDoNothing()
-    .returning({ webhookId: webhookDeliveries.webhookId })
-    .get();
-  return row !== undefined;
-}
+export { claimWebhookId } from '../messages/webhook-ids.repository.js';
 
 /**
  * Forgets webhook ids received before `before`, at most `batch` rows per call so the write lock

@@ -1,16 +1,22 @@
 // POST /xd/protocol/relogin: a seat (for its own account) or the branch manager/supervisor above
-// it asks the bridge to log the account in again. Token-guarded, not signed.
+// it asks the bridge to log the account in again. Token-guarded, not signed. Drivers that log in
+// by QR are then asked for a fresh code, pushed as account:qr.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import { ok, unavailable } from '../http/errors.js';
-import type { BridgeClient } from './bridge-client.js';
+import type { Db } from '../db/open.js';
+import { HubError, ok, unavailable } from '../http/errors.js';
+import type { BridgePort } from '../messages/bridge-port.js';
+import type { AccountEvents } from './account-events.js';
+import { accountRooms } from './bridge.repository.js';
 import { ReloginBody, ReloginResponse } from './bridge.schemas.js';
 
 export interface ReloginDeps {
   guard: Guard;
   access: Access;
-  bridge: () => BridgeClient;
+  db: Db;
+  bridge: BridgePort;
+  accountEvents: AccountEvents;
 }
 
 export const reloginRoutes: FastifyPluginAsyncTypebox<ReloginDeps> = async (app, deps) => {
@@ -23,9 +29,19 @@ export const reloginRoutes: FastifyPluginAsyncTypebox<ReloginDeps> = async (app,
     async (request) => {
       const account = deps.access.accountFor(currentUser(request), Number(request.body.accountId));
       try {
-        await deps.bridge().relogin(account.phone);
+        await deps.bridge.relogin(account.phone);
       } catch (error) {
+        if (error instanceof HubError) throw error;
         throw unavailable('bridge', (error as Error).message);
+      }
+      // The relogin itself succeeded; a QR that cannot be had yet arrives with the bridge's
+      // next QR event instead.
+      try {
+        const qr = await deps.bridge.loginQr(account.phone);
+        const rooms = accountRooms(deps.db, account.id);
+        if (qr && rooms) deps.accountEvents.pushQr(rooms, qr);
+      } catch (error) {
+        request.log.warn({ err: error, accountId: account.id }, 'login QR not fetched after relogin');
       }
       return ok({ accountId: String(account.id), requested: true });
     },

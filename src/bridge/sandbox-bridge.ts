@@ -1,7 +1,8 @@
 // The built-in bridge used when PROTOCOL_URL is unset: it accepts every send and reports it
 // sent, then delivered, through the same status path a real bridge's callbacks take.
 import { randomUUID } from 'node:crypto';
-import type { BridgeClient } from './bridge-client.js';
+import type { BridgePort } from '../messages/bridge-port.js';
+import { unsupportedGroups } from './unsupported.js';
 
 export type SandboxStatusSink = (report: { phone: string; msgId: string; status: 'sent' | 'delivered' }) => void;
 
@@ -18,7 +19,7 @@ export interface SandboxBridgeOptions {
   stepMs?: number;
 }
 
-export function createSandboxBridge(options: SandboxBridgeOptions): BridgeClient & { close(): void } {
+export function createSandboxBridge(options: SandboxBridgeOptions): BridgePort & { close(): void } {
   const stepMs = options.stepMs ?? 50;
   const timers = new Set<NodeJS.Timeout>();
   const later = (delay: number, run: () => void) => {
@@ -41,6 +42,11 @@ export function createSandboxBridge(options: SandboxBridgeOptions): BridgeClient
     async fetchMedia() {
       return { body: PLACEHOLDER_PNG, contentType: 'image/png' };
     },
+    // Sandbox accounts are always logged in.
+    async loginQr() {
+      return null;
+    },
+    ...unsupportedGroups('sandbox'),
     close() {
       for (const timer of timers) clearTimeout(timer);
       timers.clear();

@@ -76,6 +76,8 @@ export const accounts = sqliteTable(
     statusReason: text('status_reason'),
     statusAt: integer('status_at'),
     proxyId: integer('proxy_id').references(() => proxies.id),
+    /** The WAHA session or Evolution instance running the account; null: the phone's digits. */
+    bridgeSession: text('bridge_session'),
     createdAt: createdAt(),
   },
   (t) => [index('accounts_seat').on(t.seatId)],

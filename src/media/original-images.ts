@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BridgeError, type BridgeClient } from '../bridge/bridge-client.js';
+import { BridgeError, type BridgePort } from '../messages/bridge-port.js';
 import { unavailable } from '../http/errors.js';
 import type { Clock } from '../time.js';
 import { sniffImage } from './image-types.js';
@@ -16,7 +16,7 @@ export const MAX_ORIGINAL_BYTES = 25 * 1024 * 1024;
 
 export interface OriginalImagesDeps {
   media: MediaRepository;
-  bridge: BridgeClient;
+  bridge: Pick<BridgePort, 'fetchMedia'>;
   mediaDir: string;
   clock: Clock;
 }

@@ -68,7 +68,7 @@ function prepareStatements(db: Db) {
       .from(messages)
       .where(and(eq(messages.accountId, p('accountId')), eq(messages.bridgeMsgId, p('msgId'))))
       .prepare(),
-    // Same statement as claimWebhookId (deliveries.repository.ts), prepared.
+    // Same statement as claimWebhookId (webhook-ids.repository.ts), prepared.
     claimWebhook: db
       .insert(webhookDeliveries)
       .values({ webhookId: p('webhookId'), path: 'messageCallback', receivedAt: p('now') })

@@ -1,37 +1,18 @@
-// Sending, status moves, read state and recall: each stores first, then pushes with the cursor
-// of its own transaction. Sends go to the bridge after the ack, with bounded retries.
+// A seat's sends and its read/recall updates. Sending stores the reply pending and hands it to
+// the delivery worker; status moves from the bridge live in message-status.ts.
 import type { Static } from '@sinclair/typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Access } from '../access/access.js';
 import type { AuthUser } from '../auth/auth.repository.js';
-import { BridgeError, type BridgeClient } from '../bridge/bridge-client.js';
 import type { Db } from '../db/open.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import type { SendInput, UpdateInput } from './messages.schemas.js';
-import {
-  applyBridgeStatus,
-  createPendingMessage,
-  markAccepted,
-  markFailed,
-  sendRequestOf,
-  failStalePending,
-  type BridgeStatusReport,
-  type BridgeStatusResult,
-  type StatusChange,
-} from './outbound.repository.js';
+import { createPendingMessage } from './outbound.repository.js';
 import { toPushedMessage } from './payloads.js';
 import { updateMessages } from './read.repository.js';
-
-export interface RetryPolicy {
-  attempts: number;
-  baseDelayMs: number;
-}
-
-// Far beyond the last retry (attempts × the bridge client's timeout plus backoff).
-const STALE_PENDING_MS = 2 * 60_000;
 
 export interface MessagingDeps {
   db: Db;
@@ -40,36 +21,12 @@ export interface MessagingDeps {
   clock: Clock;
   tzName: string;
   log?: FastifyBaseLogger;
-  /** Set once the bridge exists (the sandbox needs the status path before it is built). */
-  bridge?: BridgeClient;
-  retry?: RetryPolicy;
+  /** Takes each new pending reply to the bridge. */
+  delivery: { enqueue(messageId: number): void };
 }
 
 export function createMessaging(deps: MessagingDeps) {
   const { db, io, access, clock } = deps;
-  const retry = deps.retry ?? { attempts: 4, baseDelayMs: 250 };
-  let bridge = deps.bridge;
-  let closed = false;
-  const timers = new Set<NodeJS.Timeout>();
-  const wait = (ms: number) =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.add(timer);
-    });
-
-  function pushChange(change: StatusChange | null) {
-    if (!change || change.seatId === null) return;
-    io.to(rooms.seat(change.seatId)).emit('message:updated', {
-      msgId: String(change.messageId),
-      receId: String(change.targetId),
-      status: change.status,
-      reason: change.reason,
-      cursor: change.cursor,
-    });
-  }
 
   /** The conversation of `receId`, which only its owning seat may write to. */
   function ownConversation(user: AuthUser, receId: string) {
@@ -78,50 +35,7 @@ export function createMessaging(deps: MessagingDeps) {
     return row;
   }
 
-  async function deliver(messageId: number) {
-    const stored = sendRequestOf(db, messageId);
-    // Recalled before it went out: nothing to send.
-    if (!stored || stored.status !== 'pending') return;
-    const request = { phone: stored.phone, to: stored.to, contentType: stored.contentType, content: stored.content, clientMsgId: stored.clientMsgId ?? String(messageId) };
-    let reason = 'not sent';
-    for (let attempt = 1; attempt <= retry.attempts && !closed; attempt++) {
-      if (!bridge) {
-        reason = 'no bridge configured';
-        break;
-      }
-      try {
-        const { msgId } = await bridge.send(request);
-        pushChange(markAccepted(db, messageId, msgId, clock.now()));
-        return;
-      } catch (error) {
-        reason = error instanceof Error ? error.message : String(error);
-        const retryable = !(error instanceof BridgeError) || error.retryable;
-        deps.log?.warn({ messageId, attempt, reason }, 'bridge send failed');
-        if (!retryable) break;
-        if (attempt < retry.attempts) await wait(retry.baseDelayMs * 2 ** (attempt - 1));
-      }
-    }
-    if (closed) return; // stays pending; nothing is reported as failed because we stopped
-    pushChange(markFailed(db, messageId, reason.slice(0, 500), clock.now()));
-  }
-
-  function sweepStalePending() {
-    try {
-      const now = clock.now();
-      for (const change of failStalePending(db, now - STALE_PENDING_MS, 'not handed to the bridge before the hub stopped', now)) pushChange(change);
-    } catch (error) {
-      deps.log?.warn({ err: error }, 'stale pending sweep failed');
-    }
-  }
-  sweepStalePending();
-  const sweeper = setInterval(sweepStalePending, 60_000);
-  sweeper.unref();
-
   return {
-    setBridge(client: BridgeClient) {
-      bridge = client;
-    },
-
     async send(user: AuthUser, input: Static<typeof SendInput>): Promise<{ msgId: string; status: string }> {
       if (user.role !== 'seat') throw forbidden(`role ${user.role} may not send messages`);
       const { target, account } = ownConversation(user, input.receId);
@@ -147,15 +61,8 @@ export function createMessaging(deps: MessagingDeps) {
         message: toPushedMessage(result.message, deps.tzName),
         cursor: result.cursor,
       });
-      void deliver(result.message.id).catch((error) => deps.log?.error({ err: error }, 'delivery crashed'));
+      deps.delivery.enqueue(result.message.id);
       return { msgId: String(result.message.id), status: 'pending' };
-    },
-
-    /** A status report from the bridge (signed callback or sandbox). */
-    applyStatus(report: BridgeStatusReport, webhookId?: string): BridgeStatusResult {
-      const result = applyBridgeStatus(db, report, { now: clock.now(), webhookId });
-      if (!result.duplicate) pushChange(result.change);
-      return result;
     },
 
     /** Read (or unread) inbound messages, or recall the seat's own replies. */
@@ -184,13 +91,6 @@ export function createMessaging(deps: MessagingDeps) {
         }
       }
       return { updated: result.updated.length };
-    },
-
-    close() {
-      closed = true;
-      clearInterval(sweeper);
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
     },
   };
 }

@@ -2,7 +2,7 @@
 // the bridge's answers and status reports, never backwards. Each change appends a cursor.
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
-import { claimWebhookId } from '../bridge/deliveries.repository.js';
+import { claimWebhookId } from './webhook-ids.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { accounts, conversations, messages, targets, type MessageStatus } from '../db/schema.js';
 import { notFound } from '../http/errors.js';

@@ -1,0 +1,46 @@
+// Account login state as any driver reports it: the status is stored (with its cursor) and
+// pushed as account:status; a login QR is a hint, pushed as account:qr and never stored.
+import type { Db } from '../db/open.js';
+import type { AccountStatus } from '../db/schema.js';
+import type { LoginQr } from '../messages/bridge-port.js';
+import type { HubServer } from '../realtime/hub-server.js';
+import { rooms } from '../realtime/rooms.js';
+import type { Clock } from '../time.js';
+import { latestCursor } from '../timeline/timeline-alerts.repository.js';
+import { applyPhoneStatus, type PhoneStatusResult } from './bridge.repository.js';
+
+export interface AccountRooms {
+  id: number;
+  seatId: number | null;
+  branchId: number | null;
+}
+
+const roomsOf = (account: { seatId: number | null; branchId: number | null }) => {
+  const to: string[] = [];
+  if (account.seatId !== null) to.push(rooms.seat(account.seatId));
+  if (account.branchId !== null) to.push(rooms.branch(account.branchId));
+  return to;
+};
+
+export function createAccountEvents(deps: { db: Db; io: HubServer; clock: Clock }) {
+  return {
+    applyStatus(report: { phone: string; status: AccountStatus; reason?: string }, webhookId?: string): PhoneStatusResult {
+      const result = applyPhoneStatus(deps.db, report, { now: deps.clock.now(), webhookId });
+      const change = result.duplicate ? null : result.change;
+      if (change) {
+        const to = roomsOf(change);
+        const payload = { accountId: String(change.accountId), phone: change.phone, status: change.status, reason: change.reason, cursor: change.cursor };
+        if (to.length > 0) deps.io.to(to).emit('account:status', payload);
+      }
+      return result;
+    },
+
+    pushQr(account: AccountRooms, qr: LoginQr): void {
+      const to = roomsOf(account);
+      if (to.length === 0) return;
+      deps.io.to(to).emit('account:qr', { accountId: String(account.id), qr: qr.qr, expiresAt: qr.expiresAt, cursor: latestCursor(deps.db) });
+    },
+  };
+}
+
+export type AccountEvents = ReturnType<typeof createAccountEvents>;

@@ -1,0 +1,38 @@
+// Status moves of the seats' replies (sent, delivered, read, failed), from any driver: stored
+// first, then pushed as message:updated with the cursor of their own transaction.
+import type { HubServer } from '../realtime/hub-server.js';
+import { rooms } from '../realtime/rooms.js';
+import type { Db } from '../db/open.js';
+import type { Clock } from '../time.js';
+import { applyBridgeStatus, type BridgeStatusReport, type BridgeStatusResult, type StatusChange } from './outbound.repository.js';
+
+export interface MessageStatusDeps {
+  db: Db;
+  io: HubServer;
+  clock: Clock;
+}
+
+export function createMessageStatus(deps: MessageStatusDeps) {
+  function push(change: StatusChange | null) {
+    if (!change || change.seatId === null) return;
+    deps.io.to(rooms.seat(change.seatId)).emit('message:updated', {
+      msgId: String(change.messageId),
+      receId: String(change.targetId),
+      status: change.status,
+      reason: change.reason,
+      cursor: change.cursor,
+    });
+  }
+
+  return {
+    push,
+    /** A status report from the bridge (signed callback, webhook adapter or sandbox). */
+    apply(report: BridgeStatusReport, webhookId?: string): BridgeStatusResult {
+      const result = applyBridgeStatus(deps.db, report, { now: deps.clock.now(), webhookId });
+      if (!result.duplicate) push(result.change);
+      return result;
+    },
+  };
+}
+
+export type MessageStatus = ReturnType<typeof createMessageStatus>;
