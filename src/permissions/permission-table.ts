@@ -74,6 +74,8 @@ const ROUTES: Record<string, RouteRule> = {
   'POST /xd/protocol/accounts': PUBLIC,
   'POST /xd/protocol/waha': PUBLIC,
   'POST /xd/protocol/evolution': PUBLIC,
+  // Evolution's "webhook by events" posts each event to its own sub-path.
+  'POST /xd/protocol/evolution/:eventPath': PUBLIC,
   'POST /xd/protocol/relogin': 'client:account:relogin',
 
   // Administration.

@@ -30,6 +30,20 @@ describe('the permission table', () => {
     expect(ruleForRoute('POST', '/outside')).toBeUndefined();
   });
 
+  it.each([
+    ['waha', { BRIDGE_DRIVER: 'waha', WAHA_URL: 'http://127.0.0.1:9', WAHA_WEBHOOK_HMAC_KEY: 'waha-hmac-key-0123456789' }],
+    ['evolution', { BRIDGE_DRIVER: 'evolution', EVOLUTION_URL: 'http://127.0.0.1:9', EVOLUTION_API_KEY: 'k', EVOLUTION_WEBHOOK_SECRET: 'evolution-secret-0123456789' }],
+  ])('covers the routes only the %s driver registers', async (_driver, env) => {
+    const driverHub = await startHub({ env });
+    try {
+      const routes = driverHub.hub.routes();
+      expect(routes.some((r) => r.url.startsWith(`/xd/protocol/${_driver}`))).toBe(true);
+      expect(routes.filter((r) => r.rule === undefined).map((r) => `${r.method} ${r.url}`)).toEqual([]);
+    } finally {
+      await driverHub.close();
+    }
+  });
+
   it('covers every socket event a connected socket listens to', async () => {
     const socket = await connectSocket(t.url, await t.login('seat1'));
     try {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { applyMigrations, MIGRATIONS_DIR, openDatabase } from '../../src/db/open.js';
-import { seedIfEmpty } from '../../src/db/seed.js';
 import { SEED_ROLE_PERMISSIONS } from '../../src/permissions/menu-seed.js';
+import { hashPassword } from '../../src/auth/password.js';
 import { startHub } from '../helpers/hub.js';
 import { menuIdOf, menus, revoke } from './fixtures.js';
 
@@ -59,7 +59,11 @@ describe('the seeded menu tree', () => {
     writeFileSync(journalPath, JSON.stringify(journal));
     const old = openDatabase(join(dir, 'hub.db'));
     applyMigrations(old.db, oldMigrations);
-    expect(await seedIfEmpty(old.db, { production: false, now: Date.now(), tzName: 'Asia/Shanghai' })).toBe('demo');
+    // Seeded with the schema of that time (the current seed code writes later columns too).
+    old.sqlite.prepare("INSERT INTO branches (id, name, created_at) VALUES (1, 'Old branch', 0)").run();
+    old.sqlite
+      .prepare("INSERT INTO users (username, name, password_hash, role, branch_id, created_at) VALUES ('seat1', 'Old seat', ?, 'seat', 1, 0)")
+      .run(await hashPassword('seat1123'));
     expect(old.sqlite.prepare("SELECT count(*) AS n FROM sqlite_master WHERE name = 'menus'").get()).toEqual({ n: 0 });
     old.close();
 
