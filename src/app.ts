@@ -24,6 +24,9 @@ import { latestCursor } from './timeline/timeline-alerts.repository.js';
 import { timelineAlertsRoutes } from './timeline/timeline-alerts.routes.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { createMemoryFailureCounter, createRedisFailureCounter } from './auth/failure-counter.js';
+import { createHashGate } from './auth/hash-gate.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
 import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
@@ -56,10 +59,9 @@ import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
+import { redactTokenQuery } from './http/query-token.js';
 
-export function redactTokenQuery(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
-}
+export { redactTokenQuery } from './http/query-token.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -72,6 +74,8 @@ export interface Hub {
 
 export interface BuildOptions {
   clock?: Clock;
+  /** Where the log lines go (stdout by default); tests read them. */
+  logStream?: { write(line: string): void };
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Hub> {
@@ -98,9 +102,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           remoteAddress: request.ip,
         }),
       },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    // Behind a load balancer the client address comes from X-Forwarded-For.
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies, so `request.ip` (rate
+    // limits, logs, audit rows) is the real client and not whatever a client claims.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: 1024 * 1024,
     frameworkErrors,
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -126,7 +132,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const fanout = attachRedisAdapter(io, config.redisUrl, app.log);
   const access = createAccess(database.db);
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
-  await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+  const loginWindowMs = config.login.windowSeconds * 1000;
+  const loginFailures = config.redisUrl
+    ? createRedisFailureCounter(config.redisUrl, loginWindowMs, app.log)
+    : createMemoryFailureCounter(loginWindowMs);
+  await app.register(authRoutes, {
+    prefix: '/xd/auth',
+    authRepository,
+    guard,
+    io,
+    clock,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    loginThrottle: createLoginThrottle(loginFailures, config.login),
+    hashGate: createHashGate({ concurrency: config.login.hashConcurrency, queue: config.login.hashQueue }),
+  });
 
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
   const ingest = createInboundIngest({
@@ -193,6 +212,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();
+      await loginFailures.close();
       await io.close().catch(() => undefined);
       await app.close();
       await checkpointer.stop();
