@@ -27,6 +27,8 @@ import { authRoutes } from './auth/auth.routes.js';
 import { createMemoryFailureCounter, createRedisFailureCounter } from './auth/failure-counter.js';
 import { createHashGate } from './auth/hash-gate.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
+import { startSessionWatch } from './auth/session-watch.js';
+import { createSessionFeature } from './realtime/session-socket.js';
 import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
@@ -130,6 +132,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
   const fanout = attachRedisAdapter(io, config.redisUrl, app.log);
+  const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
   const access = createAccess(database.db);
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   const loginWindowMs = config.login.windowSeconds * 1000;
@@ -190,6 +193,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [
+    // First: its event check runs before any feature's handler.
+    createSessionFeature({ sessions: authRepository, clock }),
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
@@ -205,6 +210,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      stopSessionWatch();
       stopDeliveryPruning();
       stopMessageIndexing();
       stopDemoInbound();

@@ -58,50 +58,44 @@ const HIT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PE
 // DECR on a key that has just expired would create it without a TTL; only touch a live key.
 const UNDO = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0";
 
+/** After a Redis failure, count locally for this long before trying Redis again. */
+const REDIS_BACKOFF_MS = 5000;
+
 export function createRedisFailureCounter(redisUrl: string, windowMs: number, log: FastifyBaseLogger): FailureCounter {
   const local = createMemoryFailureCounter(windowMs);
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     // A Redis that stops answering (a partition) must not hold logins: fall back after this.
-    commandTimeout: 500,
+    commandTimeout: 300,
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000),
   });
   let lastLogged = 0;
-  const fallback = (error: unknown) => {
+  // A silent Redis would cost every login a timeout; skip it for a while after one.
+  let skipUntil = 0;
+  const failed = (error: unknown) => {
     const t = Date.now();
+    skipUntil = t + REDIS_BACKOFF_MS;
     if (t - lastLogged > 5000) {
       lastLogged = t;
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'login limits: redis unavailable, counting in this instance');
     }
   };
-  redis.on('error', fallback);
+  redis.on('error', failed);
   const prefixed = (key: string) => `hub:login-failures:${key}`;
+  async function either<T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (Date.now() < skipUntil || redis.status !== 'ready') return fallback();
+    try {
+      return await remote();
+    } catch (error) {
+      failed(error);
+      return fallback();
+    }
+  }
   return {
-    async hit(key) {
-      try {
-        return Number(await redis.eval(HIT, 1, prefixed(key), windowMs));
-      } catch (error) {
-        fallback(error);
-        return local.hit(key);
-      }
-    },
-    async count(key) {
-      try {
-        return Number((await redis.get(prefixed(key))) ?? 0);
-      } catch (error) {
-        fallback(error);
-        return local.count(key);
-      }
-    },
-    async undo(key) {
-      try {
-        await redis.eval(UNDO, 1, prefixed(key));
-      } catch (error) {
-        fallback(error);
-        await local.undo(key);
-      }
-    },
+    hit: (key) => either(async () => Number(await redis.eval(HIT, 1, prefixed(key), windowMs)), () => local.hit(key)),
+    count: (key) => either(async () => Number((await redis.get(prefixed(key))) ?? 0), () => local.count(key)),
+    undo: (key) => either(async () => void (await redis.eval(UNDO, 1, prefixed(key))), () => local.undo(key)),
     async close() {
       redis.disconnect();
       await local.close();
