@@ -29,6 +29,7 @@ import { createHashGate } from './auth/hash-gate.js';
 import { createLoginThrottle } from './auth/login-throttle.js';
 import { startSessionWatch } from './auth/session-watch.js';
 import { createSessionFeature } from './realtime/session-socket.js';
+import { createOutboundCapFeature } from './realtime/outbound-cap.js';
 import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
@@ -195,6 +196,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   attachSocketFeatures(io, [
     // First: its event check runs before any feature's handler.
     createSessionFeature({ sessions: authRepository, clock }),
+    createOutboundCapFeature({
+      limitBytes: config.socketOutboundLimitBytes,
+      onDrop: (socket, unsent) => app.log.warn({ userId: socket.data.userId, unsent }, 'socket dropped: client stopped reading'),
+    }),
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
