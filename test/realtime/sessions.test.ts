@@ -7,7 +7,16 @@ import { findOwnedTarget, userId } from '../helpers/demo.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startHub, type StartHubOptions, type TestHub } from '../helpers/hub.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis.js';
-import { connectSocket, emitWithAck, type ClientSocket } from '../helpers/sockets.js';
+import { inboundMessage, postCallback } from '../helpers/bridge.js';
+import { connectSocket, emitWithAck, nextEvent, type ClientSocket } from '../helpers/sockets.js';
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
 
 const disconnected = (socket: ClientSocket) =>
   new Promise<{ reason: string; at: number }>((resolve) => socket.once('disconnect', (reason) => resolve({ reason, at: Date.now() })));
@@ -127,4 +136,25 @@ describe('sessions end everywhere', () => {
     expect((await b.call('GET', '/healthz')).status).toBe(200);
     expect(Date.now() - startedAt).toBeLessThan(2000);
   });
+
+  it('reports a silent Redis as down, refuses to queue for it, and recovers when it answers again', async () => {
+    redis = await startRedis();
+    proxy = await startFaultProxy({ port: redis.port });
+    const a = await start({ env: { REDIS_URL: redis.url } });
+    const b = await start({ env: { REDIS_URL: `redis://${proxy.address}` }, dir: a.dir });
+    const health = async (hub: TestHub) => (await hub.call('GET', '/healthz')).body.data.redis as string;
+    await waitFor(async () => (await health(b)) === 'ok', 5000, 'redis ok on B');
+    proxy.setMode('blackhole');
+    await waitFor(async () => (await health(b)) === 'down', 5000, 'redis down on B');
+    proxy.setMode('pass');
+    await waitFor(async () => (await health(b)) === 'ok', 8000, 'redis ok on B again');
+    // Pushes from A reach B's sockets again.
+    const seat = await connect(b, await b.login('seat1'));
+    for (let i = 0; ; i++) {
+      expect(i).toBeLessThan(50);
+      const heard = nextEvent(seat, 'message:new', 200).then(() => true, () => false);
+      expect((await postCallback(null, 'messageCallback', inboundMessage({ content: 'after heal' }), { url: a.url })).status).toBe(200);
+      if (await heard) break;
+    }
+  }, 30_000);
 });
