@@ -62,7 +62,8 @@ export function createAuthRepository(db: Db) {
     .from(tokens)
     .where(gte(tokens.revokedAt, sql.placeholder('since')))
     .prepare();
-  const selectDisabledUsers = db.select({ id: users.id }).from(users).where(eq(users.disabled, true)).prepare();
+  // A literal `= 1`, not a bound parameter, so SQLite matches the partial index users_disabled.
+  const selectDisabledUsers = db.select({ id: users.id }).from(users).where(sql`${users.disabled} = 1`).prepare();
 
   return {
     findUserByUsername(username: string) {
