@@ -31,6 +31,12 @@ import { latestCursor } from './timeline/timeline-alerts.repository.js';
 import { timelineAlertsRoutes } from './timeline/timeline-alerts.routes.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
+import { createMemoryFailureCounter, createRedisFailureCounter } from './auth/failure-counter.js';
+import { createHashGate } from './auth/hash-gate.js';
+import { createLoginThrottle } from './auth/login-throttle.js';
+import { startSessionWatch } from './auth/session-watch.js';
+import { createSessionFeature } from './realtime/session-socket.js';
+import { createOutboundCapFeature } from './realtime/outbound-cap.js';
 import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
@@ -75,10 +81,9 @@ import { createSocketPermissionFeature, installPermissionGuard, type RouteRecord
 import { ruleForRoute } from './permissions/permission-table.js';
 import { createPermissions, noAudit } from './permissions/permissions.js';
 import type { RecordAudit } from './permissions/permissions.service.js';
+import { redactTokenQuery } from './http/query-token.js';
 
-export function redactTokenQuery(url: string): string {
-  return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
-}
+export { redactTokenQuery } from './http/query-token.js';
 
 export interface Hub {
   app: FastifyInstance;
@@ -97,6 +102,8 @@ export interface BuildOptions {
   permissionPollMs?: number;
   /** Writes an audit row inside an administrative change's transaction (none by default). */
   recordAudit?: RecordAudit;
+  /** Where the log lines go (stdout by default); tests read them. */
+  logStream?: { write(line: string): void };
 }
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Hub> {
@@ -123,9 +130,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
           remoteAddress: request.ip,
         }),
       },
+      ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    // Behind a load balancer the client address comes from X-Forwarded-For.
-    trustProxy: true,
+    // X-Forwarded-For is believed only from the configured proxies, so `request.ip` (rate
+    // limits, logs, audit rows) is the real client and not whatever a client claims.
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
     bodyLimit: 1024 * 1024,
     frameworkErrors,
     // Every log line of a request carries its id; a caller's own X-Request-Id is kept when sane,
@@ -165,6 +174,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     redis: () => fanout.health(),
   });
   installMetrics(app, { metrics, allow: config.metricsAllow });
+  const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
   const access = createAccess(database.db);
   const permissions = createPermissions({
     db: database.db,
@@ -177,7 +187,20 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Before any route: every route registered below is checked against the permission table.
   const routes = installPermissionGuard(app, permissions.permit);
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
-  await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+  const loginWindowMs = config.login.windowSeconds * 1000;
+  const loginFailures = config.redisUrl
+    ? createRedisFailureCounter(config.redisUrl, loginWindowMs, app.log)
+    : createMemoryFailureCounter(loginWindowMs);
+  await app.register(authRoutes, {
+    prefix: '/xd/auth',
+    authRepository,
+    guard,
+    io,
+    clock,
+    tokenTtlSeconds: config.tokenTtlSeconds,
+    loginThrottle: createLoginThrottle(loginFailures, config.login),
+    hashGate: createHashGate({ concurrency: config.login.hashConcurrency, queue: config.login.hashQueue }),
+  });
   await app.register(navigationRoutes, { prefix: '/xd/auth', guard, store: permissions.store, repository: permissions.repository });
   await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
 
@@ -240,7 +263,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [
+    // First: its event check runs before any feature's handler.
+    createSessionFeature({ sessions: authRepository, clock }),
     createSocketPermissionFeature(permissions.permit),
+    createOutboundCapFeature({
+      limitBytes: config.socketOutboundLimitBytes,
+      onDrop: (socket, unsent) => app.log.warn({ userId: socket.data.userId, unsent }, 'socket dropped: client stopped reading'),
+    }),
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
@@ -257,6 +286,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     async close() {
       if (closed) return;
       closed = true;
+      stopSessionWatch();
       stopDeliveryPruning();
       stopMessageIndexing();
       stopDemoInbound();
@@ -265,6 +295,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();
+      await loginFailures.close();
       await io.close().catch(() => undefined);
       await app.close();
       await checkpointer.stop();

@@ -22,6 +22,15 @@ export interface Config {
   allowedOrigins: string[];
   tzName: string;
   tokenTtlHours: number;
+  /** Token lifetime in seconds: TOKEN_TTL_SECONDS when set (short-lived tokens), else TOKEN_TTL_HOURS. */
+  tokenTtlSeconds: number;
+  /** Proxies whose X-Forwarded-For is believed (addresses, CIDRs, or loopback/linklocal/uniquelocal); empty: none. */
+  trustedProxies: string[];
+  /** How often each instance reads revoked tokens and disabled users from the database. */
+  sessionCheckIntervalMs: number;
+  login: LoginLimits;
+  /** Unsent bytes a socket may hold before it is dropped (it catches up by cursor when it returns). */
+  socketOutboundLimitBytes: number;
   nodeEnv: NodeEnv;
   logLevel: LogLevel;
   adminUser: string | undefined;
@@ -40,6 +49,17 @@ export interface Config {
 
 export const BRIDGE_DRIVERS = ['sandbox', 'hub', 'waha', 'evolution'] as const;
 export type BridgeDriver = (typeof BRIDGE_DRIVERS)[number];
+
+export interface LoginLimits {
+  /** Failed logins per username (over every address) within the window before 429. */
+  maxFailuresPerUser: number;
+  /** Failed logins per client address within the window before 429. */
+  maxFailuresPerAddress: number;
+  windowSeconds: number;
+  /** Password hashes computed at once; more wait in a short queue, and a full queue answers 503. */
+  hashConcurrency: number;
+  hashQueue: number;
+}
 
 export class ConfigError extends Error {
   constructor(variable: string, rule: string, value: string | undefined) {
@@ -104,6 +124,23 @@ function timeZone(env: Env, name: string, fallback: string): string {
     throw new ConfigError(name, 'must be an IANA time zone such as Asia/Shanghai', value);
   }
   return value;
+}
+
+const NAMED_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustedProxies(env: Env, name: string): string[] {
+  const raw = optional(env, name);
+  if (raw === undefined) return [];
+  const entries = raw.split(',').map((e) => e.trim()).filter(Boolean);
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!NAMED_RANGES.includes(entry) && (family === 0 || !bitsOk || extra !== undefined)) {
+      throw new ConfigError(name, 'must be a comma-separated list of IP addresses or CIDRs (or loopback, linklocal, uniquelocal)', entry);
+    }
+  }
+  return entries;
 }
 
 /** Standard Webhooks secrets are `whsec_` + base64 of the key bytes; we require ≥ 24 key bytes. */
@@ -198,6 +235,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
 
   const protocolUrl = url(env, 'PROTOCOL_URL', ['http:', 'https:']);
+  const tokenTtlHours = integer(env, 'TOKEN_TTL_HOURS', 168, 1, 24 * 365);
+  const tokenTtlSeconds = integer(env, 'TOKEN_TTL_SECONDS', tokenTtlHours * 3600, 1, 24 * 365 * 3600);
+
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -211,7 +251,18 @@ export function loadConfig(env: Env = process.env): Config {
     mediaDir: text(env, 'MEDIA_DIR', './data/media'),
     allowedOrigins,
     tzName: timeZone(env, 'TZ_NAME', 'Asia/Shanghai'),
-    tokenTtlHours: integer(env, 'TOKEN_TTL_HOURS', 168, 1, 24 * 365),
+    tokenTtlHours,
+    tokenTtlSeconds,
+    trustedProxies: trustedProxies(env, 'TRUSTED_PROXIES'),
+    sessionCheckIntervalMs: integer(env, 'SESSION_CHECK_INTERVAL_MS', 1000, 50, 1000),
+    login: {
+      maxFailuresPerUser: integer(env, 'LOGIN_MAX_FAILURES_PER_USER', 10, 1, 10_000),
+      maxFailuresPerAddress: integer(env, 'LOGIN_MAX_FAILURES_PER_ADDRESS', 50, 1, 100_000),
+      windowSeconds: integer(env, 'LOGIN_FAILURE_WINDOW_S', 900, 1, 86_400),
+      hashConcurrency: integer(env, 'LOGIN_HASH_CONCURRENCY', 4, 1, 64),
+      hashQueue: integer(env, 'LOGIN_HASH_QUEUE', 16, 0, 10_000),
+    },
+    socketOutboundLimitBytes: integer(env, 'SOCKET_OUTBOUND_LIMIT_BYTES', 4 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     nodeEnv,
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     adminUser,

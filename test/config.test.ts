@@ -34,6 +34,13 @@ describe('loadConfig', () => {
     ['PROTOCOL_SECRET', `whsec_${Buffer.alloc(8).toString('base64')}`, /at least 24 bytes/],
     ['ALLOWED_ORIGINS', 'console.example.com', /ALLOWED_ORIGINS/],
     ['SQLITE_SYNCHRONOUS', 'OFF', /SQLITE_SYNCHRONOUS/],
+    ['TRUSTED_PROXIES', '10.0.0.0/33', /TRUSTED_PROXIES must be a comma-separated list of IP addresses or CIDRs/],
+    ['TRUSTED_PROXIES', 'proxy.example.com', /TRUSTED_PROXIES/],
+    ['TRUSTED_PROXIES', '10.0.0.1, *', /TRUSTED_PROXIES/],
+    ['TOKEN_TTL_SECONDS', '0', /TOKEN_TTL_SECONDS/],
+    ['SESSION_CHECK_INTERVAL_MS', '5000', /SESSION_CHECK_INTERVAL_MS must be an integer 50\.\.1000/],
+    ['SOCKET_OUTBOUND_LIMIT_BYTES', '100', /SOCKET_OUTBOUND_LIMIT_BYTES/],
+    ['LOGIN_MAX_FAILURES_PER_USER', '0', /LOGIN_MAX_FAILURES_PER_USER/],
   ])('rejects %s=%s with one line naming it', (name, value, pattern) => {
     let error: unknown;
     try {
@@ -70,6 +77,18 @@ describe('loadConfig', () => {
     expect(config.protocolSecretGenerated).toBe(false);
     expect(config.allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:5173']);
     expect(config.protocolUrl).toBe('http://bridge.local:9000');
+  });
+
+  it('trusts no proxy by default and takes addresses, CIDRs and named ranges', () => {
+    const defaults = loadConfig({});
+    expect(defaults.trustedProxies).toEqual([]);
+    expect(defaults.tokenTtlSeconds).toBe(168 * 3600);
+    expect(defaults.sessionCheckIntervalMs).toBe(1000);
+    expect(defaults.socketOutboundLimitBytes).toBe(4 * 1024 * 1024);
+    const config = loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,::1,fd00::/8,loopback', TOKEN_TTL_HOURS: '2', TOKEN_TTL_SECONDS: '30' });
+    expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7', '::1', 'fd00::/8', 'loopback']);
+    expect(config.tokenTtlSeconds).toBe(30);
+    expect(loadConfig({ TOKEN_TTL_HOURS: '2' }).tokenTtlSeconds).toBe(7200);
   });
 });
 

@@ -1,5 +1,5 @@
 // Users and their tokens. Tokens are 32 random hex chars handed out once; only sha256 is stored.
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { tokens, users, type Role } from '../db/schema.js';
@@ -11,6 +11,11 @@ export interface AuthUser {
   role: Role;
   branchId: number | null;
   tokenId: number;
+}
+
+/** A live token's user, and when that token expires (sockets are closed then). */
+export interface Session extends AuthUser {
+  expiresAt: number;
 }
 
 export const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
@@ -28,6 +33,7 @@ export function createAuthRepository(db: Db) {
       branchId: users.branchId,
       disabled: users.disabled,
       tokenId: tokens.id,
+      expiresAt: tokens.expiresAt,
     })
     .from(tokens)
     .innerJoin(users, eq(users.id, tokens.userId))
@@ -35,6 +41,29 @@ export function createAuthRepository(db: Db) {
       and(eq(tokens.tokenHash, sql.placeholder('hash')), isNull(tokens.revokedAt), gt(tokens.expiresAt, sql.placeholder('now'))),
     )
     .prepare();
+
+  // Every client event on a socket re-checks its token by primary key (revoked, expired, disabled).
+  const selectLiveTokenById = db
+    .select({ id: tokens.id })
+    .from(tokens)
+    .innerJoin(users, eq(users.id, tokens.userId))
+    .where(
+      and(
+        eq(tokens.id, sql.placeholder('tokenId')),
+        isNull(tokens.revokedAt),
+        gt(tokens.expiresAt, sql.placeholder('now')),
+        eq(users.disabled, false),
+      ),
+    )
+    .prepare();
+  // Polled every second by every instance: both read a partial index, so they cost next to nothing.
+  const selectRevokedSince = db
+    .select({ id: tokens.id })
+    .from(tokens)
+    .where(gte(tokens.revokedAt, sql.placeholder('since')))
+    .prepare();
+  // A literal `= 1`, not a bound parameter, so SQLite matches the partial index users_disabled.
+  const selectDisabledUsers = db.select({ id: users.id }).from(users).where(sql`${users.disabled} = 1`).prepare();
 
   return {
     findUserByUsername(username: string) {
@@ -53,12 +82,26 @@ export function createAuthRepository(db: Db) {
     },
 
     /** The user behind a live token, or undefined for unknown, revoked, expired or disabled. */
-    resolveToken(token: string, now: number): AuthUser | undefined {
+    resolveToken(token: string, now: number): Session | undefined {
       if (!TOKEN_PATTERN.test(token)) return undefined;
       const row = selectLiveToken.get({ hash: hashToken(token), now });
       if (!row || row.disabled) return undefined;
       const { disabled: _disabled, ...user } = row;
       return user;
+    },
+
+    /** True while the token is neither revoked nor expired and its user is not disabled. */
+    isTokenLive(tokenId: number, now: number): boolean {
+      return selectLiveTokenById.get({ tokenId, now }) !== undefined;
+    },
+
+    /** Tokens revoked at or after `since` (epoch ms). */
+    revokedTokenIdsSince(since: number): number[] {
+      return selectRevokedSince.all({ since }).map((row) => row.id);
+    },
+
+    disabledUserIds(): number[] {
+      return selectDisabledUsers.all().map((row) => row.id);
     },
 
     revokeToken(tokenId: number, now: number): void {

@@ -2,13 +2,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
-import { ok, unauthorized } from '../http/errors.js';
+import { ok, tooManyRequests, unauthorized, unavailable } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import type { AuthRepository, AuthUser } from './auth.repository.js';
 import { currentUser, type Guard } from './auth.guard.js';
-import { DUMMY_HASH, verifyPassword } from './password.js';
+import { HashGateBusy, type HashGate } from './hash-gate.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { LoginBody, LoginResponse, PublicUser } from './auth.schemas.js';
 
 export interface AuthRoutesDeps {
@@ -16,7 +17,9 @@ export interface AuthRoutesDeps {
   guard: Guard;
   io: HubServer;
   clock: Clock;
-  tokenTtlHours: number;
+  tokenTtlSeconds: number;
+  loginThrottle: LoginThrottle;
+  hashGate: HashGate;
 }
 
 const publicUser = (u: Pick<AuthUser, 'id' | 'name' | 'role' | 'branchId'>) => ({
@@ -33,21 +36,31 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
     '/login',
     {
       schema: { tags: ['auth'], summary: 'Log in; answers a token for the `token` header', body: LoginBody, response: LoginResponse },
-      config: {
-        // Per user and IP, so one attacker can neither guess one password nor lock others out.
-        rateLimit: {
-          max: 10,
-          timeWindow: '1 minute',
-          keyGenerator: (request) => `${request.ip}|${String((request.body as { username?: unknown })?.username ?? '')}`,
-        },
-      },
     },
-    async (request) => {
+    async (request, reply) => {
       const { username, password } = request.body;
+      // request.ip honours X-Forwarded-For only from TRUSTED_PROXIES, so a client cannot pick its key.
+      const attempt = await deps.loginThrottle.admit(username, request.ip);
+      if (!attempt) {
+        void reply.header('retry-after', String(deps.loginThrottle.retryAfterSeconds));
+        throw tooManyRequests();
+      }
       const user = authRepository.findUserByUsername(username);
-      const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !valid || user.disabled) throw unauthorized('username or password is wrong');
-      const issued = authRepository.issueToken(user.id, clock.now(), deps.tokenTtlHours * 3_600_000);
+      let valid: boolean;
+      try {
+        valid = await deps.hashGate.verify(password, user?.passwordHash);
+      } catch (error) {
+        if (!(error instanceof HashGateBusy)) throw error;
+        await attempt.release();
+        void reply.header('retry-after', '1');
+        throw unavailable('login', 'too many logins at once, retry in a moment');
+      }
+      if (!user || !valid || user.disabled) {
+        await attempt.failed();
+        throw unauthorized('username or password is wrong');
+      }
+      await attempt.release();
+      const issued = authRepository.issueToken(user.id, clock.now(), deps.tokenTtlSeconds * 1000);
       return ok({ token: issued.token, expiresAt: issued.expiresAt, user: publicUser(user) });
     },
   );

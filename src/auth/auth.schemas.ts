@@ -19,4 +19,5 @@ export const LoginResponse = {
   400: ErrorEnvelope,
   401: ErrorEnvelope,
   429: ErrorEnvelope,
+  503: ErrorEnvelope,
 };

@@ -37,7 +37,11 @@ export const users = sqliteTable(
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
     createdAt: createdAt(),
   },
-  (t) => [index('users_branch_role').on(t.branchId, t.role)],
+  (t) => [
+    index('users_branch_role').on(t.branchId, t.role),
+    // Every instance polls the disabled users each second to close their sockets.
+    index('users_disabled').on(t.id).where(sql`${t.disabled} = 1`),
+  ],
 );
 
 export const tokens = sqliteTable(
@@ -51,7 +55,11 @@ export const tokens = sqliteTable(
     revokedAt: integer('revoked_at'),
     createdAt: createdAt(),
   },
-  (t) => [index('tokens_user').on(t.userId)],
+  (t) => [
+    index('tokens_user').on(t.userId),
+    // Every instance polls "revoked since my last look" each second, so no partition keeps a revoked socket.
+    index('tokens_revoked_at').on(t.revokedAt).where(sql`${t.revokedAt} IS NOT NULL`),
+  ],
 );
 
 export const proxies = sqliteTable('proxies', {

@@ -14,6 +14,7 @@ import type { Clock } from '../time.js';
 import { MEDIA_FILE_PATTERN } from './image-types.js';
 import type { MediaRepository } from './media.repository.js';
 import type { OriginalImages } from './original-images.js';
+import { exactQueryParam } from '../http/query-token.js';
 
 export interface MediaRoutesDeps {
   media: MediaRepository;
@@ -83,7 +84,8 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
       // The body is a file stream, not an envelope, so the schema-typed reply does not fit it.
       const reply = typedReply as unknown as FastifyReply;
       const header = request.headers.token;
-      const token = (Array.isArray(header) ? header[0] : header) ?? request.query.token;
+      // From the raw URL: a token is accepted only under its exact name, never as `%74oken`.
+      const token = (Array.isArray(header) ? header[0] : header) ?? exactQueryParam(request.url, 'token');
       if (!token) throw unauthorized('token: header or query parameter is required');
       const user = deps.authRepository.resolveToken(token, deps.clock.now());
       if (!user) throw unauthorized('token: invalid, expired or revoked');

@@ -10,6 +10,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../db/open.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
+import { checkSendTime } from '../http/input-rules.js';
 import type { Clock } from '../time.js';
 import { storeBridgeMessages, type BatchItem, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';
 import { toPushedMessage } from './payloads.js';
@@ -107,8 +108,11 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
 
   return function ingestInboundMessage(input, webhookId) {
     return new Promise<IngestResult>((resolve, reject) => {
+      const now = deps.clock.now();
+      // Checked here, not in one route, so that every bridge driver feeding ingest gets the rule.
+      checkSendTime('sendTime', input.sendTime, now);
       if (queue.length === 0) setImmediate(flush);
-      queue.push({ input, options: { tzName: deps.tzName, now: deps.clock.now(), webhookId }, receivedAt: performance.now(), resolve, reject });
+      queue.push({ input, options: { tzName: deps.tzName, now, webhookId }, receivedAt: performance.now(), resolve, reject });
     });
   };
 }

@@ -12,6 +12,8 @@ export interface SocketData {
   role: Role;
   branchId: number | null;
   tokenId: number;
+  /** When the token expires: the socket is closed then. */
+  expiresAt: number;
 }
 
 export type HubServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -15,6 +15,10 @@ export interface RedisFanout {
 
 const OFF: RedisFanout = { health: () => 'off', close: async () => undefined };
 
+/** How often the publishing connection is probed, and how long a PING may go unanswered. */
+const PROBE_INTERVAL_MS = 1000;
+const PROBE_TIMEOUT_MS = 1500;
+
 // Reconnect quickly at first, then every 2 s at most, forever: Redis coming back must be noticed.
 const retryStrategy = (attempt: number) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000);
 
@@ -42,14 +46,44 @@ export function attachRedisAdapter(io: HubServer, redisUrl: string | undefined, 
   swallowRejections(sub, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
 
   io.adapter(createAdapter(pub, sub, { requestsTimeout: 2000 }));
+  const stopProbe = probeLiveness(pub, [pub, sub], log);
 
   return {
     health: () => (pub.status === 'ready' && sub.status === 'ready' ? 'ok' : 'down'),
     async close() {
+      stopProbe();
       pub.disconnect();
       sub.disconnect();
     },
   };
+}
+
+/**
+ * A Redis behind a partition that drops packets without closing the connection stays "ready"
+ * to ioredis: publishes queue up waiting for replies (and would be replayed, stale, when it
+ * heals) and /healthz says ok. A PING left unanswered reconnects both clients instead, which
+ * fails what was queued and keeps them not-ready (publishes refused, health down) until Redis
+ * answers again. A Redis that is simply down is left to ioredis's own reconnects.
+ */
+function probeLiveness(pub: Redis, clients: Redis[], log: FastifyBaseLogger): () => void {
+  let probing = false;
+  const timer = setInterval(() => {
+    if (probing || pub.status !== 'ready') return;
+    probing = true;
+    const deadline = setTimeout(() => {
+      log.warn({ timeoutMs: PROBE_TIMEOUT_MS }, 'redis stopped answering; reconnecting');
+      for (const client of clients) client.disconnect(true);
+    }, PROBE_TIMEOUT_MS);
+    pub
+      .ping()
+      .catch(() => undefined)
+      .finally(() => {
+        clearTimeout(deadline);
+        probing = false;
+      });
+  }, PROBE_INTERVAL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 function swallowRejections(client: Redis, methods: string[]): void {

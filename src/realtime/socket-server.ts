@@ -44,7 +44,7 @@ export function createSocketServer(options: SocketServerOptions): HubServer {
       next(Object.assign(new Error('unauthorized'), { data: { code: 401, msg: 'token: invalid, expired or revoked' } }));
       return;
     }
-    socket.data = { userId: user.id, role: user.role, branchId: user.branchId, tokenId: user.tokenId };
+    socket.data = { userId: user.id, role: user.role, branchId: user.branchId, tokenId: user.tokenId, expiresAt: user.expiresAt };
     const joined = [rooms.user(user.id), rooms.token(user.tokenId)];
     if (user.role === 'seat') joined.push(rooms.seat(user.id));
     if ((user.role === 'branch' || user.role === 'supervisor') && user.branchId !== null) {

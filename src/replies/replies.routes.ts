@@ -5,6 +5,7 @@ import type { AuthUser } from '../auth/auth.repository.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import { pageOf } from '../http/envelope.schemas.js';
 import { badRequest, forbidden, notFound, ok } from '../http/errors.js';
+import { rejectControlCharacters } from '../http/input-rules.js';
 import type { RepliesChangedPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
@@ -97,6 +98,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
     async (request) => {
       const user = currentUser(request);
       const page = pageOf(request.query);
+      if (request.query.keyword !== undefined) rejectControlCharacters('querystring.keyword', request.query.keyword);
       const keyword = request.query.keyword?.trim() || undefined;
       const { total, rows } = replies.list({ userId: user.id, branchId: user.branchId }, keyword, page);
       return ok({ rows: rows.map(toWire), total, pageno: page.pageno, pageSize: page.pageSize });
@@ -108,6 +110,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
     { onRequest: deps.guard('seat', 'branch', 'supervisor'), schema: { ...common, summary: 'Search quick replies: shortcut prefix, then title, then body matches', body: SearchQuickRepliesBody, response: ReplyResponses.list } },
     async (request) => {
       const user = currentUser(request);
+      rejectControlCharacters('keyword', request.body.keyword);
       const keyword = request.body.keyword.trim();
       if (keyword === '') throw badRequest('keyword', 'must not be blank');
       const page = pageOf(request.body);

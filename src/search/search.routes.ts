@@ -4,6 +4,7 @@ import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import type { Sqlite } from '../db/open.js';
 import { badRequest, ok } from '../http/errors.js';
+import { rejectControlCharacters } from '../http/input-rules.js';
 import { formatJavaDate, type Clock } from '../time.js';
 import { createSearchRepository, MESSAGE_LIMIT, SHORT_MESSAGE_CONVERSATIONS, SHORT_MESSAGE_DAYS, SHORT_TARGET_WINDOW, TARGET_LIMIT } from './search.repository.js';
 import type { MessageIndexer } from './message-index.repository.js';
@@ -40,6 +41,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesDeps> = async (
       },
     },
     async (request) => {
+      rejectControlCharacters('querystring.keyword', request.query.keyword);
       const keyword = request.query.keyword.trim();
       if (keyword === '') throw badRequest('querystring.keyword', 'must not be blank');
       const found = repository.search(access.seatScope(currentUser(request)), keyword, clock.now());

@@ -2,6 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import { ok } from '../http/errors.js';
+import { rejectControlCharacters } from '../http/input-rules.js';
 import type { Transfers } from './transfers.js';
 import {
   TransferBody,
@@ -31,7 +32,11 @@ export const transferRoutes: FastifyPluginAsyncTypebox<TransferRoutesDeps> = asy
         response: TransferSeatsResponse,
       },
     },
-    async (request) => ok(await transfers.searchSeats(currentUser(request), request.query.name ?? '')),
+    async (request) => {
+      const user = currentUser(request);
+      rejectControlCharacters('querystring.name', request.query.name ?? '');
+      return ok(await transfers.searchSeats(user, request.query.name ?? ''));
+    },
   );
 
   app.post(

@@ -1,0 +1,2 @@
+CREATE INDEX `tokens_revoked_at` ON `tokens` (`revoked_at`) WHERE "tokens"."revoked_at" IS NOT NULL;--> statement-breakpoint
+CREATE INDEX `users_disabled` ON `users` (`id`) WHERE "users"."disabled" = 1;

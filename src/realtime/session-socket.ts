@@ -1,0 +1,50 @@
+// A socket lives no longer than its token. It is closed when the token expires (a timer set at
+// connection), and every client event first re-checks the token, so an event on a socket whose
+// token was revoked, or whose user was disabled, is refused with 401 and the socket closed even
+// before the revocation reaches this instance.
+import { unauthorized } from '../http/errors.js';
+import type { Clock } from '../time.js';
+import type { HubSocket } from './hub-server.js';
+import type { SocketFeature } from './socket-server.js';
+import { ackFailure } from './socket-handler.js';
+
+export interface SessionCheck {
+  /** True while the token is neither revoked nor expired and its user is not disabled. */
+  isTokenLive(tokenId: number, now: number): boolean;
+}
+
+/** setTimeout's longest delay (about 24.8 days); longer lifetimes re-arm on the way. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function createSessionFeature(deps: { sessions: SessionCheck; clock: Clock }): SocketFeature {
+  const { sessions, clock } = deps;
+
+  const armExpiry = (socket: HubSocket): void => {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = () => {
+      const left = socket.data.expiresAt - clock.now();
+      if (left <= 0) {
+        socket.disconnect(true);
+        return;
+      }
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+      timer.unref();
+    };
+    arm();
+    socket.once('disconnect', () => clearTimeout(timer));
+  };
+
+  return (socket) => {
+    armExpiry(socket);
+    socket.use((packet, next) => {
+      const now = clock.now();
+      if (socket.data.expiresAt > now && sessions.isTokenLive(socket.data.tokenId, now)) {
+        next();
+        return;
+      }
+      const ack = packet[packet.length - 1];
+      if (typeof ack === 'function') ack(ackFailure(unauthorized('token: invalid, expired or revoked')));
+      socket.disconnect(true);
+    });
+  };
+}
