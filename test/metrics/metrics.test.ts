@@ -112,32 +112,7 @@ describe('load shedding', () => {
   });
 });
 
-describe('load shedding on event-loop delay', () => {
-  it('sheds once the loop has stalled past the limit, and recovers', async () => {
-    const t = await startHub({ env: { PRESSURE_MAX_EVENT_LOOP_DELAY_MS: '200' } });
-    try {
-      const login = () => t.hub.app.inject({ method: 'POST', url: '/xd/auth/login', payload: { username: 'seat1', password: 'seat1123' } });
-      expect((await login()).statusCode).toBe(200);
-      const until = Date.now() + 1500;
-      while (Date.now() < until) {
-        // A stalled event loop, as a runaway handler would cause.
-      }
-      let answer = await login();
-      for (let i = 0; i < 40 && answer.statusCode !== 503; i++) {
-        await new Promise((r) => setTimeout(r, 25));
-        answer = await login();
-      }
-      expect(answer.statusCode).toBe(503);
-      for (let i = 0; i < 200 && answer.statusCode === 503; i++) {
-        await new Promise((r) => setTimeout(r, 25));
-        answer = await login();
-      }
-      expect(answer.statusCode).toBe(200);
-    } finally {
-      await t.close();
-    }
-  });
-
+describe('load shedding defaults', () => {
   it('is on by default in production only', () => {
     expect(loadConfig({ NODE_ENV: 'production', PROTOCOL_SECRET: TEST_PROTOCOL_SECRET }).pressure.maxEventLoopDelayMs).toBe(1000);
     expect(loadConfig({ NODE_ENV: 'development' }).pressure.maxEventLoopDelayMs).toBe(0);
