@@ -56,6 +56,10 @@ import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
+import { adminRoutes } from './admin/admin.routes.js';
+import { createAuditRepository } from './audit/audit.repository.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { passwordChangeRoutes } from './auth/password-change.routes.js';
 
 export function redactTokenQuery(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
@@ -127,6 +131,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const access = createAccess(database.db);
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
+  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', db: database.db, authRepository, guard, io, clock });
 
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
   const ingest = createInboundIngest({
@@ -161,6 +166,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
+  await app.register(adminRoutes, { prefix: '/xd/admin', db: database.db, io, guard, authRepository, clock });
+  await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(database.db), guard, tzName: config.tzName });
   const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);

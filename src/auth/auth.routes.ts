@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
-import { ok, unauthorized } from '../http/errors.js';
+import { hubError, ok, unauthorized } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
@@ -46,8 +46,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
       const { username, password } = request.body;
       const user = authRepository.findUserByUsername(username);
       const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-      if (!user || !valid || user.disabled) throw unauthorized('username or password is wrong');
+      if (!user || !valid) throw unauthorized('username or password is wrong');
+      // Only after the password checked out, so a guesser learns nothing about disabled users.
+      if (user.disabled) throw hubError('account_disabled', 'account disabled');
       const issued = authRepository.issueToken(user.id, clock.now(), deps.tokenTtlHours * 3_600_000);
+      authRepository.markLogin(user.id, clock.now());
       return ok({ token: issued.token, expiresAt: issued.expiresAt, user: publicUser(user) });
     },
   );
