@@ -6,6 +6,9 @@ import type { AuthRepository } from '../auth/auth.repository.js';
 import type { Db } from '../db/open.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import type { Clock } from '../time.js';
+import { createAccountsAdminRepository } from './accounts.repository.js';
+import { accountAdminRoutes } from './accounts.routes.js';
+import { createAccountsService } from './accounts.service.js';
 import { createBranchesRepository } from './branches.repository.js';
 import { branchRoutes } from './branches.routes.js';
 import { createUsersRepository } from './users.repository.js';
@@ -27,4 +30,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<AdminRoutesDeps> = async (ap
   const usersService = createUsersService({ db, users, branches, authRepository: deps.authRepository, io });
   await app.register(branchRoutes, { db, branches, guard, clock });
   await app.register(userRoutes, { users, service: usersService, guard, io, clock });
+  const accounts = createAccountsAdminRepository(db);
+  await app.register(accountAdminRoutes, { db, accounts, service: createAccountsService({ db, accounts, io }), guard, clock });
 };
