@@ -15,6 +15,7 @@ describe('administration end to end, across two instances', () => {
   const sockets: ClientSocket[] = [];
   let master: string;
   let branchId: string;
+  let managerSocket: ClientSocket;
   let oldSeat: { id: string; token: string; socket: ClientSocket };
   let newSeat: { id: string; token: string; socket: ClientSocket };
   let accountId: string;
@@ -59,6 +60,7 @@ describe('administration end to end, across two instances', () => {
     const manager = await a.call('POST', '/xd/admin/users', { token: master, body: { username: 'east.boss', name: '东区分管', password: 'east-boss-1', role: 'branch', branchId } });
     expect(manager.status).toBe(200);
     const boss = await a.login('east.boss', 'east-boss-1');
+    managerSocket = await connect(b, boss);
     // The manager adds the seats of its branch itself.
     for (const username of ['east.one', 'east.two']) {
       const seat = await a.call('POST', '/xd/admin/users', { token: boss, body: { username, name: username, password: `${username}-pw`, role: 'seat' } });
@@ -100,6 +102,7 @@ describe('administration end to end, across two instances', () => {
     const unassigned = nextEvent(oldSeat.socket, 'account:unassigned');
     const assigned = nextEvent(newSeat.socket, 'account:assigned');
     const oldPushes = collectEvents(oldSeat.socket, 'message:new');
+    const branchRoom = { gone: nextEvent(managerSocket, 'account:unassigned'), got: nextEvent(managerSocket, 'account:assigned') };
     const moved = await a.call('PUT', `/xd/admin/accounts/${accountId}`, { token: master, body: { seatId: newSeat.id } });
     expect(moved.status).toBe(200);
     const gone = await unassigned;
@@ -107,6 +110,9 @@ describe('administration end to end, across two instances', () => {
     expect(gone.accountId).toBe(accountId);
     expect(got).toMatchObject({ accountId, phone, platform: 'whatsapp', status: 'offline' });
     expect(got.cursor).toBeGreaterThan(gone.cursor);
+    // The branch room (its manager, here on the other instance) hears both.
+    expect(await branchRoom.gone).toEqual(gone);
+    expect(await branchRoom.got).toEqual(got);
 
     // The old seat is refused the target over REST and over its socket.
     const refused = await history(a, oldSeat);
