@@ -67,6 +67,9 @@ describe('administration: branches and users', () => {
     const manager = await t.call('POST', '/xd/admin/users', { token: tok.master, body: { username: 'branch3', name: '分管三', password: 'branch3123', role: 'branch', branchId: branch2 } });
     expect(manager.status).toBe(200);
     tok.branch3 = await t.login('branch3');
+    const listed = await t.call('GET', '/xd/admin/users?keyword=branch3&pageSize=5', { token: tok.admin });
+    expect(listed.body.data.rows).toHaveLength(1);
+    expect(listed.body.data.rows[0].lastLoginAt).toBeGreaterThan(0);
   });
 
   it("scopes a branch manager to its own branch's supervisors and seats", async () => {
