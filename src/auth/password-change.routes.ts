@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
-import { Envelope, errorResponses } from '../http/envelope.schemas.js';
+import { Envelope, ErrorEnvelope, errorResponses } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
@@ -28,6 +28,8 @@ export const passwordChangeRoutes: FastifyPluginAsyncTypebox<PasswordChangeDeps>
     '/password',
     {
       onRequest: deps.guard(),
+      // Each attempt costs two scrypt runs, and a stolen token must not become a password oracle.
+      config: { rateLimit: { max: 10, timeWindow: '1 minute', keyGenerator: (request) => String(request.headers.token ?? request.ip) } },
       schema: {
         tags: ['auth'],
         summary: 'Change your own password; your other tokens are revoked',
@@ -36,7 +38,7 @@ export const passwordChangeRoutes: FastifyPluginAsyncTypebox<PasswordChangeDeps>
           { oldPassword: Type.String({ minLength: 1, maxLength: 256 }), newPassword: Type.String({ minLength: 8, maxLength: 128 }) },
           { additionalProperties: false },
         ),
-        response: { 200: Envelope(Type.Object({ revokedTokens: Type.Integer() })), ...errorResponses },
+        response: { 200: Envelope(Type.Object({ revokedTokens: Type.Integer() })), ...errorResponses, 429: ErrorEnvelope },
       },
     },
     async (request) => {

@@ -150,6 +150,13 @@ describe('administration: branches and users', () => {
     await t.login('seat2');
   });
 
+  it('limits password change attempts per token', async () => {
+    const token = await t.login('seat1');
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) statuses.push((await t.call('POST', '/xd/auth/password', { token, body: { oldPassword: `guess-${i}`, newPassword: 'whatever-1' } })).status);
+    expect(statuses).toEqual([...Array(10).fill(400), 429]);
+  });
+
   it('records every write in the audit log, never a password, newest first', async () => {
     const rows = auditRows();
     const actions = rows.map((r) => r.action);
