@@ -95,6 +95,21 @@ export function createAccountsAdminRepository(db: Db) {
       tx.update(accounts).set(change).where(eq(accounts.id, id)).run();
     },
 
+    /**
+     * Another account already answers to this bridge session: its own `bridge_session`, or its
+     * phone's digits, which is the session name of an account without one.
+     */
+    sessionTaken(tx: Db, session: string, exceptId: number): boolean {
+      return (
+        tx
+          .select({ id: accounts.id })
+          .from(accounts)
+          .where(and(sql`${accounts.id} <> ${exceptId}`, or(eq(accounts.bridgeSession, session), and(isNull(accounts.bridgeSession), eq(accounts.phone, `+${session}`)))))
+          .limit(1)
+          .get() !== undefined
+      );
+    },
+
     hasTargets(tx: Db, id: number): boolean {
       return tx.select({ id: targets.id }).from(targets).where(eq(targets.accountId, id)).limit(1).get() !== undefined;
     },

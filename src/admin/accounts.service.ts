@@ -145,6 +145,9 @@ export function createAccountsService(deps: AccountsServiceDeps) {
         if (input.proxyId != null && input.proxyId !== current.proxyId && !accounts.proxyExists(tx, input.proxyId)) {
           throw badRequest('proxyId', 'no such proxy');
         }
+        if (input.bridgeSession != null && input.bridgeSession !== current.bridgeSession && accounts.sessionTaken(tx, input.bridgeSession, id)) {
+          throw hubError('duplicate', `bridgeSession: ${input.bridgeSession} is already another account's session`);
+        }
         const next: AccountChange = {
           seatId,
           branchId,

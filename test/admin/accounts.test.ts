@@ -72,6 +72,12 @@ describe('administration: accounts', () => {
     expect((await t.call('PUT', `/xd/admin/accounts/${unassigned.id}`, { token: tok.south, body: { seatId: String(userId(db(), 'seat1')) } })).status).toBe(400);
     const session = await t.call('PUT', `/xd/admin/accounts/${unassigned.id}`, { token: tok.south, body: { bridgeSession: 'south-10' } });
     expect(session.status).toBe(200);
+    // Another account's session (or its phone's digits, the default session name) is taken.
+    for (const taken of ['south-10', '8613800000003']) {
+      const clash = await t.call('PUT', `/xd/admin/accounts/${other.id}`, { token: tok.master, body: { bridgeSession: taken } });
+      expect(clash.status, taken).toBe(409);
+      expect(clash.body.msg, taken).toMatch(/^bridgeSession: /);
+    }
     expect(db().select().from(accounts).where(eq(accounts.id, unassigned.id)).get()!.bridgeSession).toBe('south-10');
     const all = await t.call('GET', '/xd/admin/accounts?unassigned=true&pageSize=50', { token: tok.admin });
     expect(all.body.data.rows.map((a: any) => a.phone)).toEqual(['+8613800000010']);
