@@ -79,9 +79,13 @@ import { menuRoutes } from './permissions/menus.routes.js';
 import { navigationRoutes } from './permissions/navigation.routes.js';
 import { createSocketPermissionFeature, installPermissionGuard, type RouteRecord } from './permissions/permission-guard.js';
 import { ruleForRoute } from './permissions/permission-table.js';
-import { createPermissions, noAudit } from './permissions/permissions.js';
+import { createPermissions } from './permissions/permissions.js';
 import type { RecordAudit } from './permissions/permissions.service.js';
 import { redactTokenQuery } from './http/query-token.js';
+import { adminRoutes } from './admin/admin.routes.js';
+import { createAuditRepository, recordAudit as writeAudit } from './audit/audit.repository.js';
+import { auditRoutes } from './audit/audit.routes.js';
+import { passwordChangeRoutes } from './auth/password-change.routes.js';
 
 export { redactTokenQuery } from './http/query-token.js';
 
@@ -181,7 +185,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     io,
     broadcast: config.redisUrl !== undefined,
     pollMs: options.permissionPollMs ?? 500,
-    recordAudit: options.recordAudit ?? noAudit,
+    // Menu and grant changes land in the one audit log, in the change's own transaction.
+    recordAudit: options.recordAudit ?? ((tx, entry) => void writeAudit(tx, { ...entry, at: clock.now() })),
     onError: (err) => app.log.warn({ err }, 'permission refresh failed; keeping the last copy'),
   });
   // Before any route: every route registered below is checked against the permission table.
@@ -203,6 +208,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(navigationRoutes, { prefix: '/xd/auth', guard, store: permissions.store, repository: permissions.repository });
   await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
+  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', db: database.db, authRepository, guard, io, clock });
 
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
   const ingest = createInboundIngest({
@@ -253,6 +259,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const mediaRule = ruleForRoute('GET', '/xd/media/:fileName');
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
+  await app.register(adminRoutes, { prefix: '/xd/admin', db: database.db, io, guard, authRepository, clock });
+  await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(database.db), guard, tzName: config.tzName });
   const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);

@@ -24,7 +24,9 @@ FROM accounts a`;
 const BY_SCOPE = {
   seat: `${SELECT} INDEXED BY accounts_seat WHERE a.seat_id = :seatId ORDER BY a.id`,
   branch: `${SELECT} WHERE a.seat_id IN (SELECT u.id FROM users u WHERE u.branch_id = :branchId AND u.role = 'seat') ORDER BY a.id`,
-  all: `${SELECT} ORDER BY a.id`,
+  // Like the other scopes, the accounts seats hold: an unassigned one is administered under
+  // /xd/admin/accounts, not worked in the seat console.
+  all: `${SELECT} WHERE a.seat_id IS NOT NULL ORDER BY a.id`,
 };
 
 export function createAccountsRepository(sqlite: Sqlite) {

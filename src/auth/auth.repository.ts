@@ -1,5 +1,5 @@
 // Users and their tokens. Tokens are 32 random hex chars handed out once; only sha256 is stored.
-import { and, eq, gt, gte, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, gte, isNull, ne, sql } from 'drizzle-orm';
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/open.js';
 import { tokens, users, type Role } from '../db/schema.js';
@@ -106,6 +106,31 @@ export function createAuthRepository(db: Db) {
 
     revokeToken(tokenId: number, now: number): void {
       db.update(tokens).set({ revokedAt: now }).where(and(eq(tokens.id, tokenId), isNull(tokens.revokedAt))).run();
+    },
+
+    /** Revokes every live token of a user but `keepTokenId`; answers the ids it revoked. */
+    revokeUserTokens(userId: number, now: number, keepTokenId?: number): number[] {
+      const where = [eq(tokens.userId, userId), isNull(tokens.revokedAt)];
+      if (keepTokenId !== undefined) where.push(ne(tokens.id, keepTokenId));
+      return db
+        .update(tokens)
+        .set({ revokedAt: now })
+        .where(and(...where))
+        .returning({ id: tokens.id })
+        .all()
+        .map((r) => r.id);
+    },
+
+    passwordHashOf(userId: number): string | undefined {
+      return db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId)).get()?.hash;
+    },
+
+    setPasswordHash(userId: number, passwordHash: string): void {
+      db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+    },
+
+    markLogin(userId: number, now: number): void {
+      db.update(users).set({ lastLoginAt: now }).where(eq(users.id, userId)).run();
     },
   };
 }

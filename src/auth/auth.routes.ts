@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
-import { ok, tooManyRequests, unauthorized, unavailable } from '../http/errors.js';
+import { hubError, ok, tooManyRequests, unauthorized, unavailable } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
@@ -55,12 +55,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
         void reply.header('retry-after', '1');
         throw unavailable('login', 'too many logins at once, retry in a moment');
       }
-      if (!user || !valid || user.disabled) {
+      if (!user || !valid) {
         await attempt.failed();
         throw unauthorized('username or password is wrong');
       }
       await attempt.release();
+      // Only after the password checked out, so a guesser learns nothing about disabled users.
+      if (user.disabled) throw hubError('account_disabled', 'account disabled');
       const issued = authRepository.issueToken(user.id, clock.now(), deps.tokenTtlSeconds * 1000);
+      authRepository.markLogin(user.id, clock.now());
       return ok({ token: issued.token, expiresAt: issued.expiresAt, user: publicUser(user) });
     },
   );

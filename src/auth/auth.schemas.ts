@@ -18,6 +18,7 @@ export const LoginResponse = {
   200: Envelope(Type.Object({ token: Type.String(), expiresAt: Type.Integer(), user: PublicUser })),
   400: ErrorEnvelope,
   401: ErrorEnvelope,
+  403: ErrorEnvelope,
   429: ErrorEnvelope,
   503: ErrorEnvelope,
 };

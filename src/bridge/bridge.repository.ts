@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { accounts, proxies, users, type AccountStatus } from '../db/schema.js';
-import { notFound } from '../http/errors.js';
+import { hubError, notFound } from '../http/errors.js';
 import { claimWebhookId } from './deliveries.repository.js';
 
 export interface AccountStatusChange {
@@ -27,12 +27,13 @@ export function applyPhoneStatus(
 ): PhoneStatusResult {
   return writeTransaction(db, (tx) => {
     const account = tx
-      .select({ id: accounts.id, seatId: accounts.seatId, status: accounts.status, reason: accounts.statusReason, branchId: users.branchId })
+      .select({ id: accounts.id, seatId: accounts.seatId, status: accounts.status, reason: accounts.statusReason, branchId: users.branchId, disabled: accounts.disabled })
       .from(accounts)
       .leftJoin(users, eq(users.id, accounts.seatId))
       .where(eq(accounts.phone, report.phone))
       .get();
     if (!account) throw notFound('phone');
+    if (account.disabled) throw hubError('bridge_account_disabled', 'account disabled');
     if (options.webhookId !== undefined && !claimWebhookId(tx, options.webhookId, 'phoneStatus', options.now)) {
       return { duplicate: true, accountId: account.id, status: account.status };
     }
@@ -65,13 +66,13 @@ export function proxyForPhone(db: Db, phone: string) {
   return row.proxy;
 }
 
-/** The accounts the bridge should keep logged in: every account assigned to a seat. */
+/** The accounts the bridge should keep logged in: every enabled account assigned to a seat. */
 export function bridgeAccounts(db: Db) {
   return db
     .select({ id: accounts.id, phone: accounts.phone, platform: accounts.platform, status: accounts.status, proxy: proxyColumns })
     .from(accounts)
     .leftJoin(proxies, eq(proxies.id, accounts.proxyId))
-    .where(isNotNull(accounts.seatId))
+    .where(and(isNotNull(accounts.seatId), eq(accounts.disabled, false)))
     .orderBy(accounts.id)
     .all();
 }

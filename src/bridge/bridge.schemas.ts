@@ -24,7 +24,7 @@ export const MessageCallbackBody = Type.Object({
 });
 
 const NullableId = Type.Union([Id, Type.Null()]);
-const signedErrors = { ...errorResponses, 401: ErrorEnvelope };
+const signedErrors = { ...errorResponses, 401: ErrorEnvelope, 409: ErrorEnvelope };
 
 export const MessageCallbackResponse = {
   200: Envelope(Type.Object({ msgId: NullableId, receId: NullableId, duplicate: Type.Boolean() })),

@@ -35,6 +35,7 @@ export const users = sqliteTable(
     /** Set by the branch manager for a seat (飞机链接). */
     telegramLink: text('telegram_link'),
     disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    lastLoginAt: integer('last_login_at'),
     createdAt: createdAt(),
   },
   (t) => [
@@ -84,11 +85,15 @@ export const accounts = sqliteTable(
     statusReason: text('status_reason'),
     statusAt: integer('status_at'),
     proxyId: integer('proxy_id').references(() => proxies.id),
-    /** The WAHA session or Evolution instance running the account; null: the phone's digits. */
+    /** The branch the account belongs to, assigned to a seat or not (a seat's accounts are in its branch). */
+    branchId: integer('branch_id').references(() => branches.id),
+    /** A disabled account is not run by the bridge and its callbacks are refused. */
+    disabled: integer('disabled', { mode: 'boolean' }).notNull().default(false),
+    /** The bridge's session/instance name for it when not its phone's digits (WAHA, Evolution). */
     bridgeSession: text('bridge_session'),
     createdAt: createdAt(),
   },
-  (t) => [index('accounts_seat').on(t.seatId)],
+  (t) => [index('accounts_seat').on(t.seatId), index('accounts_branch').on(t.branchId)],
 );
 
 /** A contact of one account (营销对象). `platformUid` is the bridge's id for it (`from.id`). */
@@ -343,3 +348,21 @@ export const permissionVersion = sqliteTable('permission_version', {
   id: integer('id').primaryKey(),
   version: integer('version').notNull(),
 });
+
+/**
+ * One row per administrative write, stored in the same transaction as the change. `detail` is
+ * JSON: the changed fields as `{field: {before, after}}` (never a password).
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    actorId: integer('actor_id').references(() => users.id),
+    action: text('action').notNull(),
+    subject: text('subject').notNull(),
+    detail: text('detail').notNull().default('{}'),
+    ip: text('ip'),
+    createdAt: createdAt(),
+  },
+  (t) => [index('audit_log_actor').on(t.actorId, t.id), index('audit_log_action').on(t.action, t.id), index('audit_log_created').on(t.createdAt)],
+);

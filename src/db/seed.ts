@@ -26,6 +26,14 @@ const DEMO_USERS: { username: string; name: string; role: Role; inBranch: boolea
   { username: 'seat2', name: '坐席二', role: 'seat', inBranch: true },
 ];
 
+/** A second branch, so a newcomer sees how branches separate: its manager and a disabled seat. */
+const SECOND_BRANCH_USERS: { username: string; name: string; role: Role; disabled: boolean }[] = [
+  { username: 'south', name: '南区分管', role: 'branch', disabled: false },
+  { username: 'retired', name: '离职坐席', role: 'seat', disabled: true },
+];
+/** An account of the second branch that no seat holds yet. */
+const UNASSIGNED_PHONE = '+8613800000010';
+
 const DEMO_TARGETS: { name: string; convType: ConvType; lines: [0 | 1, string][] }[] = [
   { name: '曾林', convType: 'biDirFriend', lines: [[1, '你好这个产品怎么用'], [0, '你好'], [1, '价格多少?']] },
   { name: 'Maria Silva', convType: 'stranger', lines: [[1, 'Hi, is this still available?']] },
@@ -45,6 +53,7 @@ export async function seedIfEmpty(db: Db, options: SeedOptions): Promise<SeedOut
   }
 
   const hashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(`${u.username}123`)));
+  const secondHashes = await Promise.all(SECOND_BRANCH_USERS.map((u) => hashPassword(`${u.username}123`)));
   return writeTransaction(db, (tx) => {
     // Another process sharing the file may have seeded while we hashed.
     const [{ n } = { n: 0 }] = tx.select({ n: count() }).from(users).all();
@@ -77,7 +86,7 @@ export async function seedIfEmpty(db: Db, options: SeedOptions): Promise<SeedOut
         .get();
       const account = tx
         .insert(accounts)
-        .values({ phone: `+861380000000${i}`, platform: i % 2 === 1 ? 'whatsapp' : 'telegram', seatId, status: 'online', proxyId: proxy.id, statusAt: options.now })
+        .values({ phone: `+861380000000${i}`, platform: i % 2 === 1 ? 'whatsapp' : 'telegram', seatId, branchId: branch.id, status: 'online', proxyId: proxy.id, statusAt: options.now })
         .returning({ id: accounts.id })
         .get();
       if (i % 2 === 0) continue; // one account per seat gets demo conversations
@@ -110,6 +119,12 @@ export async function seedIfEmpty(db: Db, options: SeedOptions): Promise<SeedOut
         });
       });
     }
+
+    const second = tx.insert(branches).values({ name: '南区' }).returning().get();
+    SECOND_BRANCH_USERS.forEach((u, i) => {
+      tx.insert(users).values({ username: u.username, name: u.name, passwordHash: secondHashes[i]!, role: u.role, branchId: second.id, disabled: u.disabled }).run();
+    });
+    tx.insert(accounts).values({ phone: UNASSIGNED_PHONE, platform: 'whatsapp', seatId: null, branchId: second.id, status: 'offline' }).run();
     return 'demo';
   });
 }

@@ -32,6 +32,7 @@ export const ERROR_CATALOGUE = {
   not_found: { kind: 'notFound', description: 'no such resource (or route)' },
   conflict: { kind: 'conflict', description: 'the change conflicts with the current state' },
   duplicate: { kind: 'conflict', description: 'a resource with that unique key already exists' },
+  bridge_account_disabled: { kind: 'conflict', description: 'a bridge callback for an account an admin disabled: nothing was stored; final, do not retry' },
   owner_changed_retry: { kind: 'conflict', description: 'the owner changed while the request ran; read again and retry' },
   payload_too_large: { kind: 'payloadTooLarge', description: 'the body or a field is too large' },
   too_many_requests: { kind: 'tooManyRequests', description: 'rate limited; retry later' },

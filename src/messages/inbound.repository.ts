@@ -4,7 +4,7 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { clientOf, type Db, type Sqlite } from '../db/open.js';
 import { accounts, activity, conversations, fanEvents, messages, targets, webhookDeliveries, type ConvType } from '../db/schema.js';
-import { notFound } from '../http/errors.js';
+import { hubError, notFound } from '../http/errors.js';
 import { dayOf } from '../time.js';
 
 export interface BridgeMessage {
@@ -59,7 +59,7 @@ const newer = sql`coalesce(${conversations.lastSendTime}, 0) <= ${p('sendTime')}
 function prepareStatements(db: Db) {
   return {
     account: db
-      .select({ id: accounts.id, seatId: accounts.seatId })
+      .select({ id: accounts.id, seatId: accounts.seatId, disabled: accounts.disabled })
       .from(accounts)
       .where(eq(accounts.phone, p('phone')))
       .prepare(),
@@ -210,6 +210,8 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
   const now = options.now;
   const account = q.account.get({ phone: input.phone });
   if (!account) throw notFound('phone');
+  // Refused before the webhook id is claimed: a disabled account's traffic leaves no trace.
+  if (account.disabled) throw hubError('bridge_account_disabled', 'account disabled');
   const accountId = account.id;
 
   const existing = q.existing.get({ accountId, msgId: input.msgId });

@@ -32,4 +32,3 @@ export function createPermissions(options: PermissionsOptions) {
 export type Permissions = ReturnType<typeof createPermissions>;
 
 /** Until the audit log exists, administrative writes are recorded nowhere. */
-export const noAudit: RecordAudit = () => undefined;

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { count } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { applyMigrations, openDatabase } from '../../src/db/open.js';
 import { users, accounts, messages } from '../../src/db/schema.js';
@@ -39,9 +39,14 @@ describe('database', () => {
     expect(await seedIfEmpty(database.db, options)).toBe('demo');
     expect(await seedIfEmpty(database.db, options)).toBe('none');
     const names = database.db.select({ u: users.username }).from(users).all().map((r) => r.u);
-    expect(names.sort()).toEqual(['admin', 'branch1', 'master', 'seat1', 'seat2', 'super1']);
-    const phones = database.db.select({ p: accounts.phone }).from(accounts).all().map((r) => r.p);
-    expect(phones.sort()).toEqual(['+8613800000001', '+8613800000002', '+8613800000003', '+8613800000004']);
+    expect(names.sort()).toEqual(['admin', 'branch1', 'master', 'retired', 'seat1', 'seat2', 'south', 'super1']);
+    // The second branch shows a disabled user and an account no seat holds yet.
+    const disabled = database.db.select({ u: users.username }).from(users).where(eq(users.disabled, true)).all();
+    expect(disabled).toEqual([{ u: 'retired' }]);
+    const phones = database.db.select({ p: accounts.phone, seat: accounts.seatId, branch: accounts.branchId }).from(accounts).all();
+    expect(phones.map((r) => r.p).sort()).toEqual(['+8613800000001', '+8613800000002', '+8613800000003', '+8613800000004', '+8613800000010']);
+    expect(phones.filter((r) => r.seat === null).map((r) => r.p)).toEqual(['+8613800000010']);
+    expect(new Set(phones.map((r) => r.branch)).size).toBe(2);
     expect(database.db.select({ n: count() }).from(messages).get()?.n).toBeGreaterThan(0);
     database.close();
   });

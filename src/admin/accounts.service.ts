@@ -1,0 +1,187 @@
+// Account administration: the branch/seat/proxy rules, the write and its audit row in one
+// transaction, and, when the seat changes, the live reassignment: the old seat's conversations
+// of the account move to the new seat in that same transaction, and after the commit the old
+// seat hears account:unassigned and the new one account:assigned. Pushes follow conversation
+// ownership (ingest, status and access all read it), so from the commit on the old seat gets
+// no more of the account's traffic and 403 on its targets, on every instance.
+import { appendActivity } from '../activity/activity.repository.js';
+import { auditChanges, recordAudit } from '../audit/audit.repository.js';
+import { writeTransaction, type Db } from '../db/open.js';
+import { badRequest, conflict, forbidden, hubError, notFound } from '../http/errors.js';
+import type { HubServer } from '../realtime/hub-server.js';
+import { rooms } from '../realtime/rooms.js';
+import type { AdminContext } from './admin-context.js';
+import { auditBy } from './admin-context.js';
+import { adminScopeOf, assertBranchInScope } from './admin-scope.js';
+import type { AccountChange, AccountRow, AccountsAdminRepository } from './accounts.repository.js';
+
+export interface AccountsServiceDeps {
+  db: Db;
+  accounts: AccountsAdminRepository;
+  io: HubServer;
+}
+
+export interface CreateAccountInput {
+  phone: string;
+  platform?: 'whatsapp' | 'telegram';
+  branchId: number;
+  seatId?: number | null;
+}
+
+export interface UpdateAccountInput {
+  seatId?: number | null;
+  branchId?: number;
+  proxyId?: number | null;
+  disabled?: boolean;
+  bridgeSession?: string | null;
+}
+
+/** A seat change to announce once its transaction committed. */
+export interface Reassignment {
+  account: AccountRow;
+  from: { seatId: number; branchId: number | null; cursor: number } | null;
+  to: { seatId: number; branchId: number | null; cursor: number } | null;
+}
+
+const AUDITED = ['seatId', 'branchId', 'proxyId', 'disabled', 'bridgeSession'] as const;
+
+export function createAccountsService(deps: AccountsServiceDeps) {
+  const { db, accounts, io } = deps;
+
+  function checkSeat(tx: Db, seatId: number | null, branchId: number): void {
+    if (seatId === null) return;
+    const seat = accounts.seat(tx, seatId);
+    if (!seat) throw badRequest('seatId', 'no such seat');
+    if (seat.branchId !== branchId) throw badRequest('seatId', `must be a seat of branch ${branchId}`);
+    if (seat.disabled) throw badRequest('seatId', 'that seat is disabled');
+  }
+
+  /** The create rules, without writing: shared by single creates and imports. */
+  function checkNew(tx: Db, ctx: AdminContext, input: CreateAccountInput): void {
+    assertBranchInScope(ctx.actor, input.branchId);
+    if (!accounts.branchExists(tx, input.branchId)) throw badRequest('branchId', 'no such branch');
+    checkSeat(tx, input.seatId ?? null, input.branchId);
+    if (accounts.phoneTaken(tx, input.phone)) throw hubError('duplicate', `phone: ${input.phone} is taken`);
+  }
+
+  /** Inserts an account already checked; an assigned one gets its activity row for the push. */
+  function insertChecked(tx: Db, ctx: AdminContext, input: CreateAccountInput): Reassignment {
+    const seatId = input.seatId ?? null;
+    const account = accounts.insert(tx, { phone: input.phone, platform: input.platform ?? 'whatsapp', branchId: input.branchId, seatId, now: ctx.now });
+    const to = seatId === null ? null : { seatId, branchId: input.branchId, cursor: appendActivity(tx, { seatId, kind: 'account:assigned', at: ctx.now }) };
+    return { account, from: null, to };
+  }
+
+  /** Moves the seat's work with the account; answers what to announce and how many conversations moved. */
+  function reassign(tx: Db, ctx: AdminContext, account: AccountRow, toSeatId: number | null, toBranchId: number | null) {
+    const fromSeatId = account.seatId;
+    const moved = accounts.moveConversations(tx, { accountId: account.id, fromSeatId, toSeatId, at: ctx.now });
+    const from =
+      fromSeatId === null
+        ? null
+        : { seatId: fromSeatId, branchId: accounts.branchOfUser(tx, fromSeatId), cursor: appendActivity(tx, { seatId: fromSeatId, kind: 'account:unassigned', at: ctx.now }) };
+    const to = toSeatId === null ? null : { seatId: toSeatId, branchId: toBranchId, cursor: appendActivity(tx, { seatId: toSeatId, kind: 'account:assigned', at: ctx.now }) };
+    return { moved, from, to };
+  }
+
+  function announce(change: Reassignment): void {
+    const { account, from, to } = change;
+    const accountId = String(account.id);
+    if (from) {
+      const rooms_ = [rooms.seat(from.seatId), ...(from.branchId === null ? [] : [rooms.branch(from.branchId)])];
+      io.to(rooms_).emit('account:unassigned', { accountId, cursor: from.cursor });
+    }
+    if (to) {
+      const rooms_ = [rooms.seat(to.seatId), ...(to.branchId === null ? [] : [rooms.branch(to.branchId)])];
+      io.to(rooms_).emit('account:assigned', { accountId, phone: account.phone, platform: account.platform, status: account.status, cursor: to.cursor });
+    }
+  }
+
+  const load = (tx: Db, ctx: AdminContext, id: number): AccountRow => {
+    const account = accounts.find(tx, id);
+    if (!account) throw notFound('accountId');
+    const scope = adminScopeOf(ctx.actor);
+    if (scope.kind === 'branch' && account.branchId !== scope.branchId) throw forbidden('accountId: not an account of your branch');
+    return account;
+  };
+
+  return {
+    checkNew,
+    insertChecked,
+    announce,
+
+    create(ctx: AdminContext, input: CreateAccountInput): number {
+      const change = writeTransaction(db, (tx) => {
+        checkNew(tx, ctx, input);
+        const created = insertChecked(tx, ctx, input);
+        recordAudit(tx, {
+          ...auditBy(ctx),
+          action: 'account.create',
+          subject: `account:${created.account.id}`,
+          detail: { phone: { before: null, after: input.phone }, ...auditChanges(null, created.account, [...AUDITED]) },
+        });
+        return created;
+      });
+      announce(change);
+      return change.account.id;
+    },
+
+    update(ctx: AdminContext, id: number, input: UpdateAccountInput): void {
+      const change = writeTransaction(db, (tx): Reassignment | null => {
+        const current = load(tx, ctx, id);
+        const branchId = input.branchId ?? current.branchId;
+        if (input.branchId !== undefined && input.branchId !== current.branchId) {
+          assertBranchInScope(ctx.actor, input.branchId);
+          if (!accounts.branchExists(tx, input.branchId)) throw badRequest('branchId', 'no such branch');
+        }
+        const seatId = input.seatId !== undefined ? input.seatId : current.seatId;
+        if (seatId !== null) {
+          if (branchId === null) throw badRequest('branchId', 'is required to assign a seat');
+          if (input.seatId === undefined && branchId !== current.branchId) {
+            throw badRequest('seatId', 'the current seat is not in the new branch; pass seatId (or null)');
+          }
+          if (seatId !== current.seatId || branchId !== current.branchId) checkSeat(tx, seatId, branchId);
+        }
+        if (input.proxyId != null && input.proxyId !== current.proxyId && !accounts.proxyExists(tx, input.proxyId)) {
+          throw badRequest('proxyId', 'no such proxy');
+        }
+        if (input.bridgeSession != null && input.bridgeSession !== current.bridgeSession && accounts.sessionTaken(tx, input.bridgeSession, id)) {
+          throw hubError('duplicate', `bridgeSession: ${input.bridgeSession} is already another account's session`);
+        }
+        const next: AccountChange = {
+          seatId,
+          branchId,
+          proxyId: input.proxyId !== undefined ? input.proxyId : current.proxyId,
+          disabled: input.disabled ?? current.disabled,
+          bridgeSession: input.bridgeSession !== undefined ? input.bridgeSession : current.bridgeSession,
+        };
+        const changes: Record<string, unknown> = auditChanges(current, next, [...AUDITED]);
+        if (Object.keys(changes).length === 0) return null;
+        accounts.update(tx, id, next);
+        let reassignment: Reassignment | null = null;
+        if (seatId !== current.seatId) {
+          const { moved, from, to } = reassign(tx, ctx, current, seatId, branchId);
+          changes.movedConversations = moved;
+          reassignment = { account: current, from, to };
+        }
+        recordAudit(tx, { ...auditBy(ctx), action: 'account.update', subject: `account:${id}`, detail: changes });
+        return reassignment;
+      });
+      if (change) announce(change);
+    },
+
+    remove(ctx: AdminContext, id: number): void {
+      const change = writeTransaction(db, (tx): Reassignment => {
+        const current = load(tx, ctx, id);
+        if (accounts.hasTargets(tx, id) || !accounts.remove(tx, id)) throw conflict('accountId: it has conversations or other records; disable it instead');
+        recordAudit(tx, { ...auditBy(ctx), action: 'account.delete', subject: `account:${id}`, detail: { phone: { before: current.phone, after: null } } });
+        // Its seat's console drops it as it would on a reassignment.
+        const from = current.seatId === null ? null : { seatId: current.seatId, branchId: current.branchId, cursor: appendActivity(tx, { seatId: current.seatId, kind: 'account:unassigned', at: ctx.now }) };
+        return { account: current, from, to: null };
+      });
+      announce(change);
+    },
+  };
+}
+
+export type AccountsService = ReturnType<typeof createAccountsService>;
