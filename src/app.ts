@@ -54,6 +54,12 @@ import { createTranslateService } from './translate/translate.service.js';
 import { createMediaRepository } from './media/media.repository.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
+import { createDashboardChanges } from './dashboard/changes.js';
+import { createDashboard } from './dashboard/dashboard.js';
+import { dashboardRoutes } from './dashboard/dashboard.routes.js';
+import { rebuildDashboardIfMissing } from './dashboard/rebuild.repository.js';
+import { createSummaryRepository } from './dashboard/summary.repository.js';
+import { onlineUsers } from './realtime/user-sockets.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
 
@@ -85,6 +91,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     now: clock.now(),
     tzName: config.tzName,
   });
+  // A database from before the dashboard counters gets them once, from its messages.
+  rebuildDashboardIfMissing(database.sqlite, config.tzName);
   const checkpointer = startCheckpointer(database.sqlite);
 
   const app = Fastify({
@@ -129,6 +137,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
 
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
+  const dashboardChanges = createDashboardChanges({ io });
   const ingest = createInboundIngest({
     db: database.db,
     io,
@@ -136,8 +145,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tzName: config.tzName,
     log: app.log,
     onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
+    onDashboardChange: dashboardChanges.changed,
   });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log });
+  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, onDashboardChange: dashboardChanges.changed });
   const bridge = createBridgeClient(config, (report) => messaging.applyStatus(report), app.log);
   messaging.setBridge(bridge);
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
@@ -165,6 +175,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
+  const dashboard = createDashboard({
+    summaries: createSummaryRepository(database.sqlite),
+    clock,
+    tzName: config.tzName,
+    onlineUsers: (ids) => onlineUsers(io, ids),
+  });
+  await app.register(dashboardRoutes, { prefix: '/xd/dashboard', guard, dashboard });
   const messageIndexer = createMessageIndexer(database.sqlite);
   const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
   await app.register(searchRoutes, { ...seatRead, messageIndexer });
@@ -190,6 +207,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       stopMessageIndexing();
       stopDemoInbound();
       messaging.close();
+      dashboardChanges.close();
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();

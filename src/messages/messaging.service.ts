@@ -10,6 +10,7 @@ import { badRequest, forbidden } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
+import type { DashboardChangeListener } from '../dashboard/changes.js';
 import type { SendInput, UpdateInput } from './messages.schemas.js';
 import {
   applyBridgeStatus,
@@ -43,6 +44,8 @@ export interface MessagingDeps {
   /** Set once the bridge exists (the sandbox needs the status path before it is built). */
   bridge?: BridgeClient;
   retry?: RetryPolicy;
+  /** Told after a stored reply changed a branch's dashboard figures. */
+  onDashboardChange?: DashboardChangeListener;
 }
 
 export function createMessaging(deps: MessagingDeps) {
@@ -136,6 +139,7 @@ export function createMessaging(deps: MessagingDeps) {
         content: input.content,
         clientMsgId: input.clientMsgId,
         now: clock.now(),
+        tzName: deps.tzName,
       });
       if (!result.created) return { msgId: String(result.message.id), status: result.message.status };
       // The seat's other tabs (and its watchers) see the reply at once.
@@ -147,6 +151,7 @@ export function createMessaging(deps: MessagingDeps) {
         message: toPushedMessage(result.message, deps.tzName),
         cursor: result.cursor,
       });
+      deps.onDashboardChange?.(result.branchId, result.day, result.cursor);
       void deliver(result.message.id).catch((error) => deps.log?.error({ err: error }, 'delivery crashed'));
       return { msgId: String(result.message.id), status: 'pending' };
     },

@@ -1,0 +1,135 @@
+// The home dashboard (首页): one day's figures for the caller's scope. Data scope follows the
+// role: master and admin the organisation (or one branch), branch manager and supervisor their
+// branch, a seat itself.
+import type { AuthUser } from '../auth/auth.repository.js';
+import { badRequest, forbidden, notFound } from '../http/errors.js';
+import { dayOf, isValidDay, type Clock } from '../time.js';
+import type { HourRow, Scope, SummaryRepository } from './summary.repository.js';
+
+export interface DashboardDeps {
+  summaries: SummaryRepository;
+  clock: Clock;
+  tzName: string;
+  /** The ids among `userIds` with a live socket on any instance. */
+  onlineUsers(userIds: number[]): Promise<Set<number>>;
+}
+
+export interface SeatSummary {
+  custServId: string;
+  name: string;
+  online: boolean;
+  inbound: number;
+  outbound: number;
+  newFans: number;
+  unreplied: number;
+  avgFirstReplySeconds: number | null;
+}
+
+export interface Summary {
+  date: string;
+  inbound: number;
+  outbound: number;
+  newFans: number;
+  activeTargets: number;
+  unreplied: number;
+  avgFirstReplySeconds: number | null;
+  seatsOnline: number;
+  seatsTotal: number;
+  accountsOnline: number;
+  accountsTotal: number;
+  hourly: { hour: number; inbound: number; outbound: number }[];
+  seats: SeatSummary[];
+}
+
+/** Mean wait in seconds, one decimal; null when no run was answered. */
+export const averageSeconds = (totalMs: number, runs: number): number | null => (runs === 0 ? null : Math.round(totalMs / runs / 100) / 10);
+
+export function createDashboard(deps: DashboardDeps) {
+  const { summaries, clock, tzName } = deps;
+
+  function scopeOf(user: AuthUser, branchId: number | undefined): Scope {
+    if (user.role === 'master' || user.role === 'admin') {
+      if (branchId === undefined) return { kind: 'org' };
+      if (!summaries.branchExists(branchId)) throw notFound('branchId');
+      return { kind: 'branch', branchId };
+    }
+    if (branchId !== undefined && branchId !== user.branchId) throw forbidden('branchId: not your branch');
+    if (user.role === 'seat') return { kind: 'seat', seatId: user.id };
+    // A branch manager or supervisor without a branch has nobody in scope.
+    return { kind: 'branch', branchId: user.branchId ?? 0 };
+  }
+
+  return {
+    async summary(user: AuthUser, input: { date?: string; branchId?: string }): Promise<Summary> {
+      const date = input.date ?? dayOf(clock.now(), tzName);
+      if (!isValidDay(date)) throw badRequest('date', 'must be a calendar day YYYY-MM-DD');
+      const scope = scopeOf(user, input.branchId === undefined ? undefined : Number(input.branchId));
+      const read = summaries.read(scope, date);
+      const online = await deps.onlineUsers(read.seats.map((s) => s.id));
+
+      const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, inbound: 0, outbound: 0 }));
+      const bySeat = new Map<number, { inbound: number; outbound: number; replies: number; replyMs: number }>();
+      let activeTargets = 0;
+      let replies = 0;
+      let replyMs = 0;
+      for (const row of read.hours as HourRow[]) {
+        const h = hourly[row.hour]!;
+        h.inbound += row.inbound;
+        h.outbound += row.outbound;
+        activeTargets += row.active_targets;
+        replies += row.replies;
+        replyMs += row.reply_ms;
+        let s = bySeat.get(row.seat_id);
+        if (!s) bySeat.set(row.seat_id, (s = { inbound: 0, outbound: 0, replies: 0, replyMs: 0 }));
+        s.inbound += row.inbound;
+        s.outbound += row.outbound;
+        s.replies += row.replies;
+        s.replyMs += row.reply_ms;
+      }
+
+      let newFans = 0;
+      let unreplied = 0;
+      let accountsTotal = 0;
+      let accountsOnline = 0;
+      for (const f of read.figures.values()) {
+        newFans += f.newFans;
+        unreplied += f.unreplied;
+        accountsTotal += f.accounts;
+        accountsOnline += f.accountsOnline;
+      }
+
+      const seats = read.seats.map((seat): SeatSummary => {
+        const counted = bySeat.get(seat.id);
+        const f = read.figures.get(seat.id);
+        return {
+          custServId: String(seat.id),
+          name: seat.name,
+          online: online.has(seat.id),
+          inbound: counted?.inbound ?? 0,
+          outbound: counted?.outbound ?? 0,
+          newFans: f?.newFans ?? 0,
+          unreplied: f?.unreplied ?? 0,
+          avgFirstReplySeconds: counted ? averageSeconds(counted.replyMs, counted.replies) : null,
+        };
+      });
+
+      return {
+        date,
+        inbound: hourly.reduce((n, h) => n + h.inbound, 0),
+        outbound: hourly.reduce((n, h) => n + h.outbound, 0),
+        newFans,
+        activeTargets,
+        unreplied,
+        avgFirstReplySeconds: averageSeconds(replyMs, replies),
+        seatsOnline: seats.filter((s) => s.online).length,
+        seatsTotal: seats.length,
+        accountsOnline,
+        accountsTotal,
+        hourly,
+        seats,
+      };
+    },
+  };
+}
+
+export type Dashboard = ReturnType<typeof createDashboard>;
