@@ -52,6 +52,7 @@ export const SUMMARY_SQL = {
   accountsOfSeat: `SELECT count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts WHERE seat_id = @seatId`,
   accountsOfOrg: `SELECT coalesce(seat_id, 0) AS seat_id, count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts GROUP BY seat_id`,
   branchExists: `SELECT 1 AS one FROM branches WHERE id = @branchId`,
+  changesOfConnection: `SELECT total_changes() AS n`,
 } as const;
 
 type Statements = { [K in keyof typeof SUMMARY_SQL]: Statement<unknown[]> };
@@ -68,7 +69,17 @@ export function createSummaryRepository(sqlite: Sqlite) {
     return { newFans: fans.n, unreplied: unreplied.n, accounts: accounts.total, accountsOnline: accounts.online };
   }
 
+  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
+
   return {
+    /**
+     * Changes as soon as anything is written to the database: by another connection or process
+     * (data_version) or by this one (total_changes). Equal versions mean equal figures.
+     */
+    version(): string {
+      return `${dataVersion.get() as number}:${(q.changesOfConnection.get() as { n: number }).n}`;
+    },
+
     branchExists(branchId: number): boolean {
       return q.branchExists.get({ branchId }) !== undefined;
     },

@@ -1,8 +1,11 @@
 // POST /xd/dashboard/summary over REST: scope by role and its refusals, bad input named by
 // field, presence from live sockets, and query plans that never scan messages.
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SUMMARY_SQL } from '../../src/dashboard/summary.repository.js';
 import { dayOf } from '../../src/time.js';
+import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, waitFor } from '../helpers/sockets.js';
 import { userId } from '../helpers/demo.js';
@@ -96,6 +99,23 @@ describe('dashboard summary', () => {
       socket.close();
     }
     await waitFor(() => t.hub.io.sockets.sockets.size === 0, 2000, 'socket closed');
+  });
+
+  it('answers fresh figures after any write, from this hub or another process on the file', async () => {
+    const inbound = async () => (await ask('master')).body.data.inbound as number;
+    const first = await inbound();
+    expect(await inbound()).toBe(first);
+    const stored = await postCallback(t, 'messageCallback', inboundMessage({ sendTime: Date.now() }));
+    expect(stored.status).toBe(200);
+    expect(await inbound()).toBe(first + 1);
+    // Another process sharing the database file writes a counter row directly.
+    const other = new Database(join(t.dir, 'hub.db'));
+    try {
+      other.prepare('UPDATE dashboard_hours SET inbound = inbound + 5 WHERE day = ? AND rowid = (SELECT min(rowid) FROM dashboard_hours WHERE day = ?)').run(dayOf(Date.now(), TZ), dayOf(Date.now(), TZ));
+    } finally {
+      other.close();
+    }
+    expect(await inbound()).toBe(first + 6);
   });
 
   it('reads through indexes and never scans messages', () => {
