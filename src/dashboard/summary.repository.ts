@@ -52,7 +52,8 @@ export const SUMMARY_SQL = {
   accountsOfSeat: `SELECT count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts WHERE seat_id = @seatId`,
   accountsOfOrg: `SELECT coalesce(seat_id, 0) AS seat_id, count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts GROUP BY seat_id`,
   branchExists: `SELECT 1 AS one FROM branches WHERE id = @branchId`,
-  changesOfConnection: `SELECT total_changes() AS n`,
+  // One statement: data_version moves on another connection's commit, total_changes on this one's writes.
+  version: `SELECT (SELECT data_version FROM pragma_data_version()) || ':' || total_changes() AS v`,
 } as const;
 
 type Statements = { [K in keyof typeof SUMMARY_SQL]: Statement<unknown[]> };
@@ -69,15 +70,13 @@ export function createSummaryRepository(sqlite: Sqlite) {
     return { newFans: fans.n, unreplied: unreplied.n, accounts: accounts.total, accountsOnline: accounts.online };
   }
 
-  const dataVersion = sqlite.prepare('PRAGMA data_version').pluck();
-
   return {
     /**
      * Changes as soon as anything is written to the database: by another connection or process
      * (data_version) or by this one (total_changes). Equal versions mean equal figures.
      */
     version(): string {
-      return `${dataVersion.get() as number}:${(q.changesOfConnection.get() as { n: number }).n}`;
+      return (q.version.get() as { v: string }).v;
     },
 
     branchExists(branchId: number): boolean {
