@@ -40,7 +40,7 @@ import { attachSocketFeatures, createSocketServer } from './realtime/socket-serv
 import { createMessageIndexer } from './search/message-index.repository.js';
 import { startMessageIndexing } from './search/message-indexing.js';
 import { searchRoutes } from './search/search.routes.js';
-import { systemClock, type Clock } from './time.js';
+import { dayOf, systemClock, type Clock } from './time.js';
 import { createTransfers } from './transfers/transfers.js';
 import { transferRoutes } from './transfers/transfers.routes.js';
 import { createTagsRepository } from './tags/tags.repository.js';
@@ -136,8 +136,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   await app.register(authRoutes, { prefix: '/xd/auth', authRepository, guard, io, clock, tokenTtlHours: config.tokenTtlHours });
 
-  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
   const dashboardChanges = createDashboardChanges({ io });
+  // Presence and account status change today's figures (seats and accounts online).
+  const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
+  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
     db: database.db,
     io,
@@ -153,7 +155,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
+  await app.register(bridgeCallbackRoutes, {
+    prefix: '/xd/protocol',
+    secret: config.protocolSecret,
+    ingest,
+    messaging,
+    db: database.db,
+    io,
+    clock,
+    onPhoneStatusChanged: changedToday,
+  });
   await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
@@ -190,7 +201,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   attachSocketFeatures(io, [
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
-    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
+    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onPresenceChanged: changedToday, onError: logSocketError }),
   ]);
 
   let closed = false;

@@ -26,6 +26,8 @@ import { installWebhookVerification } from './webhook-verification.js';
 
 export interface BridgeRoutesDeps {
   secret: string;
+  /** Told after an account's status changed (the dashboard's accounts online). */
+  onPhoneStatusChanged?: (branchId: number | null, cursor: number) => void;
   ingest: InboundIngest;
   messaging: Messaging;
   db: Db;
@@ -81,6 +83,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
         if (change.seatId !== null) to.push(rooms.seat(change.seatId));
         if (change.branchId !== null) to.push(rooms.branch(change.branchId));
         if (to.length > 0) deps.io.to(to).emit('account:status', payload);
+        deps.onPhoneStatusChanged?.(change.branchId, change.cursor);
       }
       return ok({ accountId: String(result.accountId), status: result.status, changed: change !== null, duplicate: result.duplicate });
     },

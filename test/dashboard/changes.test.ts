@@ -8,7 +8,7 @@ import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { findOwnedTarget, userId } from '../helpers/demo.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, emitWithAck, waitFor, type ClientSocket } from '../helpers/sockets.js';
-import { addSecondBranch, type SecondBranch } from './org.js';
+import { addSecondBranch, SECOND_BRANCH_PHONES, type SecondBranch } from './org.js';
 
 const TZ = 'Asia/Shanghai';
 
@@ -77,5 +77,25 @@ describe('dashboard:changed', () => {
     await waitFor(() => manager.length === 1, 1000, 'dashboard:changed after the reply');
     const reply = t.hub.database.sqlite.prepare("SELECT cursor FROM messages WHERE client_msg_id = 'dash-1'").get() as { cursor: number };
     expect(manager[0]!.payload).toMatchObject({ branchId: String(org.firstBranchId), cursor: reply.cursor });
+  });
+
+  it('announces seats and accounts going online, and fan corrections, to their branch', async () => {
+    const manager = timed(await connect('branch2', 'branch2123'));
+    const next = async (what: string, count: number) => {
+      await waitFor(() => manager.length === count, 1500, what);
+      expect(manager.at(-1)!.payload).toMatchObject({ branchId: String(org.branchId), date: dayOf(Date.now(), TZ) });
+      // Past the window, so the next change is pushed at once.
+      await new Promise((r) => setTimeout(r, 1100));
+    };
+    const seatToken = await t.login('seat20', 'branch2123');
+    sockets.push(await connectSocket(t.url, seatToken));
+    await next('a seat coming online', 1);
+    const status = await postCallback(null, 'phoneStatus', { phone: SECOND_BRANCH_PHONES[1], status: 'online' }, { url: t.url });
+    expect(status.body.data.changed).toBe(true);
+    await next('an account coming online', 2);
+    const accountId = (t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE phone = ?').get(SECOND_BRANCH_PHONES[0]) as { id: number }).id;
+    const corrected = await t.call('POST', '/xd/client/fans', { token: seatToken, body: { accountId: String(accountId), delta: 2, reason: '线下加粉' } });
+    expect(corrected.status).toBe(200);
+    await next('a fan correction', 3);
   });
 });
