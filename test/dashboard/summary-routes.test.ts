@@ -84,6 +84,11 @@ describe('dashboard summary', () => {
     }
     const notObject = await t.call('POST', PATH, { token: tokens.master, body: '[1]' });
     expect(notObject.status).toBe(400);
+    // As on every POST route, the body is a JSON object (`{}` asks for today's own scope).
+    const bare = await t.call('POST', PATH, { token: tokens.master });
+    expect(bare.status).toBe(400);
+    expect(bare.body.msg).toMatch(/body/);
+    expect((await ask('master', {})).body.data.date).toBe(dayOf(Date.now(), TZ));
   });
 
   it('counts seats online from their live sockets', async () => {
