@@ -89,7 +89,7 @@ describe('dashboard summary equals counts from scratch', () => {
     let runs = 0;
     let messages = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(Op, { minLength: 400, maxLength: 1200 }), fc.integer({ min: 0, max: 12 * 3600_000 }), async (ops, startOffset) => {
+      fc.asyncProperty(fc.array(Op, { minLength: 800, maxLength: 1200 }), fc.integer({ min: 0, max: 12 * 3600_000 }), async (ops, startOffset) => {
         const t = await startHub();
         try {
           const org = await addSecondBranch(t.hub.database.db);
