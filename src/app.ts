@@ -53,7 +53,7 @@ import { attachSocketFeatures, createSocketServer } from './realtime/socket-serv
 import { createMessageIndexer } from './search/message-index.repository.js';
 import { startMessageIndexing } from './search/message-indexing.js';
 import { searchRoutes } from './search/search.routes.js';
-import { systemClock, type Clock } from './time.js';
+import { dayOf, systemClock, type Clock } from './time.js';
 import { createTransfers } from './transfers/transfers.js';
 import { transferRoutes } from './transfers/transfers.routes.js';
 import { createTagsRepository } from './tags/tags.repository.js';
@@ -67,6 +67,12 @@ import { createTranslateService } from './translate/translate.service.js';
 import { createMediaRepository } from './media/media.repository.js';
 import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
+import { createDashboardChanges } from './dashboard/changes.js';
+import { createDashboard } from './dashboard/dashboard.js';
+import { dashboardRoutes } from './dashboard/dashboard.routes.js';
+import { rebuildDashboardIfMissing } from './dashboard/rebuild.repository.js';
+import { createSummaryRepository } from './dashboard/summary.repository.js';
+import { onlineUsers } from './realtime/user-sockets.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { countCalls } from './metrics/count-calls.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -121,6 +127,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     now: clock.now(),
     tzName: config.tzName,
   });
+  // A database from before the dashboard counters gets them once, from its messages.
+  rebuildDashboardIfMissing(database.sqlite, config.tzName);
   const checkpointer = startCheckpointer(database.sqlite);
 
   const app = Fastify({
@@ -210,7 +218,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
   await app.register(passwordChangeRoutes, { prefix: '/xd/auth', db: database.db, authRepository, guard, io, clock });
 
-  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName });
+  const dashboardChanges = createDashboardChanges({ io });
+  // Presence and account status change today's figures (seats and accounts online).
+  const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
+  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
     db: database.db,
     io,
@@ -219,11 +230,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     log: app.log,
     onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
     observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
+    onDashboardChange: dashboardChanges.changed,
   });
   // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
   // that hands replies to it, and the sends that feed the worker.
   const statuses = createMessageStatus({ db: database.db, io, clock });
-  const accountEvents = createAccountEvents({ db: database.db, io, clock });
+  const accountEvents = createAccountEvents({ db: database.db, io, clock, onStatusChanged: changedToday });
   const bridge = countCalls(
     createBridge(config, { db: database.db, applyStatus: (report) => statuses.apply(report), log: app.log }),
     metrics.bridgeCall,
@@ -231,7 +243,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ['close'],
   );
   const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery });
+  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
@@ -265,6 +277,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
+  const dashboard = createDashboard({
+    summaries: createSummaryRepository(database.sqlite),
+    clock,
+    tzName: config.tzName,
+    onlineUsers: (ids) => onlineUsers(io, ids),
+  });
+  await app.register(dashboardRoutes, { prefix: '/xd/dashboard', guard, dashboard });
   const messageIndexer = createMessageIndexer(database.sqlite);
   const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
   await app.register(searchRoutes, { ...seatRead, messageIndexer });
@@ -280,7 +299,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }),
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
-    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onError: logSocketError }),
+    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onPresenceChanged: changedToday, onError: logSocketError }),
   ]);
 
   let closed = false;
@@ -300,6 +319,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       stopDemoInbound();
       permissions.close();
       delivery.close();
+      dashboardChanges.close();
       bridge.close();
       // Redis first: the adapter's own close unsubscribes, which would wait on a dead Redis.
       await fanout.close();

@@ -168,6 +168,12 @@ export function dayOf(ms: number, tz: string): string {
   return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
 }
 
+/** The calendar day and the hour (0..23) that `ms` falls on in `tz`. */
+export function dayAndHourOf(ms: number, tz: string): { day: string; hour: number } {
+  const p = zonedParts(ms, tz);
+  return { day: `${p.year}-${pad(p.month)}-${pad(p.day)}`, hour: p.hour };
+}
+
 /** dayOf asking Intl: the reference the fast path is tested against. */
 export function dayOfViaIntl(ms: number, tz: string): string {
   const p = intlParts(ms, tz);

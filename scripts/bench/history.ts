@@ -1,10 +1,10 @@
 // history: retrievePastRecords requests/s (closed loop, autocannon) on a large database; the
 // ceiling is a bare Fastify route running the same SQL on the same file.
-import autocannon from 'autocannon';
+import { closedLoop } from './lib/closed-loop.js';
 import { login, postJson } from './lib/http.js';
 import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
 import { prepareHistory, type History } from './lib/seed.js';
-import { generatorMonitor, round, type Line } from './lib/stats.js';
+import { round, type Line } from './lib/stats.js';
 
 const PATH = '/xd/client/retrievePastRecords';
 
@@ -26,21 +26,6 @@ function queries(history: History, custServId: string): string[] {
   return bodies;
 }
 
-async function measure(url: string, bodies: string[], headers: Record<string, string>, seconds: number) {
-  let i = 0;
-  const options = (duration: number): autocannon.Options => ({
-    url,
-    connections: 10,
-    duration,
-    requests: [{ method: 'POST', path: PATH, headers: { 'content-type': 'application/json', ...headers }, setupRequest: (req) => ({ ...req, body: bodies[i++ % bodies.length] }) }],
-  });
-  await autocannon(options(Math.max(1, seconds / 5))); // warm-up: page cache, JIT
-  const monitor = generatorMonitor();
-  const result = await autocannon(options(seconds));
-  const generator = monitor.stop();
-  return { rps: round(result.requests.average, 0), p99Ms: result.latency.p99, non2xx: result.non2xx, errors: result.errors + result.timeouts, total: result.requests.total, generator };
-}
-
 export async function history(smoke: boolean): Promise<Line> {
   const scenario = 'history';
   const seconds = smoke ? 2 : 10;
@@ -57,11 +42,11 @@ export async function history(smoke: boolean): Promise<Line> {
     if (sample.status !== 200 || !Array.isArray(rows) || rows.length === 0) {
       return { scenario, ...figures, valid: false, reason: `retrievePastRecords not served: HTTP ${sample.status} ${JSON.stringify(sample.body).slice(0, 160)}` };
     }
-    const hub = await measure(server.url, bodies, { token: seat.token }, seconds);
+    const hub = await closedLoop(server.url, PATH, bodies, { token: seat.token }, seconds);
     await server.stop();
 
     server = await startBare({ databasePath: built.path });
-    const bare = await measure(server.url, bodies, {}, seconds);
+    const bare = await closedLoop(server.url, PATH, bodies, {}, seconds);
     const line: Line = {
       scenario, messages: built.messages, rps: hub.rps, p99_ms: hub.p99Ms, ceiling: bare.rps, ceiling_p99_ms: bare.p99Ms, ratio: round(hub.rps / bare.rps, 3),
     };

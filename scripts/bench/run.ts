@@ -5,6 +5,7 @@
 import { callbackLatency } from './callback-latency.js';
 import { callbackToPush } from './callback-to-push.js';
 import { crossInstance } from './cross-instance.js';
+import { dashboard } from './dashboard.js';
 import { history } from './history.js';
 import { pinSelf, useBuiltHub } from './lib/procs.js';
 import { invalid, printLine, type Line } from './lib/stats.js';
@@ -17,6 +18,7 @@ const SCENARIOS: Record<string, (smoke: boolean) => Promise<Line>> = {
   cross_instance: crossInstance,
   sockets,
   history,
+  dashboard,
   reconnect_storm: reconnectStorm,
 };
 

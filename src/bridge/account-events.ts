@@ -22,7 +22,15 @@ const roomsOf = (account: { seatId: number | null; branchId: number | null }) =>
   return to;
 };
 
-export function createAccountEvents(deps: { db: Db; io: HubServer; clock: Clock }) {
+export interface AccountEventsDeps {
+  db: Db;
+  io: HubServer;
+  clock: Clock;
+  /** Told after a stored status change (the dashboard's accounts-online figure moved). */
+  onStatusChanged?: (branchId: number | null, cursor: number) => void;
+}
+
+export function createAccountEvents(deps: AccountEventsDeps) {
   return {
     applyStatus(report: { phone: string; status: AccountStatus; reason?: string }, webhookId?: string): PhoneStatusResult {
       const result = applyPhoneStatus(deps.db, report, { now: deps.clock.now(), webhookId });
@@ -31,6 +39,7 @@ export function createAccountEvents(deps: { db: Db; io: HubServer; clock: Clock 
         const to = roomsOf(change);
         const payload = { accountId: String(change.accountId), phone: change.phone, status: change.status, reason: change.reason, cursor: change.cursor };
         if (to.length > 0) deps.io.to(to).emit('account:status', payload);
+        deps.onStatusChanged?.(change.branchId, change.cursor);
       }
       return result;
     },

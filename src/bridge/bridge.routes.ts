@@ -24,6 +24,8 @@ import { installWebhookVerification } from './webhook-verification.js';
 
 export interface BridgeRoutesDeps {
   secret: string;
+  /** Told after an account's status changed (the dashboard's accounts online). */
+  onPhoneStatusChanged?: (branchId: number | null, cursor: number) => void;
   ingest: InboundIngest;
   statuses: MessageStatus;
   accountEvents: AccountEvents;

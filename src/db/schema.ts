@@ -131,11 +131,17 @@ export const conversations = sqliteTable(
     unreadCount: integer('unread_count').notNull().default(0),
     /** Inbound messages with id ≤ this are read. */
     readUpToMessageId: integer('read_up_to_message_id').notNull().default(0),
+    /** Send time of the first inbound message not yet answered; null when the last message is outbound. */
+    unansweredSince: integer('unanswered_since'),
+    /** The latest day (TZ_NAME) this conversation counted as an active target on the dashboard. */
+    activeDay: text('active_day'),
     createdAt: createdAt(),
   },
   (t) => [
     index('conversations_seat_last').on(t.seatId, t.lastSendTime),
     index('conversations_account').on(t.accountId),
+    // Partial: only conversations waiting for a reply, which the dashboard counts per seat.
+    index('conversations_unanswered').on(t.seatId).where(sql`${t.unansweredSince} IS NOT NULL`),
   ],
 );
 
@@ -365,4 +371,27 @@ export const auditLog = sqliteTable(
     createdAt: createdAt(),
   },
   (t) => [index('audit_log_actor').on(t.actorId, t.id), index('audit_log_action').on(t.action, t.id), index('audit_log_created').on(t.createdAt)],
+);
+
+/**
+ * Dashboard counters, one row per day (TZ_NAME), branch, seat and hour, kept in the transaction
+ * that stores each message. Branch and seat are those owning the conversation when the message
+ * was stored (0: none), so a later move of the seat or account does not rewrite past days.
+ */
+export const dashboardHours = sqliteTable(
+  'dashboard_hours',
+  {
+    day: text('day').notNull(),
+    branchId: integer('branch_id').notNull(),
+    seatId: integer('seat_id').notNull(),
+    hour: integer('hour').notNull(),
+    inbound: integer('inbound').notNull().default(0),
+    outbound: integer('outbound').notNull().default(0),
+    /** Conversations whose first message of the day fell in this hour. */
+    activeTargets: integer('active_targets').notNull().default(0),
+    /** Unanswered runs answered in this hour, and the sum of their waits in ms. */
+    replies: integer('replies').notNull().default(0),
+    replyMs: integer('reply_ms').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.branchId, t.seatId, t.hour] }), index('dashboard_hours_seat_day').on(t.seatId, t.day)],
 );

@@ -17,6 +17,8 @@ export interface FansDeps {
   io: HubServer;
   clock: Clock;
   tzName: string;
+  /** Told after a manual correction changed a branch's fans of `day`. */
+  onCorrected?: (branchId: number | null, day: string, cursor: number) => void;
 }
 
 /** A manual correction moves a day's count by at most this much in either direction. */
@@ -29,11 +31,12 @@ export function createFans(deps: FansDeps) {
   const access = createAccess(db);
   const today = () => dayOf(clock.now(), tzName);
 
-  function push(seatId: number, day: string, count: number, cursor: number): FansCountPayload {
+  function push(seatId: number, day: string, count: number, cursor: number, corrected = false): FansCountPayload {
     const payload: FansCountPayload = { custServId: String(seatId), date: day, count, cursor };
     const branchId = branchOfSeat(db, seatId);
     io.to(rooms.seat(seatId)).emit('fans:count', payload);
     if (branchId !== null) io.to(rooms.branch(branchId)).emit('fans:count', payload);
+    if (corrected) deps.onCorrected?.(branchId, day, cursor);
     return payload;
   }
 
@@ -67,7 +70,7 @@ export function createFans(deps: FansDeps) {
         const cursor = appendActivity(tx, { seatId, kind: 'fans', at: now });
         return { seatId, count, cursor };
       });
-      push(done.seatId, day, done.count, done.cursor);
+      push(done.seatId, day, done.count, done.cursor, true);
       return { date: day, count: done.count };
     },
 

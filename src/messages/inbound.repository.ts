@@ -1,11 +1,11 @@
 // Stores a message the bridge reported, in one write transaction: dedupe by (account, bridge
 // msgId), first-seen target (+ conversation + one incoming fan), the activity cursor, the
-// message, and the conversation's last message and unread count.
+// message, the conversation's last message and unread count, and the dashboard counters.
 import { and, eq, sql } from 'drizzle-orm';
+import { tallyMessage, type ConversationTally } from '../dashboard/counters.repository.js';
 import { clientOf, type Db, type Sqlite } from '../db/open.js';
-import { accounts, activity, conversations, fanEvents, messages, targets, webhookDeliveries, type ConvType } from '../db/schema.js';
+import { accounts, activity, conversations, fanEvents, messages, targets, users, webhookDeliveries, type ConvType } from '../db/schema.js';
 import { hubError, notFound } from '../http/errors.js';
-import { dayOf } from '../time.js';
 
 export interface BridgeMessage {
   phone: string;
@@ -25,6 +25,10 @@ export interface StoredMessage {
   cursor: number;
   accountId: number;
   seatId: number | null;
+  /** The owning seat's branch when stored (null: no seat or no branch): whose dashboard changed. */
+  branchId: number | null;
+  /** The day (TZ_NAME) the message counted on. */
+  day: string;
   target: { id: number; name: string; convType: ConvType };
   message: typeof messages.$inferSelect;
   /** Set when this message made a first-seen target: one incoming fan for that seat and day. */
@@ -58,9 +62,12 @@ const newer = sql`coalesce(${conversations.lastSendTime}, 0) <= ${p('sendTime')}
  */
 function prepareStatements(db: Db) {
   return {
+    sqlite: clientOf(db),
+    // The seat's branch rides along (one more primary-key probe) for the dashboard counters.
     account: db
-      .select({ id: accounts.id, seatId: accounts.seatId, disabled: accounts.disabled })
+      .select({ id: accounts.id, seatId: accounts.seatId, disabled: accounts.disabled, branchId: users.branchId })
       .from(accounts)
+      .leftJoin(users, eq(users.id, accounts.seatId))
       .where(eq(accounts.phone, p('phone')))
       .prepare(),
     existing: db
@@ -101,7 +108,18 @@ function prepareStatements(db: Db) {
         createdAt: p('now'),
       })
       .prepare(),
-    conversationSeat: db.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, p('targetId'))).prepare(),
+    conversationSeat: db
+      .select({
+        seatId: conversations.seatId,
+        branchId: users.branchId,
+        unansweredSince: conversations.unansweredSince,
+        activeDay: conversations.activeDay,
+        lastSendTime: conversations.lastSendTime,
+      })
+      .from(conversations)
+      .leftJoin(users, eq(users.id, conversations.seatId))
+      .where(eq(conversations.targetId, p('targetId')))
+      .prepare(),
     updateTarget: db
       .update(targets)
       .set({ name: sql`${p('name')}`, convType: sql`${p('convType')}` })
@@ -142,6 +160,8 @@ function prepareStatements(db: Db) {
         lastSendTime: sql`max(coalesce(${conversations.lastSendTime}, 0), ${p('sendTime')})`,
         lastCursor: sql`${p('cursor')}`,
         unreadCount: sql`${conversations.unreadCount} + ${p('unreadDelta')}`,
+        unansweredSince: sql`${p('unansweredSince')}`,
+        activeDay: sql`${p('activeDay')}`,
       })
       .where(eq(conversations.targetId, p('targetId')))
       .prepare(),
@@ -206,6 +226,8 @@ export function storeBridgeMessages(db: Db, items: BatchItem[]): BatchOutcome[] 
   return preparedStore(db).batch.immediate(items) as BatchOutcome[];
 }
 
+const NEW_CONVERSATION: ConversationTally = { unansweredSince: null, activeDay: null, lastSendTime: null };
+
 function store(q: Statements, input: BridgeMessage, options: StoreOptions): StoredMessage | DuplicateMessage {
   const now = options.now;
   const account = q.account.get({ phone: input.phone });
@@ -221,6 +243,8 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
   let target = q.target.get({ accountId, platformUid: input.from.id });
   let newFan: StoredMessage['newFan'] = null;
   let seatId: number | null;
+  let branchId: number | null;
+  let tally: ConversationTally = NEW_CONVERSATION;
   if (!target) {
     target = q.insertTarget.get({
       accountId,
@@ -230,13 +254,13 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
       now,
     })!;
     seatId = account.seatId;
+    branchId = account.branchId;
     q.insertConversation.run({ targetId: target.id, accountId, seatId, now });
-    if (seatId !== null) {
-      newFan = { seatId, day: dayOf(input.sendTime, options.tzName) };
-      q.insertFan.run({ seatId, accountId, targetId: target.id, day: newFan.day, now });
-    }
   } else {
-    seatId = q.conversationSeat.get({ targetId: target.id })?.seatId ?? null;
+    const conversation = q.conversationSeat.get({ targetId: target.id });
+    seatId = conversation?.seatId ?? null;
+    branchId = conversation?.branchId ?? null;
+    if (conversation) tally = conversation;
     const renamed = input.from.name !== undefined && input.from.name !== '' && input.from.name !== target.name;
     const retyped = input.from.convType !== undefined && input.from.convType !== target.convType;
     if (renamed || retyped) {
@@ -249,6 +273,11 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
   }
 
   const inbound = input.direction === 'in';
+  const counted = tallyMessage(q.sqlite, options.tzName, tally, { sendTime: input.sendTime, inbound, seatId, branchId });
+  if (tally === NEW_CONVERSATION && seatId !== null) {
+    newFan = { seatId, day: counted.day };
+    q.insertFan.run({ seatId, accountId, targetId: target.id, day: newFan.day, now });
+  }
   const cursor = q.appendActivity.get({ seatId, targetId: target.id, now })!.cursor;
   const message = q.insertMessage.get({
     accountId,
@@ -274,7 +303,9 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
     contentType: input.contentType,
     cursor,
     unreadDelta: inbound ? 1 : 0,
+    unansweredSince: counted.unansweredSince,
+    activeDay: counted.activeDay,
   });
 
-  return { duplicate: false, messageId: message.id, cursor, accountId, seatId, target, message, newFan };
+  return { duplicate: false, messageId: message.id, cursor, accountId, seatId, branchId, day: counted.day, target, message, newFan };
 }

@@ -7,6 +7,7 @@
 // answered only after that commit. Alone, a callback waits for nothing; under load, one commit
 // carries many messages instead of rewriting the same pages once per message.
 import type { FastifyBaseLogger } from 'fastify';
+import type { DashboardChangeListener } from '../dashboard/changes.js';
 import type { Db } from '../db/open.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
@@ -31,6 +32,8 @@ export interface IngestDeps {
   log?: FastifyBaseLogger;
   /** Told about each first-seen target after its commit (the fans feature pushes the new count). */
   onNewFan?: NewFanListener;
+  /** Told after each stored message changed a branch's dashboard figures. */
+  onDashboardChange?: DashboardChangeListener;
   /** Most messages in one transaction; a longer queue is flushed in several. */
   maxBatch?: number;
   observe?: IngestObserver;
@@ -71,6 +74,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
         deps.log?.error({ err: error }, 'new-fan listener failed');
       }
     }
+    deps.onDashboardChange?.(result.branchId, result.day, result.cursor);
   };
 
   const flush = () => {

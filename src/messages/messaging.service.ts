@@ -9,6 +9,7 @@ import { badRequest, forbidden } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
+import type { DashboardChangeListener } from '../dashboard/changes.js';
 import type { SendInput, UpdateInput } from './messages.schemas.js';
 import { createPendingMessage } from './outbound.repository.js';
 import { toPushedMessage } from './payloads.js';
@@ -23,6 +24,8 @@ export interface MessagingDeps {
   log?: FastifyBaseLogger;
   /** Takes each new pending reply to the bridge. */
   delivery: { enqueue(messageId: number): void };
+  /** Told after a stored reply changed a branch's dashboard figures. */
+  onDashboardChange?: DashboardChangeListener;
 }
 
 export function createMessaging(deps: MessagingDeps) {
@@ -50,6 +53,7 @@ export function createMessaging(deps: MessagingDeps) {
         content: input.content,
         clientMsgId: input.clientMsgId,
         now: clock.now(),
+        tzName: deps.tzName,
       });
       if (!result.created) return { msgId: String(result.message.id), status: result.message.status };
       // The seat's other tabs (and its watchers) see the reply at once.
@@ -61,6 +65,7 @@ export function createMessaging(deps: MessagingDeps) {
         message: toPushedMessage(result.message, deps.tzName),
         cursor: result.cursor,
       });
+      deps.onDashboardChange?.(result.branchId, result.day, result.cursor);
       deps.delivery.enqueue(result.message.id);
       return { msgId: String(result.message.id), status: 'pending' };
     },

@@ -3,14 +3,17 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { claimWebhookId } from './webhook-ids.repository.js';
-import { writeTransaction, type Db } from '../db/open.js';
-import { accounts, conversations, messages, targets, type MessageStatus } from '../db/schema.js';
+import { tallyMessage } from '../dashboard/counters.repository.js';
+import { clientOf, writeTransaction, type Db } from '../db/open.js';
+import { accounts, conversations, messages, targets, users, type MessageStatus } from '../db/schema.js';
 import { notFound } from '../http/errors.js';
 
 export type MessageRow = typeof messages.$inferSelect;
 
 export interface PendingInput {
   seatId: number;
+  /** TZ_NAME: the day and hour the reply counts on in the dashboard. */
+  tzName: string;
   accountId: number;
   targetId: number;
   contentType: string;
@@ -19,7 +22,9 @@ export interface PendingInput {
   now: number;
 }
 
-export type PendingResult = { created: true; message: MessageRow; cursor: number } | { created: false; message: MessageRow };
+export type PendingResult =
+  | { created: true; message: MessageRow; cursor: number; branchId: number | null; day: string }
+  | { created: false; message: MessageRow };
 
 export function createPendingMessage(db: Db, input: PendingInput): PendingResult {
   return writeTransaction(db, (tx) => {
@@ -29,6 +34,21 @@ export function createPendingMessage(db: Db, input: PendingInput): PendingResult
       .where(and(eq(messages.sentBySeatId, input.seatId), eq(messages.clientMsgId, input.clientMsgId)))
       .get();
     if (existing) return { created: false, message: existing };
+    // A reply counts on the dashboard when it is stored (pending), in this transaction: that is
+    // when it becomes the conversation's last message, so "unreplied" and the reply time move
+    // together; a send that later fails stays counted, as it stays in the history.
+    const state = tx
+      .select({
+        unansweredSince: conversations.unansweredSince,
+        activeDay: conversations.activeDay,
+        lastSendTime: conversations.lastSendTime,
+        branchId: users.branchId,
+      })
+      .from(conversations)
+      .leftJoin(users, eq(users.id, conversations.seatId))
+      .where(eq(conversations.targetId, input.targetId))
+      .get() ?? { unansweredSince: null, activeDay: null, lastSendTime: null, branchId: null };
+    const counted = tallyMessage(clientOf(tx), input.tzName, state, { sendTime: input.now, inbound: false, seatId: input.seatId, branchId: state.branchId });
     const cursor = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: 'message', at: input.now });
     const message = tx
       .insert(messages)
@@ -49,10 +69,18 @@ export function createPendingMessage(db: Db, input: PendingInput): PendingResult
       .returning()
       .get();
     tx.update(conversations)
-      .set({ lastMessageId: message.id, lastContent: input.content, lastContentType: input.contentType, lastSendTime: input.now, lastCursor: cursor })
+      .set({
+        lastMessageId: message.id,
+        lastContent: input.content,
+        lastContentType: input.contentType,
+        lastSendTime: input.now,
+        lastCursor: cursor,
+        unansweredSince: counted.unansweredSince,
+        activeDay: counted.activeDay,
+      })
       .where(eq(conversations.targetId, input.targetId))
       .run();
-    return { created: true, message, cursor };
+    return { created: true, message, cursor, branchId: state.branchId, day: counted.day };
   });
 }
 

@@ -13,6 +13,8 @@ import { fetchUserSockets } from './user-sockets.js';
 export interface PresenceDeps {
   io: HubServer;
   latestCursor: () => number;
+  /** Told when a seat of `branchId` came online or went offline (the dashboard's seats online). */
+  onPresenceChanged?: (branchId: number, cursor: number) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -32,7 +34,9 @@ export function createPresenceFeature(deps: PresenceDeps): SocketFeature {
   function announce(socket: HubSocket, online: boolean) {
     const { userId, branchId } = socket.data;
     if (branchId === null) return;
-    io.to(rooms.branch(branchId)).emit('seat:presence', { custServId: String(userId), online, cursor: deps.latestCursor() });
+    const cursor = deps.latestCursor();
+    io.to(rooms.branch(branchId)).emit('seat:presence', { custServId: String(userId), online, cursor });
+    deps.onPresenceChanged?.(branchId, cursor);
   }
 
   return (socket) => {

@@ -50,6 +50,7 @@ export function createSocketServer(options: SocketServerOptions): HubServer {
     if ((user.role === 'branch' || user.role === 'supervisor') && user.branchId !== null) {
       joined.push(rooms.branch(user.branchId));
     }
+    if (user.role === 'master' || user.role === 'admin') joined.push(rooms.org);
     void socket.join(joined);
     next();
   });

@@ -6,6 +6,7 @@ import { applyMigrations, openDatabase } from '../../../src/db/open.js';
 import { seedIfEmpty } from '../../../src/db/seed.js';
 import { dayRange } from '../../../src/time.js';
 import { createMessageIndexer } from '../../../src/search/message-index.repository.js';
+import { rebuildDashboardIfMissing } from '../../../src/dashboard/rebuild.repository.js';
 
 export const TZ = 'Asia/Shanghai';
 
@@ -102,6 +103,8 @@ export async function prepareHistory(dir: string, messages: number): Promise<His
   const indexer = createMessageIndexer(sqlite);
   indexer.catchUp(Number.MAX_SAFE_INTEGER);
   if (!indexer.upToDate()) throw new Error('history seed: quick-search index not caught up');
+  // Its dashboard counters too: the hub would otherwise build them from every message at start.
+  if (!rebuildDashboardIfMissing(sqlite, TZ)) throw new Error('history seed: dashboard counters not built');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   database.close();
   return { path, messages: n, targets, days };

@@ -1,0 +1,56 @@
+// dashboard: POST /xd/dashboard/summary requests/s (closed loop) as a master, on the
+// 1,000,000-message database, over the history's days, for the organisation and its branch. The
+// ceiling is the bare stack answering the same route by reading one counter row.
+import Database from 'better-sqlite3';
+import { closedLoop } from './lib/closed-loop.js';
+import { login, postJson } from './lib/http.js';
+import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
+import { prepareHistory } from './lib/seed.js';
+import { round, type Line } from './lib/stats.js';
+
+const PATH = '/xd/dashboard/summary';
+
+function firstBranchId(path: string): number {
+  const db = new Database(path, { readonly: true });
+  try {
+    return (db.prepare('SELECT id FROM branches ORDER BY id LIMIT 1').get() as { id: number }).id;
+  } finally {
+    db.close();
+  }
+}
+
+export async function dashboard(smoke: boolean): Promise<Line> {
+  const scenario = 'dashboard';
+  const seconds = smoke ? 2 : 10;
+  const tmp = tempDir('dashboard');
+  let server: Server | undefined;
+  try {
+    const built = await prepareHistory(tmp.dir, smoke ? 20_000 : 1_000_000);
+    server = await startHub({ dir: tmp.dir });
+    const master = await login(server.url, 'master');
+    const sample = await postJson(server.url, PATH, { date: built.days[0] }, { token: master.token });
+    const figures = { messages: built.messages, rps: null, p99_ms: null, ceiling: null, ratio: null };
+    if (sample.status !== 200 || !(sample.body?.data?.inbound > 0)) {
+      return { scenario, ...figures, valid: false, reason: `summary not served: HTTP ${sample.status} ${JSON.stringify(sample.body).slice(0, 160)}` };
+    }
+    const branchId = String(firstBranchId(built.path));
+    // The days of the history, each for the organisation and for its one branch.
+    const bodies = built.days.flatMap((date) => [JSON.stringify({ date }), JSON.stringify({ date, branchId })]);
+    const hub = await closedLoop(server.url, PATH, bodies, { token: master.token }, seconds);
+    await server.stop();
+
+    server = await startBare({ databasePath: built.path });
+    const bare = await closedLoop(server.url, PATH, bodies, {}, seconds);
+    const line: Line = {
+      scenario, messages: built.messages, rps: hub.rps, p99_ms: hub.p99Ms, ceiling: bare.rps, ceiling_p99_ms: bare.p99Ms, ratio: round(hub.rps / bare.rps, 3),
+    };
+    for (const [who, m] of [['hub', hub], ['bare', bare]] as const) {
+      if (m.non2xx > 0 || m.errors > 0) return { ...line, valid: false, reason: `${who}: ${m.non2xx} non-2xx answers, ${m.errors} errors of ${m.total}` };
+      if (m.generator.saturated) return { ...line, valid: false, reason: `${who}: ${m.generator.why}` };
+    }
+    return line;
+  } finally {
+    await server?.stop();
+    tmp.remove();
+  }
+}

@@ -1,0 +1,130 @@
+// The dashboard's counters against figures computed from scratch: random traffic (inbound and
+// outbound callbacks in group-commit batches, seats' replies through the send path, duplicates
+// and bad items) over two days and two branches, then every scope's summary equals what the
+// stored messages say.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Sqlite } from '../../src/db/open.js';
+import { storeBridgeMessages, type BatchItem } from '../../src/messages/inbound.repository.js';
+import { createPendingMessage } from '../../src/messages/outbound.repository.js';
+import { dayRange } from '../../src/time.js';
+import { startHub, type TestHub } from '../helpers/hub.js';
+import { expectedSummary, type ExpectedScope } from './expected.js';
+import { addSecondBranch, SECOND_BRANCH_PHONES, UNASSIGNED_PHONE } from './org.js';
+
+const TZ = 'Asia/Shanghai';
+const DAYS = ['2026-03-01', '2026-03-02'];
+const PHONES = ['+8613800000001', '+8613800000003', ...SECOND_BRANCH_PHONES, UNASSIGNED_PHONE];
+
+const Op = fc.record({
+  kind: fc.constantFrom('in', 'in', 'in', 'out', 'send', 'send', 'dupe', 'bad'),
+  phone: fc.integer({ min: 0, max: PHONES.length - 1 }),
+  target: fc.integer({ min: 0, max: 5 }),
+  gapMs: fc.integer({ min: 0, max: 240_000 }),
+  batch: fc.integer({ min: 1, max: 8 }),
+});
+type Op = typeof Op extends fc.Arbitrary<infer T> ? T : never;
+
+function conversationOf(sqlite: Sqlite, phone: string, uid: string) {
+  return sqlite
+    .prepare(
+      `SELECT c.target_id AS targetId, c.account_id AS accountId, c.seat_id AS seatId FROM conversations c
+       JOIN targets t ON t.id = c.target_id JOIN accounts a ON a.id = t.account_id WHERE a.phone = ? AND t.platform_uid = ?`,
+    )
+    .get(phone, uid) as { targetId: number; accountId: number; seatId: number | null } | undefined;
+}
+
+/** Stores the ops through the ingest repository (batched) and the send path; returns how many were stored. */
+function play(t: TestHub, ops: Op[], startOffset: number): number {
+  const { db, sqlite } = t.hub.database;
+  let time = dayRange(DAYS[0]!, TZ).start + startOffset;
+  let batch: BatchItem[] = [];
+  let stored = 0;
+  const lastMsgId = new Map<string, string>();
+  const flush = () => {
+    if (batch.length === 0) return;
+    for (const outcome of storeBridgeMessages(db, batch)) if ('ok' in outcome && !outcome.ok.duplicate) stored += 1;
+    batch = [];
+  };
+  ops.forEach((op, i) => {
+    time += op.gapMs;
+    const phone = PHONES[op.phone]!;
+    const uid = `t${op.target}`;
+    if (op.kind === 'send') {
+      const conversation = conversationOf(sqlite, phone, uid);
+      if (conversation?.seatId != null) {
+        flush();
+        const result = createPendingMessage(db, { ...conversation, seatId: conversation.seatId, contentType: '1', content: `reply ${i}`, clientMsgId: `c${i}`, now: time, tzName: TZ });
+        if (result.created) stored += 1;
+        return;
+      }
+    }
+    const msgId = op.kind === 'dupe' ? (lastMsgId.get(phone) ?? `m${i}`) : `m${i}`;
+    batch.push({
+      input: {
+        phone: op.kind === 'bad' ? '+19990000000' : phone,
+        msgId,
+        direction: op.kind === 'out' || op.kind === 'send' ? 'out' : 'in',
+        from: { id: uid, name: `对象${op.target}` },
+        contentType: '1',
+        content: `text ${i}`,
+        sendTime: time,
+      },
+      options: { tzName: TZ, now: time, webhookId: `wh-${i}` },
+    });
+    lastMsgId.set(phone, msgId);
+    if (batch.length >= op.batch) flush();
+  });
+  flush();
+  return stored;
+}
+
+const withoutPresence = (summary: any) => {
+  const { seatsOnline: _online, ...rest } = summary;
+  return { ...rest, seats: rest.seats.map(({ online: _o, ...seat }: any) => seat) };
+};
+
+describe('dashboard summary equals counts from scratch', () => {
+  it('for random traffic over two days and two branches, in every scope', async () => {
+    let runs = 0;
+    let messages = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(Op, { minLength: 800, maxLength: 1200 }), fc.integer({ min: 0, max: 12 * 3600_000 }), async (ops, startOffset) => {
+        const t = await startHub();
+        try {
+          const org = await addSecondBranch(t.hub.database.db);
+          const before = (t.hub.database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+          const stored = play(t, ops, startOffset);
+          const after = (t.hub.database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+          expect(after - before).toBe(stored);
+          messages += stored;
+          runs += 1;
+
+          const master = await t.login('master');
+          const manager = await t.login('branch1');
+          const seat = await t.login('seat20', 'branch2123');
+          const asks: [string, { branchId?: string }, ExpectedScope][] = [
+            [master, {}, { kind: 'org' }],
+            [master, { branchId: String(org.branchId) }, { kind: 'branch', branchId: org.branchId }],
+            [manager, {}, { kind: 'branch', branchId: org.firstBranchId }],
+            [seat, {}, { kind: 'seat', seatId: org.seats[0]! }],
+          ];
+          for (const day of DAYS) {
+            for (const [token, body, scope] of asks) {
+              const { status, body: answer } = await t.call('POST', '/xd/dashboard/summary', { token, body: { ...body, date: day } });
+              expect(status).toBe(200);
+              expect(withoutPresence(answer.data), `${scope.kind} ${day}`).toEqual(expectedSummary(t.hub.database.sqlite, TZ, scope, day));
+            }
+          }
+        } finally {
+          await t.close();
+        }
+      }),
+      // Every run starts a hub: report the first failure as it is rather than shrink it for minutes.
+      { numRuns: 4, endOnFailure: true },
+    );
+    expect(runs).toBe(4);
+    // "A few thousand random messages" in all.
+    expect(messages).toBeGreaterThan(1500);
+  }, 120_000);
+});
