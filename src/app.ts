@@ -56,6 +56,10 @@ import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
+import { createIp2world } from './proxies/ip2world.js';
+import { createProxiesRepository } from './proxies/proxies.repository.js';
+import { proxyRoutes } from './proxies/proxies.routes.js';
+import { createProxyPool, startProxyChecker } from './proxies/proxy-pool.js';
 
 export function redactTokenQuery(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
@@ -143,7 +147,27 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, messaging, db: database.db, io, clock });
+  const proxies = createProxiesRepository(database.db);
+  const proxyPool = createProxyPool({
+    proxies,
+    io,
+    clock,
+    checkTarget: config.proxyCheckTarget,
+    checkTimeoutMs: config.proxyCheckTimeoutMs,
+    provider: config.proxyProvider === 'ip2world' && config.proxyProviderUrl ? createIp2world({ urlTemplate: config.proxyProviderUrl, timeoutMs: config.proxyProviderTimeoutMs }) : undefined,
+  });
+  const stopProxyChecker = startProxyChecker(proxyPool, { intervalS: config.proxyCheckIntervalS, onError: (err) => app.log.error({ err }, 'proxy check pass failed') });
+  await app.register(proxyRoutes, { prefix: '/xd/admin', proxies, pool: proxyPool, guard, clock });
+  await app.register(bridgeCallbackRoutes, {
+    prefix: '/xd/protocol',
+    secret: config.protocolSecret,
+    ingest,
+    messaging,
+    db: database.db,
+    io,
+    clock,
+    ensureProxy: (phone) => proxyPool.ensureProxy(phone),
+  });
   await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
@@ -187,6 +211,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (closed) return;
       closed = true;
       stopDeliveryPruning();
+      stopProxyChecker();
       stopMessageIndexing();
       stopDemoInbound();
       messaging.close();

@@ -27,6 +27,18 @@ export interface Config {
   adminPassword: string | undefined;
   /** Inbound demo messages per minute played by the sandbox bridge; 0 (default) plays none. */
   sandboxInboundPerMinute: number;
+  /** `ip2world` or unset: where POST /xd/admin/proxies/fetch and auto-assignment get new proxies. */
+  proxyProvider: 'ip2world' | undefined;
+  /** The provider's extraction URL with {count}, {country} and {protocol} placeholders. */
+  proxyProviderUrl: string | undefined;
+  proxyProviderTimeoutMs: number;
+  /** host:port every proxy check tunnels to. Unset outside production unless configured, so nothing is dialled by default. */
+  proxyCheckTarget: { host: string; port: number } | undefined;
+  proxyCheckTimeoutMs: number;
+  /** Seconds between background checks of the whole pool; 0 = off. */
+  proxyCheckIntervalS: number;
+  /** Length of the "minute" group pulls are paced by; only tests shorten it. */
+  groupPullMinuteMs: number;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +117,16 @@ export function generateWebhookSecret(): string {
   return `whsec_${randomBytes(32).toString('base64')}`;
 }
 
+/** `host:port`; IPv6 hosts in brackets (`[::1]:1080`). */
+function hostPort(env: Env, name: string, fallback: string | undefined): { host: string; port: number } | undefined {
+  const raw = optional(env, name) ?? fallback;
+  if (raw === undefined) return undefined;
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(raw);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) throw new ConfigError(name, 'must be host:port', raw);
+  return { host: (match[1] ?? match[2])!, port };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
@@ -131,6 +153,12 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('HUB_ADMIN_PASSWORD', 'must be at least 8 characters', '<hidden>');
   }
 
+  const proxyProvider = optional(env, 'PROXY_PROVIDER') === undefined ? undefined : oneOf(env, 'PROXY_PROVIDER', ['ip2world'] as const, 'ip2world');
+  const proxyProviderUrl = url(env, 'PROXY_PROVIDER_URL', ['http:', 'https:']);
+  if (proxyProvider !== undefined && proxyProviderUrl === undefined) {
+    throw new ConfigError('PROXY_PROVIDER_URL', 'is required when PROXY_PROVIDER is set', undefined);
+  }
+
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
@@ -150,5 +178,13 @@ export function loadConfig(env: Env = process.env): Config {
     adminUser,
     adminPassword,
     sandboxInboundPerMinute: integer(env, 'SANDBOX_INBOUND_PER_MINUTE', 0, 0, 60_000),
+    proxyProvider,
+    proxyProviderUrl,
+    proxyProviderTimeoutMs: integer(env, 'PROXY_PROVIDER_TIMEOUT_MS', 10_000, 50, 120_000),
+    // Outside production nothing is dialled unless an operator names the target.
+    proxyCheckTarget: hostPort(env, 'PROXY_CHECK_TARGET', production ? 'www.google.com:443' : undefined),
+    proxyCheckTimeoutMs: integer(env, 'PROXY_CHECK_TIMEOUT_MS', 5000, 50, 60_000),
+    proxyCheckIntervalS: integer(env, 'PROXY_CHECK_INTERVAL_S', production ? 300 : 0, 0, 86_400),
+    groupPullMinuteMs: integer(env, 'GROUP_PULL_MINUTE_MS', 60_000, 50, 3_600_000),
   };
 }
