@@ -11,6 +11,7 @@ CREATE TABLE `group_pull_members` (
 );
 --> statement-breakpoint
 CREATE INDEX `group_pull_members_task_state` ON `group_pull_members` (`task_id`,`state`,`id`);--> statement-breakpoint
+CREATE INDEX `group_pull_members_sending` ON `group_pull_members` (`claimed_at`) WHERE "group_pull_members"."state" = 'sending';--> statement-breakpoint
 CREATE TABLE `group_pulls` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`account_id` integer NOT NULL,

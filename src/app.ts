@@ -56,6 +56,11 @@ import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
+import { createHttpGroupCalls, createSandboxGroupCalls } from './bridge/group-calls.js';
+import { createGroupPullScheduler } from './group-pulls/group-pull-scheduler.js';
+import { createGroupPulls } from './group-pulls/group-pulls.js';
+import { createGroupPullsRepository } from './group-pulls/group-pulls.repository.js';
+import { groupPullRoutes } from './group-pulls/group-pulls.routes.js';
 import { createIp2world } from './proxies/ip2world.js';
 import { createProxiesRepository } from './proxies/proxies.repository.js';
 import { proxyRoutes } from './proxies/proxies.routes.js';
@@ -171,6 +176,23 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, bridge: () => bridge });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
+  const GROUP_CALL_TIMEOUT_MS = 30_000;
+  const groupPullsRepository = createGroupPullsRepository(database.db);
+  const groupPulls = createGroupPulls({ repository: groupPullsRepository, io, clock });
+  const groupPullScheduler = createGroupPullScheduler({
+    repository: groupPullsRepository,
+    bridge: config.protocolUrl
+      ? createHttpGroupCalls({ baseUrl: config.protocolUrl, secret: config.protocolSecret, timeoutMs: GROUP_CALL_TIMEOUT_MS })
+      : createSandboxGroupCalls(),
+    clock,
+    minuteMs: config.groupPullMinuteMs,
+    callTimeoutMs: GROUP_CALL_TIMEOUT_MS,
+    onProgress: (taskId) => groupPulls.progress(taskId),
+    onError: (err) => app.log.error({ err }, 'group pull step failed'),
+  });
+  await app.register(groupPullRoutes, { prefix: '/xd/client', groupPulls, guard });
+  groupPullScheduler.start();
+
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
 
   const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
@@ -212,6 +234,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       closed = true;
       stopDeliveryPruning();
       stopProxyChecker();
+      // Before the database closes: calls in flight are interrupted and their members settled.
+      await groupPullScheduler.stop();
       stopMessageIndexing();
       stopDemoInbound();
       messaging.close();

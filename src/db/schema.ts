@@ -343,5 +343,9 @@ export const groupPullMembers = sqliteTable(
     notBefore: integer('not_before').notNull().default(0),
     claimedAt: integer('claimed_at'),
   },
-  (t) => [index('group_pull_members_task_state').on(t.taskId, t.state, t.id)],
+  (t) => [
+    index('group_pull_members_task_state').on(t.taskId, t.state, t.id),
+    // Partial: only members out at the bridge, which the stale-claim sweep looks for.
+    index('group_pull_members_sending').on(t.claimedAt).where(sql`${t.state} = 'sending'`),
+  ],
 );
