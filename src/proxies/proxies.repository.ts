@@ -129,7 +129,8 @@ export function createProxiesRepository(db: Db) {
         const expired = next.expiresAt !== null && next.expiresAt !== undefined && next.expiresAt <= now;
         const reset = endpointChanged ? { status: 'unknown' as const, statusReason: null, latencyMs: null, checkedAt: null } : {};
         const expiry = !expired && current.status === 'expired' && 'expiresAt' in patch ? { status: 'unknown' as const, statusReason: null } : {};
-        tx.update(proxies).set({ ...patch, ...reset, ...expiry }).where(eq(proxies.id, id)).run();
+        const values = Object.fromEntries(Object.entries({ ...patch, ...reset, ...expiry }).filter(([, v]) => v !== undefined));
+        if (Object.keys(values).length > 0) tx.update(proxies).set(values).where(eq(proxies.id, id)).run();
       });
     },
 

@@ -12,6 +12,11 @@ export interface GroupCall {
   at: number;
 }
 
+/** `count` E.164 numbers: prefix then a 5-digit running number from 00001. */
+export function numbers(count: number, prefix = '+86139000'): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(5, '0')}`);
+}
+
 /** `undefined` leaves the call hanging. */
 export type GroupAnswer = (call: GroupCall, n: number) => { status: number; body?: unknown } | undefined;
 

@@ -5,12 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GroupProgressPayload } from '../../src/realtime/events.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { numbers } from './fake-group-bridge.js';
 
 const MINUTE_MS = 600;
-
-export function numbers(count: number, prefix = '+86139000'): string[] {
-  return Array.from({ length: count }, (_, i) => `${prefix}${String(i + 1).padStart(5, '0')}`);
-}
 
 describe('group pulls (sandbox bridge)', () => {
   let t: TestHub;

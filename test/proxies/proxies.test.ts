@@ -140,6 +140,10 @@ describe('proxy pool', () => {
     expect((await t.call('POST', '/xd/admin/proxies/import', { token: admin, body: { protocol: 'http' } })).body.msg).toMatch(/lines/);
     expect((await t.call('GET', '/xd/admin/proxies?status=sleepy', { token: admin })).body.msg).toMatch(/status/);
     expect((await t.call('PUT', '/xd/admin/proxies/abc', { token: admin, body: {} })).body.msg).toMatch(/proxyId/);
+    // Nothing to change is not an error.
+    const some = (await list()).rows[0].proxyId;
+    expect((await t.call('PUT', `/xd/admin/proxies/${some}`, { token: admin, body: {} })).status).toBe(200);
+    expect((await t.call('PUT', '/xd/admin/proxies/999999', { token: admin, body: {} })).status).toBe(404);
     expect((await t.call('POST', '/xd/admin/proxies/fetch', { token: admin, body: { count: 101 } })).body.msg).toMatch(/count/);
     // No provider configured here.
     expect((await t.call('POST', '/xd/admin/proxies/fetch', { token: admin, body: { count: 1 } })).status).toBe(409);
