@@ -120,7 +120,14 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
 
   app.post(
     '/accounts/:accountId/proxy/auto',
-    { onRequest, schema: { ...common, summary: 'Assign the best free proxy to an account', params: AccountParams, body: AutoAssignBody, response: ProxyResponses.auto } },
+    {
+      onRequest,
+      // The body is optional: a bare POST asks for any country.
+      preValidation: async (request) => {
+        if (request.body === undefined || request.body === null) request.body = {};
+      },
+      schema: { ...common, summary: 'Assign the best free proxy to an account', params: AccountParams, body: AutoAssignBody, response: ProxyResponses.auto },
+    },
     async (request) => {
       const accountId = Number(request.params.accountId);
       const proxyId = await pool.autoAssign(accountId, country(request.body?.country) ?? undefined);

@@ -98,6 +98,8 @@ describe('proxy pool', () => {
     const none = await t.call('POST', `/xd/admin/accounts/${accountId('+8613800000003')}/proxy/auto`, { token: admin, body: { country: 'SG' } });
     expect(none).toMatchObject({ status: 409, body: { error: 'conflict', msg: expect.stringMatching(/no free proxy/) } });
     expect((await t.call('POST', '/xd/admin/accounts/999999/proxy/auto', { token: admin, body: {} })).status).toBe(404);
+    // No body at all asks for any country.
+    expect((await t.call('POST', `/xd/admin/accounts/${accountId('+8613800000003')}/proxy/auto`, { token: admin })).body.msg).toMatch(/no free proxy/);
   });
 
   it('physicalIp auto-assigns an account without a proxy, and answers 404 only when none can be had', async () => {
