@@ -1,6 +1,7 @@
 // One health check of one proxy: open a TCP connection to it and speak its protocol (SOCKS5
 // greeting, auth and CONNECT through the `socks` client; HTTP CONNECT by hand, it is two lines)
 // to the check target, within a deadline. Never throws: a failure is `down` with its reason.
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { SocksClient } from 'socks';
 
@@ -29,7 +30,8 @@ export async function checkProxy(proxy: ProxyEndpoint, target: CheckTarget, time
     timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
   });
   try {
-    const tunnel = proxy.protocol === 'http' ? httpConnect(proxy, target, (s) => (socket = s)) : socks5Connect(proxy, target, timeoutMs);
+    const track = (s: Socket) => (socket = s);
+    const tunnel = proxy.protocol === 'http' ? httpConnect(proxy, target, track) : socks5Connect(proxy, target, timeoutMs, track);
     tunnel.catch(() => undefined); // settled after the deadline: nobody is listening any more
     socket = await Promise.race([tunnel, deadline]);
     return { status: 'ok', latencyMs: Math.max(1, Math.round(performance.now() - started)) };
@@ -50,8 +52,13 @@ function describe(error: Error & { code?: string }): string {
   return message.slice(0, 200);
 }
 
-async function socks5Connect(proxy: ProxyEndpoint, target: CheckTarget, timeoutMs: number): Promise<Socket> {
+/** The hub opens the TCP connection itself and hands it to the socks client, so the deadline can always close it. */
+async function socks5Connect(proxy: ProxyEndpoint, target: CheckTarget, timeoutMs: number, track: (socket: Socket) => void): Promise<Socket> {
+  const raw = connect({ host: proxy.host, port: proxy.port });
+  track(raw);
+  await once(raw, 'connect');
   const { socket } = await SocksClient.createConnection({
+    existing_socket: raw,
     command: 'connect',
     proxy: {
       host: proxy.host,

@@ -2,6 +2,7 @@
 // right counts, pushes group:progress to its seat and branch only, can be paused, resumed and
 // cancelled; access and bad input are refused with the right answers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/auth/password.js';
 import type { GroupProgressPayload } from '../../src/realtime/events.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
@@ -112,6 +113,15 @@ describe('group pulls (sandbox bridge)', () => {
     expect((await t.call('GET', `/xd/client/groupPulls/${taskId}`, { token: seat1 })).status).toBe(200);
     expect((await t.call('GET', `/xd/client/groupPulls/${taskId}`, { token: seat2 })).status).toBe(403);
     expect((await t.call('POST', `/xd/client/groupPulls/${taskId}/cancel`, { token: seat2 })).status).toBe(403);
+    // The manager of another branch sees neither the account nor its tasks.
+    const db = t.hub.database.sqlite;
+    const otherBranch = db.prepare("INSERT INTO branches (name) VALUES ('二部') RETURNING id").pluck().get();
+    db.prepare("INSERT INTO users (username, name, password_hash, role, branch_id) VALUES ('branch2', '分管二', ?, 'branch', ?)").run(await hashPassword('branch2123'), otherBranch);
+    const branch2 = await t.login('branch2');
+    expect((await start(branch2, { accountId: account1, groupName: 'x', members: ['+8613911111111'] })).status).toBe(403);
+    expect((await t.call('GET', `/xd/client/groupPulls/${taskId}`, { token: branch2 })).status).toBe(403);
+    expect((await t.call('POST', `/xd/client/groupPulls/${taskId}/pause`, { token: branch2 })).status).toBe(403);
+    expect((await t.call('GET', '/xd/client/groupPulls?pageSize=50', { token: branch2 })).body.data).toMatchObject({ rows: [], total: 0 });
     expect((await t.call('GET', '/xd/client/groupPulls/999999', { token: seat1 })).status).toBe(404);
     expect((await start(seat1, { accountId: '999999', groupName: 'x', members: ['+8613911111111'] })).status).toBe(404);
     expect((await t.call('GET', '/xd/client/groupPulls?pageSize=10')).status).toBe(401);

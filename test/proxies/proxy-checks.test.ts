@@ -1,7 +1,10 @@
 // Proxy checks against real proxies on loopback: SOCKS5 (no auth and username/password) and
 // HTTP CONNECT tunnelling to a local target, a closed port, a silent proxy, wrong credentials;
 // the proxy:status push to the branch and the background checker's expiry.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createProxiesRepository } from '../../src/proxies/proxies.repository.js';
+import { createProxyPool } from '../../src/proxies/proxy-pool.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../helpers/sockets.js';
 import { closedPort, startHttpConnectProxy, startSilent, startSocks5, startTarget, type Listening } from './fake-proxies.js';
@@ -165,6 +168,34 @@ describe('background checker', () => {
     } finally {
       await t.close();
       await target.close();
+    }
+  });
+
+  it('checks the pool a bounded number at a time', async () => {
+    const t = await startHub();
+    const accepted: number[] = [];
+    const silent = createServer((socket) => {
+      accepted.push(Date.now());
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const proxies = createProxiesRepository(t.hub.database.db);
+      const port = (silent.address() as AddressInfo).port;
+      // The seeded proxies point at closed loopback ports; these nine at a proxy that never answers.
+      proxies.createMany(Array.from({ length: 9 }, (_, i) => ({ host: '127.0.0.1', port, username: `u${i}`, protocol: i % 2 ? 'http' : 'socks5' })));
+      const pool = createProxyPool({ proxies, io: t.hub.io, clock: { now: () => Date.now() }, checkTarget: { host: '127.0.0.1', port: 9 }, checkTimeoutMs: 200, provider: undefined, concurrency: 3 });
+      const startedAt = Date.now();
+      await pool.checkAll();
+      expect(accepted).toHaveLength(9);
+      // Each check waits out its 200 ms limit, so connections arrive in waves of `concurrency`.
+      const within = (at: number) => accepted.filter((other) => Math.abs(other - at) < 120).length;
+      expect(Math.max(...accepted.map(within))).toBe(3);
+      expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3 * 200 - 30);
+      expect(proxies.list({ status: 'down' }, { offset: 0, limit: 100 }).total).toBe(13);
+    } finally {
+      silent.close();
+      await t.close();
     }
   });
 });
