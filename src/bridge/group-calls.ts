@@ -38,8 +38,9 @@ export function createHttpGroupCalls(options: HttpGroupCallsOptions): GroupBridg
       });
     } catch (error) {
       const err = error as Error & { cause?: { code?: string } };
-      // Refused or unresolvable: the request never reached the bridge.
-      if (err.cause?.code === 'ECONNREFUSED' || err.cause?.code === 'ENOTFOUND' || err.cause?.code === 'ECONNRESET') {
+      // Refused or unresolvable: the request never reached the bridge. A reset is not among them:
+      // it may come after the bridge read the request.
+      if (err.cause?.code === 'ECONNREFUSED' || err.cause?.code === 'ENOTFOUND') {
         throw new GroupCallError(`bridge ${path}: ${err.cause.code}`, 'not_sent');
       }
       const why = err.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : err.name === 'AbortError' ? 'interrupted' : err.message;

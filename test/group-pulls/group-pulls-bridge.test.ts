@@ -155,4 +155,17 @@ describe('group pulls through the hub protocol', () => {
     expect(bridge.sent().filter((p) => p.endsWith('01'))).toHaveLength(1);
     expect(detail).toMatchObject({ total: 6, added: 3, failed: 3 });
   });
+
+  it('a bridge that refuses to create the group (4xx) fails the task with the reason and sends nothing more', async () => {
+    const bridge = await bridgeWith((call, n) => (call.path === '/group/create' ? { status: 400, body: { msg: 'name too long' } } : addEveryone(call, n)));
+    const t = await hubWith(bridge, 600);
+    const seat = await t.login('seat1');
+    const accountId = accountOf(t, '+8613800000001');
+    const created = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId, groupName: 'Refused', members: numbers(12), perMinute: 60 } });
+    await waitFor(() => status(t, created.body.data.taskId) === 'failed', 3000, 'failed');
+    const detail = (await t.call('GET', `/xd/client/groupPulls/${created.body.data.taskId}`, { token: seat })).body.data;
+    expect(detail).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/^group not created: bridge_error: bridge \/group\/create: HTTP 400/), failed: 10, added: 0 });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bridge.calls).toHaveLength(1);
+  });
 });
