@@ -92,6 +92,15 @@ import { adminRoutes } from './admin/admin.routes.js';
 import { createAuditRepository, recordAudit as writeAudit } from './audit/audit.repository.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { passwordChangeRoutes } from './auth/password-change.routes.js';
+import { createHttpGroupCalls, createSandboxGroupCalls, groupCallsThroughPort } from './bridge/group-calls.js';
+import { createGroupPullScheduler } from './group-pulls/group-pull-scheduler.js';
+import { createGroupPulls } from './group-pulls/group-pulls.js';
+import { createGroupPullsRepository } from './group-pulls/group-pulls.repository.js';
+import { groupPullRoutes } from './group-pulls/group-pulls.routes.js';
+import { createIp2world } from './proxies/ip2world.js';
+import { createProxiesRepository } from './proxies/proxies.repository.js';
+import { proxyRoutes } from './proxies/proxies.routes.js';
+import { createProxyPool, startProxyChecker } from './proxies/proxy-pool.js';
 
 export { redactTokenQuery } from './http/query-token.js';
 
@@ -247,7 +256,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  await app.register(bridgeCallbackRoutes, { prefix: '/xd/protocol', secret: config.protocolSecret, ingest, statuses, accountEvents, db: database.db });
+  const proxies = createProxiesRepository(database.db);
+  const proxyPool = createProxyPool({
+    proxies,
+    io,
+    clock,
+    checkTarget: config.proxyCheckTarget,
+    checkTimeoutMs: config.proxyCheckTimeoutMs,
+    provider: config.proxyProvider === 'ip2world' && config.proxyProviderUrl ? createIp2world({ urlTemplate: config.proxyProviderUrl, timeoutMs: config.proxyProviderTimeoutMs }) : undefined,
+  });
+  const stopProxyChecker = startProxyChecker(proxyPool, { intervalS: config.proxyCheckIntervalS, onError: (err) => app.log.error({ err }, 'proxy check pass failed') });
+  await app.register(proxyRoutes, { prefix: '/xd/admin', proxies, pool: proxyPool, guard, clock });
+  await app.register(bridgeCallbackRoutes, {
+    prefix: '/xd/protocol',
+    secret: config.protocolSecret,
+    ingest,
+    statuses,
+    accountEvents,
+    db: database.db,
+    ensureProxy: (phone) => proxyPool.ensureProxy(phone),
+  });
   // The webhook of the chosen real bridge; the others' paths stay unknown (404).
   const unhandledEvents = createUnhandledEvents(app.log);
   const effects = createWebhookEffects({ ingest, statuses, accountEvents, bridge, log: app.log });
@@ -255,6 +283,26 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, db: database.db, clock, effects, unhandled: unhandledEvents });
   await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
+
+  const GROUP_CALL_TIMEOUT_MS = 30_000;
+  const groupPullsRepository = createGroupPullsRepository(database.db);
+  const groupPulls = createGroupPulls({ repository: groupPullsRepository, io, clock });
+  const groupPullScheduler = createGroupPullScheduler({
+    repository: groupPullsRepository,
+    bridge:
+      config.bridgeDriver === 'hub' && config.protocolUrl
+        ? createHttpGroupCalls({ baseUrl: config.protocolUrl, secret: config.protocolSecret, timeoutMs: GROUP_CALL_TIMEOUT_MS })
+        : config.bridgeDriver === 'sandbox'
+          ? createSandboxGroupCalls()
+          : groupCallsThroughPort(bridge),
+    clock,
+    minuteMs: config.groupPullMinuteMs,
+    callTimeoutMs: GROUP_CALL_TIMEOUT_MS,
+    onProgress: (taskId) => groupPulls.progress(taskId),
+    onError: (err) => app.log.error({ err }, 'group pull step failed'),
+  });
+  await app.register(groupPullRoutes, { prefix: '/xd/client', groupPulls, guard });
+  groupPullScheduler.start();
 
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
 
@@ -315,6 +363,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       closed = true;
       stopSessionWatch();
       stopDeliveryPruning();
+      stopProxyChecker();
+      // Before the database closes: calls in flight are interrupted and their members settled.
+      await groupPullScheduler.stop();
       stopMessageIndexing();
       stopDemoInbound();
       permissions.close();

@@ -37,6 +37,18 @@ export interface Config {
   adminPassword: string | undefined;
   /** Inbound demo messages per minute played by the sandbox bridge; 0 (default) plays none. */
   sandboxInboundPerMinute: number;
+  /** `ip2world` or unset: where POST /xd/admin/proxies/fetch and auto-assignment get new proxies. */
+  proxyProvider: 'ip2world' | undefined;
+  /** The provider's extraction URL with {count}, {country} and {protocol} placeholders. */
+  proxyProviderUrl: string | undefined;
+  proxyProviderTimeoutMs: number;
+  /** host:port every proxy check tunnels to. Unset outside production unless configured, so nothing is dialled by default. */
+  proxyCheckTarget: { host: string; port: number } | undefined;
+  proxyCheckTimeoutMs: number;
+  /** Seconds between background checks of the whole pool; 0 = off. */
+  proxyCheckIntervalS: number;
+  /** Length of the "minute" group pulls are paced by; only tests shorten it. */
+  groupPullMinuteMs: number;
   /** Addresses and CIDRs allowed to read GET /metrics. */
   metricsAllow: string[];
   /** Load shedding thresholds; 0 turns a check off. */
@@ -208,6 +220,16 @@ function bridgeSettings(env: Env, protocolUrl: string | undefined) {
   return { bridgeDriver, waha, evolution };
 }
 
+/** `host:port`; IPv6 hosts in brackets (`[::1]:1080`). */
+function hostPort(env: Env, name: string, fallback: string | undefined): { host: string; port: number } | undefined {
+  const raw = optional(env, name) ?? fallback;
+  if (raw === undefined) return undefined;
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(raw);
+  const port = Number(match?.[3]);
+  if (!match || port < 1 || port > 65535) throw new ConfigError(name, 'must be host:port', raw);
+  return { host: (match[1] ?? match[2])!, port };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'] as const, 'development');
   const production = nodeEnv === 'production';
@@ -237,6 +259,11 @@ export function loadConfig(env: Env = process.env): Config {
   const protocolUrl = url(env, 'PROTOCOL_URL', ['http:', 'https:']);
   const tokenTtlHours = integer(env, 'TOKEN_TTL_HOURS', 168, 1, 24 * 365);
   const tokenTtlSeconds = integer(env, 'TOKEN_TTL_SECONDS', tokenTtlHours * 3600, 1, 24 * 365 * 3600);
+  const proxyProvider = optional(env, 'PROXY_PROVIDER') === undefined ? undefined : oneOf(env, 'PROXY_PROVIDER', ['ip2world'] as const, 'ip2world');
+  const proxyProviderUrl = url(env, 'PROXY_PROVIDER_URL', ['http:', 'https:']);
+  if (proxyProvider !== undefined && proxyProviderUrl === undefined) {
+    throw new ConfigError('PROXY_PROVIDER_URL', 'is required when PROXY_PROVIDER is set', undefined);
+  }
 
   return {
     port: integer(env, 'PORT', 8080, 0, 65535),
@@ -277,5 +304,13 @@ export function loadConfig(env: Env = process.env): Config {
       retryAfterSeconds: integer(env, 'PRESSURE_RETRY_AFTER_S', 10, 1, 3600),
     },
     ...bridgeSettings(env, protocolUrl),
+    proxyProvider,
+    proxyProviderUrl,
+    proxyProviderTimeoutMs: integer(env, 'PROXY_PROVIDER_TIMEOUT_MS', 10_000, 50, 120_000),
+    // Outside production nothing is dialled unless an operator names the target.
+    proxyCheckTarget: hostPort(env, 'PROXY_CHECK_TARGET', production ? 'www.google.com:443' : undefined),
+    proxyCheckTimeoutMs: integer(env, 'PROXY_CHECK_TIMEOUT_MS', 5000, 50, 60_000),
+    proxyCheckIntervalS: integer(env, 'PROXY_CHECK_INTERVAL_S', production ? 300 : 0, 0, 86_400),
+    groupPullMinuteMs: integer(env, 'GROUP_PULL_MINUTE_MS', 60_000, 50, 3_600_000),
   };
 }

@@ -92,6 +92,34 @@ describe('loadConfig', () => {
   });
 });
 
+describe('proxy pool and group pull configuration', () => {
+  it('dials nothing by default outside production: no check target, checker off', () => {
+    expect(loadConfig({})).toMatchObject({ proxyCheckTarget: undefined, proxyCheckIntervalS: 0, proxyCheckTimeoutMs: 5000, proxyProvider: undefined, proxyProviderTimeoutMs: 10_000, groupPullMinuteMs: 60_000 });
+  });
+
+  it('in production checks every 300 s against www.google.com:443 unless told otherwise', () => {
+    const production = loadConfig({ NODE_ENV: 'production', PROTOCOL_SECRET: secret });
+    expect(production).toMatchObject({ proxyCheckTarget: { host: 'www.google.com', port: 443 }, proxyCheckIntervalS: 300 });
+    expect(loadConfig({ NODE_ENV: 'production', PROTOCOL_SECRET: secret, PROXY_CHECK_INTERVAL_S: '0' }).proxyCheckIntervalS).toBe(0);
+  });
+
+  it('reads the provider and the check target', () => {
+    const config = loadConfig({ PROXY_PROVIDER: 'ip2world', PROXY_PROVIDER_URL: 'http://127.0.0.1:9/x?num={count}', PROXY_CHECK_TARGET: '[::1]:8443' });
+    expect(config).toMatchObject({ proxyProvider: 'ip2world', proxyProviderUrl: 'http://127.0.0.1:9/x?num={count}', proxyCheckTarget: { host: '::1', port: 8443 } });
+  });
+
+  it.each([
+    [{ PROXY_PROVIDER: 'brightdata', PROXY_PROVIDER_URL: 'http://x' }, /PROXY_PROVIDER must be one of ip2world/],
+    [{ PROXY_PROVIDER: 'ip2world' }, /PROXY_PROVIDER_URL is required/],
+    [{ PROXY_CHECK_TARGET: 'www.google.com' }, /PROXY_CHECK_TARGET must be host:port/],
+    [{ PROXY_CHECK_TARGET: 'x:0' }, /PROXY_CHECK_TARGET must be host:port/],
+    [{ PROXY_CHECK_INTERVAL_S: '-1' }, /PROXY_CHECK_INTERVAL_S/],
+    [{ GROUP_PULL_MINUTE_MS: '10' }, /GROUP_PULL_MINUTE_MS/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
+
 describe('server start', () => {
   it('stops with one clear line on bad configuration', async () => {
     const { spawnSync } = await import('node:child_process');

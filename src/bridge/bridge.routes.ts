@@ -30,6 +30,8 @@ export interface BridgeRoutesDeps {
   statuses: MessageStatus;
   accountEvents: AccountEvents;
   db: Db;
+  /** Gives an account without a proxy one before physicalIp answers (the proxy pool's auto-assignment). */
+  ensureProxy?: (phone: string) => Promise<void>;
 }
 
 const idOrNull = (id: number | null) => (id === null ? null : String(id));
@@ -81,7 +83,10 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
   app.post(
     '/physicalIp',
     { schema: { tags: ['bridge'], summary: 'The proxy assigned to an account (signed)', body: PhysicalIpBody, response: PhysicalIpResponse } },
-    async (request) => ok(proxyForPhone(deps.db, request.body.phone)),
+    async (request) => {
+      await deps.ensureProxy?.(request.body.phone);
+      return ok(proxyForPhone(deps.db, request.body.phone));
+    },
   );
 
   app.post(

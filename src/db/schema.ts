@@ -63,16 +63,32 @@ export const tokens = sqliteTable(
   ],
 );
 
-export const proxies = sqliteTable('proxies', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  host: text('host').notNull(),
-  port: integer('port').notNull(),
-  protocol: text('protocol').notNull().default('socks5'),
-  username: text('username'),
-  password: text('password'),
-  provider: text('provider'),
-  createdAt: createdAt(),
-});
+export const PROXY_STATUSES = ['unknown', 'ok', 'down', 'expired'] as const;
+export type ProxyStatus = (typeof PROXY_STATUSES)[number];
+
+/** The proxy pool (IP管理). `password` is stored for the bridge and never returned by the admin API. */
+export const proxies = sqliteTable(
+  'proxies',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    host: text('host').notNull(),
+    port: integer('port').notNull(),
+    protocol: text('protocol').notNull().default('socks5'),
+    username: text('username'),
+    password: text('password'),
+    provider: text('provider'),
+    country: text('country'),
+    status: text('status', { enum: PROXY_STATUSES }).notNull().default('unknown'),
+    statusReason: text('status_reason'),
+    latencyMs: integer('latency_ms'),
+    checkedAt: integer('checked_at'),
+    expiresAt: integer('expires_at'),
+    /** How many accounts may log in through it at once. */
+    maxAccounts: integer('max_accounts').notNull().default(1),
+    createdAt: createdAt(),
+  },
+  (t) => [index('proxies_host_port').on(t.host, t.port), index('proxies_status').on(t.status)],
+);
 
 export const accounts = sqliteTable(
   'accounts',
@@ -93,7 +109,7 @@ export const accounts = sqliteTable(
     bridgeSession: text('bridge_session'),
     createdAt: createdAt(),
   },
-  (t) => [index('accounts_seat').on(t.seatId), index('accounts_branch').on(t.branchId)],
+  (t) => [index('accounts_seat').on(t.seatId), index('accounts_branch').on(t.branchId), index('accounts_proxy').on(t.proxyId)],
 );
 
 /** A contact of one account (营销对象). `platformUid` is the bridge's id for it (`from.id`). */
@@ -394,4 +410,53 @@ export const dashboardHours = sqliteTable(
     replyMs: integer('reply_ms').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.day, t.branchId, t.seatId, t.hour] }), index('dashboard_hours_seat_day').on(t.seatId, t.day)],
+);
+
+export const GROUP_PULL_STATUSES = ['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const;
+export type GroupPullStatus = (typeof GROUP_PULL_STATUSES)[number];
+/** `sending` is the claim taken before a member goes to the bridge; the API shows it as pending. */
+export const GROUP_MEMBER_STATES = ['pending', 'sending', 'added', 'invited', 'failed', 'skipped'] as const;
+export type GroupMemberState = (typeof GROUP_MEMBER_STATES)[number];
+
+/** A group pull (拉群): members added to a WhatsApp group through one account, paced by the hub. */
+export const groupPulls = sqliteTable(
+  'group_pulls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id').notNull().references(() => accounts.id),
+    createdBy: integer('created_by').notNull().references(() => users.id),
+    /** The bridge's group id: given for an existing group, or set once the new group is created. */
+    groupId: text('group_id'),
+    groupName: text('group_name'),
+    status: text('status', { enum: GROUP_PULL_STATUSES }).notNull().default('queued'),
+    statusReason: text('status_reason'),
+    perMinute: integer('per_minute').notNull(),
+    /** When the scheduler may send this task's next batch (pacing and retry backoff). */
+    nextRunAt: integer('next_run_at').notNull().default(0),
+    /** Set while a group creation call is out, so that no second group is ever created. */
+    creatingSince: integer('creating_since'),
+    createdAt: createdAt(),
+    finishedAt: integer('finished_at'),
+  },
+  (t) => [index('group_pulls_status_account').on(t.status, t.accountId), index('group_pulls_account').on(t.accountId, t.id)],
+);
+
+export const groupPullMembers = sqliteTable(
+  'group_pull_members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    taskId: integer('task_id').notNull().references(() => groupPulls.id),
+    phone: text('phone').notNull(),
+    state: text('state', { enum: GROUP_MEMBER_STATES }).notNull().default('pending'),
+    reason: text('reason'),
+    attempts: integer('attempts').notNull().default(0),
+    /** A rate-limited or bridge-failed member waits until then. */
+    notBefore: integer('not_before').notNull().default(0),
+    claimedAt: integer('claimed_at'),
+  },
+  (t) => [
+    index('group_pull_members_task_state').on(t.taskId, t.state, t.id),
+    // Partial: only members out at the bridge, which the stale-claim sweep looks for.
+    index('group_pull_members_sending').on(t.claimedAt).where(sql`${t.state} = 'sending'`),
+  ],
 );

@@ -81,7 +81,8 @@ export async function seedIfEmpty(db: Db, options: SeedOptions): Promise<SeedOut
       const seatId = seats[i <= 2 ? 0 : 1]!;
       const proxy = tx
         .insert(proxies)
-        .values({ host: `10.0.0.${i}`, port: 1080, protocol: 'socks5', username: `proxy${i}`, password: `secret${i}`, provider: 'ip2world' })
+        // Loopback only: nothing the demo data names is ever dialled off this machine.
+        .values({ host: '127.0.0.1', port: 10800 + i, protocol: 'socks5', username: `proxy${i}`, password: `secret${i}`, provider: 'ip2world', maxAccounts: 1 })
         .returning({ id: proxies.id })
         .get();
       const account = tx

@@ -99,13 +99,13 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
   it('serves proxies to the signed bridge only', async () => {
     const target = ownedTarget(t.hub.database.db, 'seat1');
     const proxy = await postCallback(t, 'physicalIp', { phone: target.phone });
-    expect(proxy).toMatchObject({ status: 200, body: { data: { host: expect.any(String), port: 1080, protocol: 'socks5', username: expect.any(String), password: expect.any(String) } } });
+    expect(proxy).toMatchObject({ status: 200, body: { data: { host: expect.any(String), port: 10801, protocol: 'socks5', username: expect.any(String), password: expect.any(String) } } });
     expect((await postCallback(t, 'physicalIp', { phone: target.phone }, { unsigned: true })).status).toBe(401);
     expect((await postCallback(t, 'physicalIp', { phone: '+10000000000' })).status).toBe(404);
     const list = await postCallback(t, 'accounts', {});
     expect(list.status).toBe(200);
     expect(list.body.data).toHaveLength(4);
-    expect(list.body.data[0]).toMatchObject({ accountId: expect.stringMatching(/^\d+$/), phone: '+8613800000001', proxy: { port: 1080 } });
+    expect(list.body.data[0]).toMatchObject({ accountId: expect.stringMatching(/^\d+$/), phone: '+8613800000001', proxy: { host: '127.0.0.1', port: 10801 } });
     expect((await postCallback(t, 'accounts', {}, { unsigned: true })).status).toBe(401);
   });
 });

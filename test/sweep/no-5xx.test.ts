@@ -41,7 +41,7 @@ describe('no 5xx anywhere', () => {
     const what = `${request.method} ${request.url} ${token ? 'with token' : 'without token'}${signed ? ' signed' : ''} → ${response.statusCode} ${response.body.slice(0, 300)}`;
     // 503 is the contract's answer for a dependency that is down (no translator is configured
     // here); every other 5xx is a bug.
-    if (response.statusCode === 503) expect(response.json().msg, what).toMatch(/^(translator|bridge) unavailable/);
+    if (response.statusCode === 503) expect(response.json().msg, what).toMatch(/^(translator|bridge|proxy check|proxy provider \w+) unavailable/);
     else expect(response.statusCode, what).toBeLessThan(500);
     const isJson = String(response.headers['content-type'] ?? '').includes('application/json');
     // A served media file is the one non-envelope answer.
