@@ -93,6 +93,9 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
   app.put('/proxies/:proxyId', { onRequest, schema: { ...common, summary: 'Change a proxy', params: ProxyParams, body: UpdateProxyBody, response: ProxyResponses.change } }, async (request) => {
     const id = Number(request.params.proxyId);
     const b = request.body;
+    // Only the proxy's own fields: an unknown key would reach the UPDATE as a column.
+    const unknown = Object.keys(b).find((key) => !Object.hasOwn(UpdateProxyBody.properties, key));
+    if (unknown !== undefined) throw badRequest(`body.${unknown}`, 'is not allowed');
     const patch = { ...b, ...('country' in b ? { country: country(b.country) } : {}) };
     if (patch.username === null && patch.password === undefined) patch.password = null;
     proxies.update(id, patch, clock.now());

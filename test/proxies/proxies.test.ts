@@ -42,6 +42,8 @@ describe('proxy pool', () => {
 
     expect((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: 'proxy.example.net', port: 2000, protocol: 'http', username: 'user1' } })).status).toBe(409);
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { username: null, port: 2001 } })).status).toBe(200);
+    // A body naming no known field changes nothing and says which field is wrong.
+    expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { '': '' } })).body).toMatchObject({ code: 400, msg: expect.stringMatching(/^body\./) });
     const changed = (await list('&keyword=example')).rows[0];
     expect(changed).toMatchObject({ port: 2001, username: null, hasPassword: false });
     expect((await t.call('DELETE', `/xd/admin/proxies/${id}`, { token: admin })).status).toBe(200);
