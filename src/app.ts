@@ -1,5 +1,6 @@
 // The composition root: builds every dependency once and hands each feature what it needs,
 // in a fixed order (error handling, rate limits, docs, then features).
+import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -56,6 +57,7 @@ import { mediaRoutes } from './media/media.routes.js';
 import { createOriginalImages } from './media/original-images.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { managementRoutes } from './management/management.routes.js';
+import { consoleRoutes } from './console/console.routes.js';
 
 export function redactTokenQuery(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
@@ -168,6 +170,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const messageIndexer = createMessageIndexer(database.sqlite);
   const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
   await app.register(searchRoutes, { ...seatRead, messageIndexer });
+
+  // Last: the console's fallback route must not shadow any API route registered above.
+  await app.register(consoleRoutes, { webRoot: fileURLToPath(new URL('../dist/web', import.meta.url)) });
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [
