@@ -10,7 +10,7 @@ const en: typeof zh = {
   connection: { online: 'Online', offline: 'Offline', syncing: 'Syncing' },
   status: { online: 'Online', offline: 'Offline', banned: 'Banned', loginRequired: 'Login required' },
   msgStatus: { received: 'Received', pending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', recalled: 'Recalled' },
-  convType: { '': 'All types', biDirFriend: 'Mutual friend', uniDirFriend: 'One-way friend', stranger: 'Stranger', group: 'Group' },
+  convType: { all: 'All types', biDirFriend: 'Mutual friend', uniDirFriend: 'One-way friend', stranger: 'Stranger', group: 'Group' },
   accounts: { title: 'Accounts', all: 'All accounts', relogin: 'Log in again', scanQr: 'Scan to log in', empty: 'No accounts' },
   timeline: { title: 'Conversations', unreadOnly: 'Unread only', search: 'Search contacts or messages', empty: 'No conversations', tag: 'Seat tag', noTag: 'All tags', messages: 'Messages', targets: 'Contacts', noResult: 'No results' },
   chat: {

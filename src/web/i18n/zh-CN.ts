@@ -8,7 +8,7 @@ export default {
   connection: { online: '在线', offline: '离线', syncing: '同步中' },
   status: { online: '在线', offline: '离线', banned: '已封禁', loginRequired: '需要登录' },
   msgStatus: { received: '已收到', pending: '发送中', sent: '已发送', delivered: '已送达', read: '已读', failed: '发送失败', recalled: '已撤回' },
-  convType: { '': '全部类型', biDirFriend: '双向好友', uniDirFriend: '单向好友', stranger: '陌生人', group: '群组' },
+  convType: { all: '全部类型', biDirFriend: '双向好友', uniDirFriend: '单向好友', stranger: '陌生人', group: '群组' },
   accounts: { title: '账号', all: '全部账号', relogin: '重新登录', scanQr: '扫码登录', empty: '暂无账号' },
   timeline: { title: '会话', unreadOnly: '仅未读', search: '搜索联系人或消息', empty: '暂无会话', tag: '坐席标签', noTag: '全部标签', messages: '消息', targets: '联系人', noResult: '无结果' },
   chat: {

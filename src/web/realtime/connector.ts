@@ -15,6 +15,8 @@ export interface ConnectorHandlers {
   /** Reloads what must be fresh before `online` (the open conversation). */
   reloadOpen(): Promise<void>;
   onUnauthorized(): void;
+  /** A step of the sync failed (it is retried); show it unless already shown. */
+  onSyncError(error: unknown): void;
   /** Every server event, after the stream position saw it. */
   events: Partial<{ [E in keyof ServerToClientEvents]: ServerToClientEvents[E] }>;
   /** Watch mode: join this seat's room on every connect (supervisor). */
@@ -56,6 +58,7 @@ export function connect(token: string, handlers: ConnectorHandlers, url?: string
         return;
       } catch (error) {
         handlers.onState('syncing', (error as Error).message);
+        handlers.onSyncError(error);
         await new Promise((resolve) => setTimeout(resolve, Math.min(4000, 300 * 2 ** attempt)));
       }
     }

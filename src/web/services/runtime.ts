@@ -1,6 +1,7 @@
 // One socket per signed-in tab. Pushes go to whichever screen is live: a seat's workspace,
 // a watched seat's workspace, and the supervisor's wall.
-import { ElNotification } from 'element-plus';
+import { ElMessage, ElNotification } from 'element-plus';
+import { ApiError } from '../api/http';
 import type { MessageSendInput } from '../../realtime/events';
 import { connect, type Connector } from '../realtime/connector';
 import type { ChatTransport } from '../stores/chat';
@@ -40,6 +41,10 @@ export function startRealtime(token: string): Connector {
       await workspace?.reloadOpen();
     },
     watch: () => (workspace?.readOnly ? workspace.custServId : null),
+    onSyncError: (error) => {
+      // REST failures were shown by the HTTP client; a refused `watch` is shown here.
+      if (!(error instanceof ApiError)) ElMessage({ type: 'error', message: (error as Error).message, grouping: true, showClose: true });
+    },
     onUnauthorized: () => {
       useSessionStore().signOut();
       stopRealtime();

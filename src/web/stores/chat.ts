@@ -2,7 +2,7 @@
 // A reply is a bubble at once (pending, keyed by its clientMsgId); the ack gives it the hub's
 // msgId; `message:updated` moves it on (sent → delivered → read, or failed).
 import { defineStore } from 'pinia';
-import { computed, ref, shallowRef, triggerRef } from 'vue';
+import { computed, reactive, ref, shallowRef, triggerRef } from 'vue';
 import type { Ack, MessageNewPayload, MessageSendInput, MessageStatus, MessageUpdatedPayload } from '../../realtime/events';
 import type { HistoryItem } from '../api/types';
 
@@ -50,10 +50,12 @@ export function newClientMsgId(): string {
 
 export const useChatStore = defineStore('chat', () => {
   const target = ref<OpenTarget | null>(null);
-  /** Oldest first. shallowRef + explicit triggers: 2,000 messages are not made deeply reactive. */
+  /**
+   * Oldest first. The list is a shallowRef (inserts trigger it explicitly, the array is not
+   * proxied); each message is reactive on its own, so a status change re-renders one bubble.
+   */
   const messages = shallowRef<ChatMessage[]>([]);
   const byMsgId = new Map<string, ChatMessage>();
-  const byClientId = new Map<string, ChatMessage>();
   /** Updates that arrived before the ack told us which bubble they belong to. */
   const early = new Map<string, MessageUpdatedPayload>();
   let transport: ChatTransport | null = null;
@@ -72,7 +74,6 @@ export const useChatStore = defineStore('chat', () => {
     target.value = next;
     messages.value = [];
     byMsgId.clear();
-    byClientId.clear();
     early.clear();
     touched();
   }
@@ -82,13 +83,14 @@ export const useChatStore = defineStore('chat', () => {
   }
 
   /** Inserts keeping time order; most arrivals are newest, so search from the end. */
-  function insert(message: ChatMessage): void {
+  function insert(plain: ChatMessage): ChatMessage {
+    const message = reactive(plain) as ChatMessage;
     const list = messages.value;
     let at = list.length;
     while (at > 0 && list[at - 1]!.sendTimeMs > message.sendTimeMs) at -= 1;
     list.splice(at, 0, message);
     if (message.msgId) byMsgId.set(message.msgId, message);
-    if (message.clientMsgId) byClientId.set(message.clientMsgId, message);
+    return message;
   }
 
   /** History pages (any order, any overlap): known messages are refreshed, new ones inserted. */
@@ -189,8 +191,7 @@ export const useChatStore = defineStore('chat', () => {
   /** Sends text (or other content) into the open conversation; resolves once acked or failed. */
   function send(content: string, contentType = '1', translation: string | null = null, now = Date.now()): { message: ChatMessage; done: Promise<void> } {
     const clientMsgId = newClientMsgId();
-    const message: ChatMessage = { key: clientMsgId, msgId: null, clientMsgId, contentType, content, sendTimeMs: now, sender: 0, status: 'pending', contReadState: '1', translation };
-    insert(message);
+    const message = insert({ key: clientMsgId, msgId: null, clientMsgId, contentType, content, sendTimeMs: now, sender: 0, status: 'pending', contReadState: '1', translation });
     touched();
     return { message, done: deliver(message) };
   }
