@@ -2,6 +2,7 @@
 // a watched seat's workspace, and the supervisor's wall.
 import { ElMessage, ElNotification } from 'element-plus';
 import { ApiError } from '../api/http';
+import { nextTick } from 'vue';
 import type { MessageSendInput } from '../../realtime/events';
 import { connect, type Connector } from '../realtime/connector';
 import type { ChatTransport } from '../stores/chat';
@@ -52,8 +53,12 @@ export function startRealtime(token: string): Connector {
     },
     events: {
       'message:new': (payload) => {
+        // User Timing: the main-thread cost of one push, store update plus re-render
+        // (read by `npm run bench:web`, visible in any browser's performance panel).
+        const start = performance.now();
         workspace?.onMessageNew(payload);
         wall.applyMessageNew(payload);
+        void nextTick(() => performance.measure('hub:message:new', { start }));
       },
       'message:updated': (payload) => chat.applyUpdate(payload),
       'account:status': (payload) => accounts.applyStatus(payload),
