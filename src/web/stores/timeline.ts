@@ -2,7 +2,7 @@
 // Conversations are kept by id and the order as a list of ids, so a push moves one id and
 // patches one row; the list component never rebuilds the other 499.
 import { defineStore } from 'pinia';
-import { computed, reactive, ref, shallowRef } from 'vue';
+import { computed, reactive, ref, shallowRef, toRaw } from 'vue';
 import type { ConvType, MessageNewPayload } from '../../realtime/events';
 import type { Conversation, TimelineAlert } from '../api/types';
 
@@ -135,15 +135,25 @@ export const useTimelineStore = defineStore('timeline', () => {
     if (openReceId.value === receId) openReceId.value = null;
   }
 
+  /**
+   * The rows the timeline shows. It depends on the order and the filters; entries are looked up
+   * untracked (the `order` changes whenever one is added or removed) and handed out reactive, so
+   * a changed unread count re-renders its row without re-running this for 500 entries.
+   */
   const visible = computed<TimelineEntry[]>(() => {
     const out: TimelineEntry[] = [];
+    const raw = toRaw(entries);
+    const { unreadOnly, convType, accountId, tagTargets } = filters;
+    const open = openReceId.value;
     for (const id of order.value) {
-      const entry = entries.get(id);
-      if (!entry) continue;
-      if (filters.unreadOnly && entry.unread === 0 && id !== openReceId.value) continue;
-      if (filters.convType && entry.convType !== filters.convType) continue;
-      if (filters.accountId && entry.accountId !== filters.accountId) continue;
-      if (filters.tagTargets && !filters.tagTargets.has(id)) continue;
+      const plain = raw.get(id);
+      if (!plain) continue;
+      const entry = reactive(plain) as TimelineEntry;
+      // Only the unread filter needs to see unread changes (tracked read).
+      if (unreadOnly && entry.unread === 0 && id !== open) continue;
+      if (convType && plain.convType !== convType) continue;
+      if (accountId && plain.accountId !== accountId) continue;
+      if (tagTargets && !tagTargets.has(id)) continue;
       out.push(entry);
     }
     return out;
