@@ -14,6 +14,7 @@ import { useTimelineStore } from '../stores/timeline';
 import { useWallStore } from '../stores/wall';
 import { i18n } from '../i18n';
 import { router } from '../router';
+import { api } from './hub';
 import { notifyNewMessage } from './notifier';
 import type { Workspace } from './workspace';
 
@@ -67,8 +68,16 @@ export function startRealtime(token: string): Connector {
       'account:unassigned': () => void workspace?.catchUp(),
       'transfer:in': (payload) => {
         if (workspace?.readOnly) return;
-        ElNotification({ type: 'info', title: t('side.transfer'), message: t('notify.transferIn', { from: payload.fromCustServId, name: payload.receName }) });
         void workspace?.catchUp();
+        // The toast names the giving seat: its name comes from the target's transfer source.
+        void api
+          .transferSource(payload.receId)
+          .catch(() => null)
+          .then((source) => {
+            const from = source?.fromName ?? `#${payload.fromCustServId}`;
+            const reason = payload.reason ? ` (${payload.reason})` : '';
+            ElNotification({ type: 'info', title: t('side.transfer'), message: t('notify.transferIn', { from, name: payload.receName }) + reason });
+          });
       },
       'transfer:out': (payload) => {
         if (workspace?.readOnly) return;
