@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // The browser tests drive the built console: build it first when missing or older than its source.
+    globalSetup: ['./test/web/build-console.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

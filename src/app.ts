@@ -1,5 +1,6 @@
 // The composition root: builds every dependency once and hands each feature what it needs,
 // in a fixed order (error handling, rate limits, docs, then features).
+import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -101,6 +102,7 @@ import { createIp2world } from './proxies/ip2world.js';
 import { createProxiesRepository } from './proxies/proxies.repository.js';
 import { proxyRoutes } from './proxies/proxies.routes.js';
 import { createProxyPool, startProxyChecker } from './proxies/proxy-pool.js';
+import { consoleRoutes } from './console/console.routes.js';
 
 export { redactTokenQuery } from './http/query-token.js';
 
@@ -335,6 +337,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const messageIndexer = createMessageIndexer(database.sqlite);
   const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
   await app.register(searchRoutes, { ...seatRead, messageIndexer });
+
+  // Last: the console's fallback route must not shadow any API route registered above.
+  await app.register(consoleRoutes, { webRoot: fileURLToPath(new URL('../dist/web', import.meta.url)) });
 
   const logSocketError = (err: unknown) => app.log.error({ err }, 'socket handler failed');
   attachSocketFeatures(io, [

@@ -24,6 +24,16 @@ function handshakeToken(socket: HubSocket): string | undefined {
   return typeof header === 'string' ? header : undefined;
 }
 
+/** The page was served by this hub: its Origin names the host the request was sent to. */
+export function isSameOrigin(origin: string, host: string | undefined): boolean {
+  if (host === undefined) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 export function createSocketServer(options: SocketServerOptions): HubServer {
   const { allowedOrigins } = options;
   const io: HubServer = new Server(options.httpServer, {
@@ -32,8 +42,9 @@ export function createSocketServer(options: SocketServerOptions): HubServer {
     cors: { origin: allowedOrigins, credentials: true },
     allowRequest: (req: IncomingMessage, callback) => {
       const origin = req.headers.origin;
-      // Non-browser clients send no Origin; browsers must come from the allow-list.
-      callback(null, origin === undefined || allowedOrigins.includes(origin));
+      // Non-browser clients send no Origin; the console served by this hub is always welcome;
+      // other browser origins must come from the allow-list.
+      callback(null, origin === undefined || isSameOrigin(origin, req.headers.host) || allowedOrigins.includes(origin));
     },
   });
 

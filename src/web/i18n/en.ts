@@ -1,0 +1,34 @@
+import type zh from './zh-CN';
+
+const en: typeof zh = {
+  app: { name: 'Seat Hub', logout: 'Log out', language: 'Language', sound: 'Sound', desktop: 'Desktop notifications' },
+  nav: { seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch' },
+  login: {
+    title: 'Sign in to Seat Hub', subtitle: 'One workspace for every WhatsApp / Telegram account',
+    username: 'Username', password: 'Password', remember: 'Remember me', submit: 'Sign in', required: 'Enter username and password',
+  },
+  connection: { online: 'Online', offline: 'Offline', syncing: 'Syncing' },
+  status: { online: 'Online', offline: 'Offline', banned: 'Banned', loginRequired: 'Login required' },
+  msgStatus: { received: 'Received', pending: 'Sending', sent: 'Sent', delivered: 'Delivered', read: 'Read', failed: 'Failed', recalled: 'Recalled' },
+  convType: { all: 'All types', biDirFriend: 'Mutual friend', uniDirFriend: 'One-way friend', stranger: 'Stranger', group: 'Group' },
+  accounts: { title: 'Accounts', all: 'All accounts', relogin: 'Log in again', scanQr: 'Scan to log in', empty: 'No accounts' },
+  timeline: { title: 'Conversations', unreadOnly: 'Unread only', search: 'Search contacts or messages', empty: 'No conversations', tag: 'Seat tag', noTag: 'All tags', messages: 'Messages', targets: 'Contacts', noResult: 'No results' },
+  chat: {
+    pick: 'Pick a conversation to start', loadingOlder: 'Loading older messages…', noOlder: 'No older messages', retry: 'Retry', original: 'View original',
+    recalled: 'This message was recalled', today: 'Today', readOnly: 'Read-only watch: read state is never changed', translation: 'Translation', original_text: 'Original',
+    image: '[Image]', voice: '[Voice]', video: '[Video]', file: '[File]', link: '[Link]', newMessages: 'New messages',
+  },
+  composer: { placeholder: 'Type a message. Enter sends, Shift+Enter breaks the line, / for quick replies', send: 'Send', translate: 'Translate', translateTo: 'to', quickReplies: 'Quick replies', noReplies: 'No quick replies', own: 'Mine', branch: 'Branch' },
+  side: {
+    title: 'Contact', convType: 'Type', tags: 'Seat tags', editTags: 'Edit tags', newTag: 'New tag', transfer: 'Transfer', transferTitle: 'Transfer conversation',
+    transferTo: 'Transfer to', transferReason: 'Reason', transferSearch: 'Search seats', transferred: 'Transferred', source: 'Transferred from', sourceFrom: 'from {name}',
+    fans: 'Fans today', fansReason: 'Reason (optional)', telegram: 'Telegram link', telegramNone: 'No Telegram link set by your branch', account: 'Account', save: 'Save', cancel: 'Cancel', confirm: 'Confirm',
+  },
+  notify: { newMessage: 'New message from {name}', transferIn: '{from} transferred {name} to you', transferOut: '{name} was transferred to another seat' },
+  wall: {
+    title: 'Seat wall', online: 'Online', offline: 'Offline', unread: 'Unread', fans: 'Fans today', open: 'Open', last: 'Last activity', never: 'None', watch: 'Watch',
+    seats: 'Seats', onlineCount: 'Online seats', back: 'Back to the wall', watching: 'Watching {name}',
+  },
+  common: { loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
+};
+export default en;

@@ -1,0 +1,31 @@
+export default {
+  app: { name: '坐席中心', logout: '退出登录', language: '语言', sound: '提示音', desktop: '桌面通知' },
+  nav: { seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控' },
+  login: {
+    title: '登录坐席中心', subtitle: '统一管理 WhatsApp / Telegram 账号的客服工作台',
+    username: '用户名', password: '密码', remember: '记住我', submit: '登录', required: '请输入用户名和密码',
+  },
+  connection: { online: '在线', offline: '离线', syncing: '同步中' },
+  status: { online: '在线', offline: '离线', banned: '已封禁', loginRequired: '需要登录' },
+  msgStatus: { received: '已收到', pending: '发送中', sent: '已发送', delivered: '已送达', read: '已读', failed: '发送失败', recalled: '已撤回' },
+  convType: { all: '全部类型', biDirFriend: '双向好友', uniDirFriend: '单向好友', stranger: '陌生人', group: '群组' },
+  accounts: { title: '账号', all: '全部账号', relogin: '重新登录', scanQr: '扫码登录', empty: '暂无账号' },
+  timeline: { title: '会话', unreadOnly: '仅未读', search: '搜索联系人或消息', empty: '暂无会话', tag: '坐席标签', noTag: '全部标签', messages: '消息', targets: '联系人', noResult: '无结果' },
+  chat: {
+    pick: '选择左侧会话开始聊天', loadingOlder: '加载更早的消息…', noOlder: '没有更早的消息了', retry: '重试', original: '查看原图',
+    recalled: '此消息已撤回', today: '今天', readOnly: '只读监控：不会改变已读状态', translation: '译文', original_text: '原文',
+    image: '[图片]', voice: '[语音]', video: '[视频]', file: '[文件]', link: '[链接]', newMessages: '新消息',
+  },
+  composer: { placeholder: '输入消息，Enter 发送，Shift+Enter 换行，/ 快捷回复', send: '发送', translate: '翻译', translateTo: '译为', quickReplies: '快捷回复', noReplies: '没有快捷回复', own: '我的', branch: '分组' },
+  side: {
+    title: '联系人', convType: '类型', tags: '坐席标签', editTags: '编辑标签', newTag: '新标签', transfer: '转移', transferTitle: '转移会话',
+    transferTo: '转移给', transferReason: '原因', transferSearch: '搜索坐席', transferred: '已转移', source: '转移来源', sourceFrom: '来自 {name}',
+    fans: '今日进粉', fansReason: '原因（可选）', telegram: '飞机链接', telegramNone: '分管尚未设置飞机链接', account: '账号', save: '保存', cancel: '取消', confirm: '确定',
+  },
+  notify: { newMessage: '{name} 发来新消息', transferIn: '{from} 转来了 {name}', transferOut: '{name} 已转给其他坐席' },
+  wall: {
+    title: '坐席墙', online: '在线', offline: '离线', unread: '未读', fans: '今日进粉', open: '未读会话', last: '最近活动', never: '暂无', watch: '监控',
+    seats: '坐席', onlineCount: '在线坐席', back: '返回坐席墙', watching: '正在监控 {name}',
+  },
+  common: { loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
+};
