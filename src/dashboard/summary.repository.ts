@@ -49,8 +49,8 @@ export const SUMMARY_SQL = {
   fansOfSeat: `SELECT coalesce(sum(delta), 0) AS n FROM fan_events WHERE seat_id = @seatId AND day = @day`,
   unrepliedOfSeat: `SELECT count(*) AS n FROM conversations WHERE seat_id = @seatId AND unanswered_since IS NOT NULL`,
   unrepliedOfOrg: `SELECT coalesce(seat_id, 0) AS seat_id, count(*) AS n FROM conversations WHERE unanswered_since IS NOT NULL GROUP BY seat_id`,
-  accountsOfSeat: `SELECT count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts WHERE seat_id = @seatId`,
-  accountsOfOrg: `SELECT coalesce(seat_id, 0) AS seat_id, count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts GROUP BY seat_id`,
+  accountsOfSeat: `SELECT count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts WHERE seat_id = @seatId AND disabled = 0`,
+  accountsOfOrg: `SELECT coalesce(seat_id, 0) AS seat_id, count(*) AS total, coalesce(sum(status = 'online'), 0) AS online FROM accounts WHERE disabled = 0 GROUP BY seat_id`,
   branchExists: `SELECT 1 AS one FROM branches WHERE id = @branchId`,
   // One statement: data_version moves on another connection's commit, total_changes on this one's writes.
   version: `SELECT (SELECT data_version FROM pragma_data_version()) || ':' || total_changes() AS v`,

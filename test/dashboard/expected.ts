@@ -86,7 +86,7 @@ export function expectedSummary(sqlite: Sqlite, tz: string, scope: ExpectedScope
     // A new fan: a target of a seat in scope whose first message fell on the day.
     if (owner.seat_id !== null && seatIds.has(owner.seat_id) && dayOf(owner.send_time, tz) === day) seatRow(owner.seat_id).newFans += 1;
   }
-  const accounts = (sqlite.prepare('SELECT seat_id, status FROM accounts').all() as { seat_id: number | null; status: string }[]).filter((a) =>
+  const accounts = (sqlite.prepare('SELECT seat_id, status FROM accounts WHERE disabled = 0').all() as { seat_id: number | null; status: string }[]).filter((a) =>
     scope.kind === 'org' ? true : seatIds.has(a.seat_id ?? -1),
   );
   return {

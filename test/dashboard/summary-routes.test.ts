@@ -56,6 +56,19 @@ describe('dashboard summary', () => {
     expect(self.accountsTotal).toBe(2);
   });
 
+  it('leaves disabled accounts out of the account figures', async () => {
+    const seat1 = userId(t.hub.database.db, 'seat1');
+    const account = t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE seat_id = ? ORDER BY id LIMIT 1').get(seat1) as { id: number };
+    const disable = (disabled: boolean) => t.call('PUT', `/xd/admin/accounts/${account.id}`, { token: tokens.admin, body: { disabled } });
+    expect((await disable(true)).status).toBe(200);
+    try {
+      expect((await ask('seat1')).body.data.accountsTotal).toBe(1);
+    } finally {
+      expect((await disable(false)).status).toBe(200);
+    }
+    expect((await ask('seat1')).body.data.accountsTotal).toBe(2);
+  });
+
   it('refuses a branch that is not the caller’s, and an unknown one', async () => {
     const other = { branchId: String(org.branchId) };
     for (const who of ['seat1', 'branch1', 'super1']) {
