@@ -268,7 +268,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     provider: config.proxyProvider === 'ip2world' && config.proxyProviderUrl ? createIp2world({ urlTemplate: config.proxyProviderUrl, timeoutMs: config.proxyProviderTimeoutMs }) : undefined,
   });
   const stopProxyChecker = startProxyChecker(proxyPool, { intervalS: config.proxyCheckIntervalS, onError: (err) => app.log.error({ err }, 'proxy check pass failed') });
-  await app.register(proxyRoutes, { prefix: '/xd/admin', proxies, pool: proxyPool, guard, clock });
+  await app.register(proxyRoutes, {
+    prefix: '/xd/admin',
+    proxies,
+    pool: proxyPool,
+    guard,
+    clock,
+    audit: (tx, entry) => void writeAudit(tx, { ...entry, at: clock.now() }),
+  });
   await app.register(bridgeCallbackRoutes, {
     prefix: '/xd/protocol',
     secret: config.protocolSecret,

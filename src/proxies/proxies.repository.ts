@@ -3,6 +3,9 @@
 import { and, asc, count, desc, eq, isNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
+
+/** Runs inside a write's transaction, after the change (an audit row commits with it). */
+export type InTransaction<T> = (tx: Db, result: T) => void;
 import { accounts, proxies, users, type ProxyStatus } from '../db/schema.js';
 import { conflict, notFound } from '../http/errors.js';
 
@@ -94,15 +97,17 @@ export function createProxiesRepository(db: Db) {
     },
 
     /** One proxy; 409 when the same host, port and username are already in the pool. */
-    create(p: NewProxy): number {
+    create(p: NewProxy, within?: InTransaction<number>): number {
       return writeTransaction(db, (tx) => {
         if (exists(tx, p)) throw conflict(`proxy ${p.host}:${p.port} is already in the pool`);
-        return insert(tx, p);
+        const id = insert(tx, p);
+        within?.(tx, id);
+        return id;
       });
     },
 
     /** Many proxies in one transaction; those already in the pool (or repeated) are returned as duplicates. */
-    createMany(list: NewProxy[]): { created: number[]; duplicates: number[] } {
+    createMany(list: NewProxy[], within?: InTransaction<{ created: number[]; duplicates: number[] }>): { created: number[]; duplicates: number[] } {
       return writeTransaction(db, (tx) => {
         const created: number[] = [];
         const duplicates: number[] = [];
@@ -110,12 +115,13 @@ export function createProxiesRepository(db: Db) {
           if (exists(tx, p)) duplicates.push(i);
           else created.push(insert(tx, p));
         });
+        within?.(tx, { created, duplicates });
         return { created, duplicates };
       });
     },
 
     /** Changes fields; a new endpoint or credentials make the last check meaningless (unknown). */
-    update(id: number, patch: Partial<NewProxy>, now: number): void {
+    update(id: number, patch: Partial<NewProxy>, now: number, within?: InTransaction<number>): void {
       writeTransaction(db, (tx) => {
         const current = tx.select().from(proxies).where(eq(proxies.id, id)).get();
         if (!current) throw notFound('proxyId');
@@ -131,15 +137,17 @@ export function createProxiesRepository(db: Db) {
         const expiry = !expired && current.status === 'expired' && 'expiresAt' in patch ? { status: 'unknown' as const, statusReason: null } : {};
         const values = Object.fromEntries(Object.entries({ ...patch, ...reset, ...expiry }).filter(([, v]) => v !== undefined));
         if (Object.keys(values).length > 0) tx.update(proxies).set(values).where(eq(proxies.id, id)).run();
+        within?.(tx, id);
       });
     },
 
-    remove(id: number): void {
+    remove(id: number, within?: InTransaction<number>): void {
       writeTransaction(db, (tx) => {
         if (!tx.select({ id: proxies.id }).from(proxies).where(eq(proxies.id, id)).get()) throw notFound('proxyId');
         const used = usersOf(tx, id).length;
         if (used > 0) throw conflict(`proxy in use by ${used} account(s); move them first`);
         tx.delete(proxies).where(eq(proxies.id, id)).run();
+        within?.(tx, id);
       });
     },
 
@@ -181,7 +189,7 @@ export function createProxiesRepository(db: Db) {
      * Puts `accountId` on `proxyId` (null clears it), refusing a proxy that is full, expired or
      * unknown. Other features (account administration) assign through here.
      */
-    assign(accountId: number, proxyId: number | null): void {
+    assign(accountId: number, proxyId: number | null, within?: InTransaction<number | null>): void {
       writeTransaction(db, (tx) => {
         const account = tx.select({ id: accounts.id, proxyId: accounts.proxyId }).from(accounts).where(eq(accounts.id, accountId)).get();
         if (!account) throw notFound('accountId');
@@ -192,6 +200,7 @@ export function createProxiesRepository(db: Db) {
           if (usersOf(tx, proxyId).length >= proxy.maxAccounts) throw conflict(`proxyId: the proxy already serves maxAccounts (${proxy.maxAccounts}) accounts`);
         }
         tx.update(accounts).set({ proxyId }).where(eq(accounts.id, accountId)).run();
+        within?.(tx, proxyId);
       });
     },
 
@@ -199,7 +208,7 @@ export function createProxiesRepository(db: Db) {
      * The best free proxy for an account, taken in the same transaction: checked ok, not
      * expired, below maxAccounts, in `country` when asked; fastest first, then least used.
      */
-    assignBestFree(accountId: number, options: { country?: string; now: number }): number | undefined {
+    assignBestFree(accountId: number, options: { country?: string; now: number }, within?: InTransaction<number>): number | undefined {
       return writeTransaction(db, (tx) => {
         const account = tx.select({ proxyId: accounts.proxyId }).from(accounts).where(eq(accounts.id, accountId)).get();
         if (!account) throw notFound('accountId');
@@ -219,6 +228,7 @@ export function createProxiesRepository(db: Db) {
           .get();
         if (!best) return undefined;
         tx.update(accounts).set({ proxyId: best.id }).where(eq(accounts.id, accountId)).run();
+        within?.(tx, best.id);
         return best.id;
       });
     },

@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Guard } from '../auth/auth.guard.js';
 import { pageOf } from '../http/envelope.schemas.js';
 import { badRequest, notFound, ok } from '../http/errors.js';
+import type { Db } from '../db/open.js';
 import type { Clock } from '../time.js';
 import type { ProxiesRepository, ProxyWithCount } from './proxies.repository.js';
 import {
@@ -20,18 +21,15 @@ import {
 import { parseProxyLines } from './proxy-import.js';
 import type { ProxyPool } from './proxy-pool.js';
 
-/**
- * Writes to the pool are reported here once the audit log exists; until then the default
- * records nothing.
- */
-export type ProxyAudit = (entry: { actorId: number; action: string; subject: string; detail?: Record<string, unknown> }) => void;
+/** Writes one audit row inside the change's own transaction. Passwords never reach it. */
+export type ProxyAudit = (tx: Db, entry: { actorId: number; action: string; subject: string; detail: Record<string, unknown>; ip: string }) => void;
 
 export interface ProxyRoutesDeps {
   proxies: ProxiesRepository;
   pool: ProxyPool;
   guard: Guard;
   clock: Clock;
-  audit?: ProxyAudit;
+  audit: ProxyAudit;
 }
 
 export function toWire(p: ProxyWithCount) {
@@ -58,9 +56,15 @@ const common = { tags: ['proxies'], security: [{ token: [] }] };
 
 export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (app, deps) => {
   const { proxies, pool, clock } = deps;
-  const audit: ProxyAudit = deps.audit ?? (() => undefined);
+  const audit: ProxyAudit = deps.audit;
   const onRequest = deps.guard('master', 'admin');
-  const actor = (request: { user?: { id: number } }) => request.user!.id;
+  const entry = (request: { user?: { id: number }; ip: string }, action: string, subject: string, detail: Record<string, unknown> = {}) => ({
+    actorId: request.user!.id,
+    action,
+    subject,
+    detail,
+    ip: request.ip,
+  });
   const country = (c: string | undefined | null) => (typeof c === 'string' ? c.toUpperCase() : c);
 
   app.get('/proxies', { onRequest, schema: { ...common, summary: 'The proxy pool, paged', querystring: ProxyListQuery, response: ProxyResponses.list } }, async (request) => {
@@ -73,8 +77,9 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
   app.post('/proxies', { onRequest, schema: { ...common, summary: 'Add a proxy', body: CreateProxyBody, response: ProxyResponses.create } }, async (request) => {
     const b = request.body;
     if (b.password !== undefined && b.username === undefined) throw badRequest('username', 'is required with a password');
-    const id = proxies.create({ ...b, country: country(b.country) });
-    audit({ actorId: actor(request), action: 'proxy.create', subject: `proxy:${id}` });
+    const id = proxies.create({ ...b, country: country(b.country) }, (tx, created) =>
+      audit(tx, entry(request, 'proxy.create', `proxy:${created}`, { host: b.host, port: b.port, protocol: b.protocol })),
+    );
     return ok({ proxyId: String(id) });
   });
 
@@ -83,10 +88,10 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
     const { parsed, skipped } = parseProxyLines(b.lines);
     const { created, duplicates } = proxies.createMany(
       parsed.map((p) => ({ host: p.host, port: p.port, username: p.username, password: p.password, protocol: b.protocol, country: country(b.country), maxAccounts: b.maxAccounts })),
+      (tx, result) => audit(tx, entry(request, 'proxy.import', 'proxies', { created: result.created.length, skipped: skipped.length + result.duplicates.length })),
     );
     for (const i of duplicates) skipped.push({ line: parsed[i]!.line, reason: 'already in the pool' });
     skipped.sort((a, b) => a.line - b.line);
-    audit({ actorId: actor(request), action: 'proxy.import', subject: 'proxies', detail: { created: created.length, skipped: skipped.length } });
     return ok({ created: created.length, skipped });
   });
 
@@ -98,15 +103,13 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
     if (unknown !== undefined) throw badRequest(`body.${unknown}`, 'is not allowed');
     const patch = { ...b, ...('country' in b ? { country: country(b.country) } : {}) };
     if (patch.username === null && patch.password === undefined) patch.password = null;
-    proxies.update(id, patch, clock.now());
-    audit({ actorId: actor(request), action: 'proxy.update', subject: `proxy:${id}`, detail: { fields: Object.keys(b) } });
+    proxies.update(id, patch, clock.now(), (tx) => audit(tx, entry(request, 'proxy.update', `proxy:${id}`, { fields: Object.keys(b) })));
     return ok({ proxyId: String(id) });
   });
 
   app.delete('/proxies/:proxyId', { onRequest, schema: { ...common, summary: 'Delete a proxy no account uses', params: ProxyParams, response: ProxyResponses.change } }, async (request) => {
     const id = Number(request.params.proxyId);
-    proxies.remove(id);
-    audit({ actorId: actor(request), action: 'proxy.delete', subject: `proxy:${id}` });
+    proxies.remove(id, (tx) => audit(tx, entry(request, 'proxy.delete', `proxy:${id}`)));
     return ok({ proxyId: String(id) });
   });
 
@@ -116,8 +119,9 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
 
   app.post('/proxies/fetch', { onRequest, schema: { ...common, summary: 'Fetch proxies from the configured provider', body: FetchProxiesBody, response: ProxyResponses.fetch } }, async (request) => {
     const b = request.body;
-    const created = await pool.fetchFromProvider({ count: b.count, country: country(b.country) ?? undefined, protocol: b.protocol ?? 'socks5' });
-    audit({ actorId: actor(request), action: 'proxy.fetch', subject: 'proxies', detail: { created: created.length } });
+    const created = await pool.fetchFromProvider({ count: b.count, country: country(b.country) ?? undefined, protocol: b.protocol ?? 'socks5' }, (tx, result) =>
+      audit(tx, entry(request, 'proxy.fetch', 'proxies', { created: result.created.length })),
+    );
     return ok({ created: created.length });
   });
 
@@ -133,8 +137,9 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
     },
     async (request) => {
       const accountId = Number(request.params.accountId);
-      const proxyId = await pool.autoAssign(accountId, country(request.body?.country) ?? undefined);
-      audit({ actorId: actor(request), action: 'account.proxy.auto', subject: `account:${accountId}`, detail: { proxyId } });
+      const proxyId = await pool.autoAssign(accountId, country(request.body?.country) ?? undefined, (tx, assigned) =>
+        audit(tx, entry(request, 'account.proxy.auto', `account:${accountId}`, { proxyId: { before: null, after: assigned } })),
+      );
       const row = proxies.get(proxyId);
       if (!row) throw notFound('proxyId');
       return ok(toWire(row));

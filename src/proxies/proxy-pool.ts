@@ -6,7 +6,7 @@ import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 import type { ProxyProvider } from './ip2world.js';
-import type { ProxiesRepository, ProxyUser } from './proxies.repository.js';
+import type { InTransaction, ProxiesRepository, ProxyUser } from './proxies.repository.js';
 import { checkProxy, type CheckTarget } from './proxy-check.js';
 
 export interface ProxyPoolDeps {
@@ -68,11 +68,12 @@ export function createProxyPool(deps: ProxyPoolDeps) {
       : { status: 'down', latencyMs: null, checkedAt, reason: result.reason };
   }
 
-  async function fetchFromProvider(request: { count: number; country?: string; protocol: string }): Promise<number[]> {
+  async function fetchFromProvider(request: { count: number; country?: string; protocol: string }, within?: InTransaction<{ created: number[]; duplicates: number[] }>): Promise<number[]> {
     if (!deps.provider) throw conflict('no proxy provider is configured (PROXY_PROVIDER)');
     const fetched = await deps.provider.fetch(request);
     const { created } = proxies.createMany(
       fetched.map((f) => ({ host: f.host, port: f.port, protocol: request.protocol, provider: deps.provider!.name, country: request.country ?? null })),
+      within,
     );
     return created;
   }
@@ -81,13 +82,13 @@ export function createProxyPool(deps: ProxyPoolDeps) {
    * Assigns the best free proxy to the account; when none is free and a provider is
    * configured, fetches one and assigns it. 409 when none can be had.
    */
-  async function autoAssign(accountId: number, country?: string): Promise<number> {
-    const picked = proxies.assignBestFree(accountId, { country, now: clock.now() });
+  async function autoAssign(accountId: number, country?: string, within?: InTransaction<number>): Promise<number> {
+    const picked = proxies.assignBestFree(accountId, { country, now: clock.now() }, within);
     if (picked !== undefined) return picked;
     if (!deps.provider) throw conflict('no free proxy in the pool and no provider configured');
     const [created] = await fetchFromProvider({ count: 1, country, protocol: 'socks5' });
     if (created === undefined) throw conflict('the provider answered only proxies already in the pool');
-    proxies.assign(accountId, created);
+    proxies.assign(accountId, created, within ? (tx) => within(tx, created) : undefined);
     return created;
   }
 

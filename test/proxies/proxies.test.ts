@@ -26,6 +26,29 @@ describe('proxy pool', () => {
     for (const r of rows) expect(r.host).toBe('127.0.0.1');
   });
 
+  it('writes one audit row per change in its transaction, with the caller and address, never a password', async () => {
+    const audit = () => t.hub.database.sqlite.prepare("SELECT actor_id AS actorId, action, subject, detail, ip FROM audit_log WHERE action LIKE 'proxy.%' ORDER BY id").all() as any[];
+    const before = audit().length;
+    const created = await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: 'audit.example.net', port: 3000, protocol: 'socks5', username: 'u', password: 'audit-secret' } });
+    const id = created.body.data.proxyId;
+    expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { password: 'audit-secret-2' } })).status).toBe(200);
+    // A change refused inside the transaction (another proxy's endpoint) leaves no audit row.
+    const other = await t.call('POST', '/xd/admin/proxies', { token: master, body: { host: 'audit2.example.net', port: 3001, protocol: 'http' } });
+    expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { host: 'audit2.example.net', port: 3001, username: null } })).status).toBe(409);
+    expect((await t.call('DELETE', `/xd/admin/proxies/${other.body.data.proxyId}`, { token: master })).status).toBe(200);
+    expect((await t.call('DELETE', `/xd/admin/proxies/${id}`, { token: admin })).status).toBe(200);
+    const rows = audit().slice(before).filter((r) => r.subject === `proxy:${id}`);
+    expect(rows.map((r) => [r.action, r.subject])).toEqual([
+      ['proxy.create', `proxy:${id}`],
+      ['proxy.update', `proxy:${id}`],
+      ['proxy.delete', `proxy:${id}`],
+    ]);
+    const adminId = t.hub.database.sqlite.prepare("SELECT id FROM users WHERE username = 'admin'").pluck().get();
+    for (const row of rows) expect(row).toMatchObject({ actorId: adminId, ip: '127.0.0.1' });
+    expect(JSON.stringify(rows)).not.toContain('audit-secret');
+    expect((await t.call('GET', '/xd/admin/audit?action=proxy.update&pageSize=10', { token: admin })).body.data.total).toBeGreaterThanOrEqual(1);
+  });
+
   it('creates, lists and changes a proxy; the password is stored but never returned', async () => {
     const created = await t.call('POST', '/xd/admin/proxies', {
       token: master,
