@@ -1,5 +1,5 @@
 // Shapes of the REST answers the console uses (API.md, `/xd/client/*` and friends).
-import type { AccountStatus, ConvType, MessageStatus, Role } from '../../realtime/events';
+import type { AccountStatus, ConvType, PushedMessage, Role } from '../../realtime/events';
 
 export interface User {
   id: string;
@@ -37,17 +37,8 @@ export interface TimelineAlert {
   lastSendTimeMs: number | null;
 }
 
-export interface HistoryItem {
-  msgId: string;
-  contentType: string;
-  content: string;
-  sendTime: string;
-  sendTimeMs: number;
-  sender: 0 | 1;
-  contReadState: '0' | '1';
-  status: MessageStatus;
-  thumb?: string | null;
-}
+/** A history item has exactly the fields of a pushed message. */
+export type HistoryItem = PushedMessage;
 
 export interface HistoryPage {
   receId: string;
