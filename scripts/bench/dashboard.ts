@@ -2,11 +2,11 @@
 // 1,000,000-message database, over the history's days, for the organisation and its branch. The
 // ceiling is the bare stack answering the same route by reading one counter row.
 import Database from 'better-sqlite3';
-import { closedLoop } from './lib/closed-loop.js';
+import { closedLoop, closedLoopLine } from './lib/closed-loop.js';
 import { login, postJson } from './lib/http.js';
 import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
 import { prepareHistory } from './lib/seed.js';
-import { round, type Line } from './lib/stats.js';
+import type { Line } from './lib/stats.js';
 
 const PATH = '/xd/dashboard/summary';
 
@@ -41,14 +41,7 @@ export async function dashboard(smoke: boolean): Promise<Line> {
 
     server = await startBare({ databasePath: built.path });
     const bare = await closedLoop(server.url, PATH, bodies, {}, seconds);
-    const line: Line = {
-      scenario, messages: built.messages, rps: hub.rps, p99_ms: hub.p99Ms, ceiling: bare.rps, ceiling_p99_ms: bare.p99Ms, ratio: round(hub.rps / bare.rps, 3),
-    };
-    for (const [who, m] of [['hub', hub], ['bare', bare]] as const) {
-      if (m.non2xx > 0 || m.errors > 0) return { ...line, valid: false, reason: `${who}: ${m.non2xx} non-2xx answers, ${m.errors} errors of ${m.total}` };
-      if (m.generator.saturated) return { ...line, valid: false, reason: `${who}: ${m.generator.why}` };
-    }
-    return line;
+    return closedLoopLine(scenario, built.messages, hub, bare);
   } finally {
     await server?.stop();
     tmp.remove();

@@ -1,10 +1,10 @@
 // history: retrievePastRecords requests/s (closed loop, autocannon) on a large database; the
 // ceiling is a bare Fastify route running the same SQL on the same file.
-import { closedLoop } from './lib/closed-loop.js';
+import { closedLoop, closedLoopLine } from './lib/closed-loop.js';
 import { login, postJson } from './lib/http.js';
 import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
 import { prepareHistory, type History } from './lib/seed.js';
-import { round, type Line } from './lib/stats.js';
+import type { Line } from './lib/stats.js';
 
 const PATH = '/xd/client/retrievePastRecords';
 
@@ -47,14 +47,7 @@ export async function history(smoke: boolean): Promise<Line> {
 
     server = await startBare({ databasePath: built.path });
     const bare = await closedLoop(server.url, PATH, bodies, {}, seconds);
-    const line: Line = {
-      scenario, messages: built.messages, rps: hub.rps, p99_ms: hub.p99Ms, ceiling: bare.rps, ceiling_p99_ms: bare.p99Ms, ratio: round(hub.rps / bare.rps, 3),
-    };
-    for (const [who, m] of [['hub', hub], ['bare', bare]] as const) {
-      if (m.non2xx > 0 || m.errors > 0) return { ...line, valid: false, reason: `${who}: ${m.non2xx} non-2xx answers, ${m.errors} errors of ${m.total}` };
-      if (m.generator.saturated) return { ...line, valid: false, reason: `${who}: ${m.generator.why}` };
-    }
-    return line;
+    return closedLoopLine(scenario, built.messages, hub, bare);
   } finally {
     await server?.stop();
     tmp.remove();

@@ -1,5 +1,6 @@
 // A real local HTTP server standing in for the protocol bridge, recording what it was asked.
 import { createServer, type Server } from 'node:http';
+import { serveOnLoopback } from './fake-http.js';
 
 export interface FakeBridgeCall {
   path: string;
@@ -26,14 +27,5 @@ export async function startFakeBridge(answer: (call: FakeBridgeCall, n: number) 
       res.end(JSON.stringify(body ?? {}));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return {
-    url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    calls,
-    async close() {
-      server.closeAllConnections();
-      await new Promise((r) => server.close(r));
-    },
-  };
+  return { ...(await serveOnLoopback(server)), calls };
 }

@@ -42,11 +42,15 @@ export async function startFakeHttp(answer: (call: FakeCall) => FakeAnswer | Pro
       res.end(Buffer.isBuffer(reply.body) ? reply.body : JSON.stringify(reply.body ?? {}));
     });
   });
+  return { ...(await serveOnLoopback(server)), calls };
+}
+
+/** Listens on a free loopback port; `close` also drops kept-alive connections. */
+export async function serveOnLoopback(server: Server): Promise<{ url: string; close(): Promise<void> }> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   return {
     url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`,
-    calls,
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
