@@ -73,7 +73,7 @@ import { createDashboard } from './dashboard/dashboard.js';
 import { dashboardRoutes } from './dashboard/dashboard.routes.js';
 import { rebuildDashboardIfMissing } from './dashboard/rebuild.repository.js';
 import { createSummaryRepository } from './dashboard/summary.repository.js';
-import { onlineUsers } from './realtime/user-sockets.js';
+import { locallyOnlineUsers, onlineUsers } from './realtime/user-sockets.js';
 import { createManagementRepository } from './management/management.repository.js';
 import { countCalls } from './metrics/count-calls.js';
 import { createMetrics } from './metrics/metrics.js';
@@ -338,7 +338,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     summaries: createSummaryRepository(database.sqlite),
     clock,
     tzName: config.tzName,
-    onlineUsers: (ids) => onlineUsers(io, ids),
+    // One instance holds every socket: its own rooms answer, with no lookup round to time out.
+    onlineUsers: config.redisUrl ? (ids) => onlineUsers(io, ids) : async (ids) => locallyOnlineUsers(io, ids),
   });
   await app.register(dashboardRoutes, { prefix: '/xd/dashboard', guard, dashboard });
   const messageIndexer = createMessageIndexer(database.sqlite);

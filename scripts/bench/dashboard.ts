@@ -1,12 +1,13 @@
 // dashboard: POST /xd/dashboard/summary requests/s (closed loop) as a master, on the
 // 1,000,000-message database, over the history's days, for the organisation and its branch. The
-// ceiling is the bare stack answering the same route by reading one counter row.
+// ceiling is the same stack (the hub, same build, same token) answering a route that reads one
+// counter row; the bare stack doing that read is measured too, for reference.
 import Database from 'better-sqlite3';
 import { closedLoop, closedLoopLine } from './lib/closed-loop.js';
 import { login, postJson } from './lib/http.js';
-import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
+import { startBare, startHub, startSameStack, tempDir, type Server } from './lib/procs.js';
 import { prepareHistory } from './lib/seed.js';
-import type { Line } from './lib/stats.js';
+import { round, type Line } from './lib/stats.js';
 
 const PATH = '/xd/dashboard/summary';
 
@@ -39,9 +40,18 @@ export async function dashboard(smoke: boolean): Promise<Line> {
     const hub = await closedLoop(server.url, PATH, bodies, { token: master.token }, seconds);
     await server.stop();
 
+    server = await startSameStack({ dir: tmp.dir });
+    const sameToken = (await login(server.url, 'master')).token;
+    const same = await closedLoop(server.url, '/xd/dashboard/one-row', bodies, { token: sameToken }, seconds);
+    await server.stop();
+
     server = await startBare({ databasePath: built.path });
     const bare = await closedLoop(server.url, PATH, bodies, {}, seconds);
-    return closedLoopLine(scenario, built.messages, hub, bare);
+    const line = closedLoopLine(scenario, built.messages, hub, same);
+    const reference = { bare_ceiling: bare.rps, bare_ratio: round(hub.rps / bare.rps, 3) };
+    if (line.valid === false) return { ...line, ...reference };
+    const bareCheck = closedLoopLine(scenario, built.messages, hub, bare);
+    return bareCheck.valid === false ? { ...line, ...reference, valid: false, reason: bareCheck.reason } : { ...line, ...reference };
   } finally {
     await server?.stop();
     tmp.remove();

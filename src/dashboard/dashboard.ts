@@ -57,8 +57,8 @@ export function createDashboard(deps: DashboardDeps) {
   function scopeOf(user: AuthUser, branchId: number | undefined): Scope {
     if (user.role === 'master' || user.role === 'admin') {
       if (branchId === undefined) return { kind: 'org' };
-      if (!summaries.branchExists(branchId)) throw notFound('branchId');
-      return { kind: 'branch', branchId };
+      // Whether the branch exists is checked when its figures are read, not on every request.
+      return { kind: 'branch', branchId, asked: true };
     }
     if (branchId !== undefined && branchId !== user.branchId) throw forbidden('branchId: not your branch');
     if (user.role === 'seat') return { kind: 'seat', seatId: user.id };
@@ -75,6 +75,7 @@ export function createDashboard(deps: DashboardDeps) {
       const version = summaries.version();
       let cached = cache.get(key);
       if (cached?.version !== version) {
+        if (scope.kind === 'branch' && scope.asked && !summaries.branchExists(scope.branchId)) throw notFound('branchId');
         if (cache.size >= CACHED_SUMMARIES) cache.clear();
         cached = { version, summary: compute(scope, date) };
         cache.set(key, cached);

@@ -23,6 +23,12 @@ export async function fetchUserSockets(io: HubServer, userIds: number[], timeout
   }
 }
 
+/** The ids among `userIds` with at least one connected socket on this instance. */
+export function locallyOnlineUsers(io: HubServer, userIds: number[]): Set<number> {
+  const held = io.of('/').adapter.rooms;
+  return new Set(userIds.filter((id) => (held.get(rooms.user(id))?.size ?? 0) > 0));
+}
+
 /** The ids among `userIds` with at least one connected socket on any instance. */
 export async function onlineUsers(io: HubServer, userIds: number[]): Promise<Set<number>> {
   if (userIds.length === 0) return new Set();

@@ -152,6 +152,23 @@ export async function startHub(options: HubOptions): Promise<Server> {
   return startServer(hubEntry, env, options.port ?? (await freePort()));
 }
 
+/**
+ * The hub's own stack (the code `startHub` runs) with one extra route reading one row
+ * (scripts/bench/same-stack-server.ts): the ceiling of a route whose cost is its query.
+ */
+export async function startSameStack(options: HubOptions): Promise<Server> {
+  const env = {
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'warn',
+    DATABASE_PATH: join(options.dir, 'hub.db'),
+    MEDIA_DIR: join(options.dir, 'media'),
+    PROTOCOL_SECRET,
+    HUB_ROOT: hubEntry.startsWith('dist/') ? 'dist' : 'src',
+    ...options.env,
+  };
+  return startServer('scripts/bench/same-stack-server.ts', env, options.port ?? (await freePort()));
+}
+
 /** The ceiling: the same stack doing the least possible work (scripts/bench/bare-server.ts). */
 export async function startBare(options: { databasePath?: string; port?: number } = {}): Promise<Server> {
   const env: Record<string, string> = options.databasePath ? { DATABASE_PATH: options.databasePath } : {};
