@@ -68,7 +68,10 @@ export function createProxiesRepository(db: Db) {
 
   function usersOf(tx: Db, proxyId: number): ProxyUser[] {
     return tx
-      .select({ accountId: accounts.id, branchId: users.branchId })
+      // The account's own branch: an account no seat holds yet still belongs to a branch, whose
+      // manager must hear that its proxy went down. The seat's branch covers rows from before
+      // accounts had one.
+      .select({ accountId: accounts.id, branchId: sql<number | null>`coalesce(${accounts.branchId}, ${users.branchId})` })
       .from(accounts)
       .leftJoin(users, eq(users.id, accounts.seatId))
       .where(eq(accounts.proxyId, proxyId))

@@ -104,15 +104,22 @@ describe('proxy checks', () => {
     const auto = await t.call('POST', `/xd/admin/accounts/${accountId}/proxy/auto`, { token: admin, body: { country: 'JP' } });
     expect(auto.body.data).toMatchObject({ proxyId: id, accounts: 1, country: 'JP' });
     expect(auto.body.data).not.toHaveProperty('password');
+    // An account of the second branch that no seat holds: its branch is told all the same.
+    const unassignedId = String(t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE seat_id IS NULL AND branch_id IS NOT NULL ORDER BY id LIMIT 1').pluck().get());
+    const second = await t.call('POST', `/xd/admin/accounts/${unassignedId}/proxy/auto`, { token: admin, body: { country: 'JP' } });
+    expect(second.body.data).toMatchObject({ proxyId: id, accounts: 2 });
 
     const branch: ClientSocket = await connectSocket(t.url, await t.login('branch1'));
+    const south: ClientSocket = await connectSocket(t.url, await t.login('south'));
     const seat: ClientSocket = await connectSocket(t.url, await t.login('seat1'));
     const toSeat = collectEvents(seat, 'proxy:status');
     await socks.close();
     servers.splice(servers.indexOf(socks), 1);
     const pushed = nextEvent(branch, 'proxy:status');
+    const pushedSouth = nextEvent(south, 'proxy:status');
     expect((await check(id)).body.data.status).toBe('down');
     expect(await pushed).toEqual({ proxyId: id, status: 'down', accounts: [accountId], cursor: expect.any(Number) });
+    expect(await pushedSouth).toEqual({ proxyId: id, status: 'down', accounts: [unassignedId], cursor: expect.any(Number) });
     // Still down: no second push.
     const again = collectEvents(branch, 'proxy:status');
     expect((await check(id)).body.data.status).toBe('down');
@@ -120,6 +127,7 @@ describe('proxy checks', () => {
     expect(again).toHaveLength(0);
     expect(toSeat).toHaveLength(0);
     branch.close();
+    south.close();
     seat.close();
   });
 });
