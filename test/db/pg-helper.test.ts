@@ -18,11 +18,12 @@ describe('private PostgreSQL cluster', () => {
                 current_setting('unix_socket_directories') AS sockets, current_setting('fsync') AS fsync`,
       );
       await client.end();
-      expect(rows[0].db).toBe('helper_check');
+      const row = rows[0]!;
+      expect(row.db).toBe('helper_check');
       // Data and socket both live in the cluster's own temp dir.
-      const dir = rows[0].data.replace(/\/data$/, '');
-      expect(rows[0].data).toMatch(/hub-pg-[^/]+\/data$/);
-      expect(rows[0].sockets).toBe(dir);
+      const dir = row.data.replace(/\/data$/, '');
+      expect(row.data).toMatch(/hub-pg-[^/]+\/data$/);
+      expect(row.sockets).toBe(dir);
       expect(existsSync(`${dir}/.s.PGSQL.${cluster.port}`)).toBe(true);
 
       const second = await cluster.createDatabase('second');

@@ -78,14 +78,12 @@ function runAs(): RunAs {
 }
 
 async function runCommand(as: RunAs, command: string, args: string[]): Promise<void> {
-  if (as.prefix[0] === 'su') {
+  const [wrapper, ...wrapperArgs] = as.prefix;
+  if (wrapper === undefined) await run(command, args);
+  else if (wrapper === 'su') {
     const quoted = [command, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    await run(as.prefix[0], [...as.prefix.slice(1), quoted]);
-  } else if (as.prefix.length > 0) {
-    await run(as.prefix[0], [...as.prefix.slice(1), command, ...args]);
-  } else {
-    await run(command, args);
-  }
+    await run(wrapper, [...wrapperArgs, quoted]);
+  } else await run(wrapper, [...wrapperArgs, command, ...args]);
 }
 
 export async function startPostgres(database = 'hub'): Promise<PrivatePostgres> {
