@@ -2,9 +2,9 @@
 // (socket in the same dir), trust auth, one database. The machine's own PostgreSQL, if any, is
 // never touched, so tests neither depend on it nor disturb it.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './redis.js';
@@ -69,7 +69,12 @@ function runAs(): RunAs {
     name = DEDICATED_USER;
     user = lookupUser(name);
     if (!user) {
-      execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name]);
+      // Another test file may be creating it at the same moment: its user serves us too.
+      try {
+        execFileSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', name], { stdio: 'ignore' });
+      } catch (error) {
+        if (!lookupUser(name)) throw error;
+      }
       user = lookupUser(name)!;
     }
   }
@@ -86,11 +91,19 @@ async function runCommand(as: RunAs, command: string, args: string[]): Promise<v
   } else await run(wrapper, [...wrapperArgs, command, ...args]);
 }
 
+function traversableByAll(path: string): boolean {
+  for (let p = resolve(path); ; p = dirname(p)) {
+    if ((statSync(p).mode & 0o001) === 0) return false;
+    if (p === dirname(p)) return true;
+  }
+}
+
 export async function startPostgres(database = 'hub'): Promise<PrivatePostgres> {
   const bin = findPostgresBin();
   if (!bin) throw new Error('PostgreSQL binaries (initdb, pg_ctl) not found: install the Debian package `postgresql`');
   const as = runAs();
-  const dir = mkdtempSync(join(tmpdir(), 'hub-pg-'));
+  // The cluster's owner must reach its dir: a private TMPDIR (root's, say) would lock it out.
+  const dir = mkdtempSync(join(as.prefix.length > 0 && !traversableByAll(tmpdir()) ? '/tmp' : tmpdir(), 'hub-pg-'));
   const data = join(dir, 'data');
   // The cluster's owner needs the dir (mkdtemp makes it 0700 for us).
   if (as.prefix.length > 0) chownSync(dir, as.uid, as.gid);
