@@ -18,9 +18,7 @@ const big = (name: string) => bigint(name, { mode: 'number' });
 const id = () => big('id').primaryKey().generatedByDefaultAsIdentity();
 // Statement time, truncated to the millisecond, as SQLite's unixepoch('subsec') * 1000.
 const createdAt = () =>
-  big('created_at')
-    .notNull()
-    .default(sql`(floor(extract(epoch from statement_timestamp()) * 1000))::bigint`);
+  big('created_at').notNull().default(sql`(floor(extract(epoch from statement_timestamp()) * 1000))::bigint`);
 
 export const branches = pgTable('branches', {
   id: id(),
@@ -49,9 +47,7 @@ export const tokens = pgTable(
   'tokens',
   {
     id: id(),
-    userId: big('user_id')
-      .notNull()
-      .references(() => users.id),
+    userId: big('user_id').notNull().references(() => users.id),
     tokenHash: text('token_hash').notNull().unique(),
     expiresAt: big('expires_at').notNull(),
     revokedAt: big('revoked_at'),
@@ -87,9 +83,7 @@ export const accounts = pgTable(
   {
     id: id(),
     phone: text('phone').notNull().unique(),
-    platform: text('platform', { enum: ['whatsapp', 'telegram'] })
-      .notNull()
-      .default('whatsapp'),
+    platform: text('platform', { enum: ['whatsapp', 'telegram'] }).notNull().default('whatsapp'),
     seatId: big('seat_id').references(() => users.id),
     status: text('status', { enum: ACCOUNT_STATUSES }).notNull().default('offline'),
     statusReason: text('status_reason'),
@@ -107,9 +101,7 @@ export const targets = pgTable(
   'targets',
   {
     id: id(),
-    accountId: big('account_id')
-      .notNull()
-      .references(() => accounts.id),
+    accountId: big('account_id').notNull().references(() => accounts.id),
     platformUid: text('platform_uid').notNull(),
     name: text('name').notNull().default(''),
     convType: text('conv_type', { enum: CONV_TYPES }).notNull().default('stranger'),
@@ -127,13 +119,8 @@ export const conversations = pgTable(
   'conversations',
   {
     id: id(),
-    targetId: big('target_id')
-      .notNull()
-      .unique()
-      .references(() => targets.id),
-    accountId: big('account_id')
-      .notNull()
-      .references(() => accounts.id),
+    targetId: big('target_id').notNull().unique().references(() => targets.id),
+    accountId: big('account_id').notNull().references(() => accounts.id),
     seatId: big('seat_id').references(() => users.id),
     lastMessageId: big('last_message_id'),
     lastContent: text('last_content'),
@@ -157,12 +144,8 @@ export const messages = pgTable(
   'messages',
   {
     id: id(),
-    accountId: big('account_id')
-      .notNull()
-      .references(() => accounts.id),
-    targetId: big('target_id')
-      .notNull()
-      .references(() => targets.id),
+    accountId: big('account_id').notNull().references(() => accounts.id),
+    targetId: big('target_id').notNull().references(() => targets.id),
     bridgeMsgId: text('bridge_msg_id'),
     /** 1 = inbound, 0 = outbound: a number in the API, so an integer here as on SQLite. */
     sender: integer('sender').notNull(),
@@ -206,9 +189,7 @@ export const seatTags = pgTable(
   'seat_tags',
   {
     id: id(),
-    seatId: big('seat_id')
-      .notNull()
-      .references(() => users.id),
+    seatId: big('seat_id').notNull().references(() => users.id),
     name: text('name').notNull(),
     color: text('color'),
     createdAt: createdAt(),
@@ -219,12 +200,8 @@ export const seatTags = pgTable(
 export const targetTags = pgTable(
   'target_tags',
   {
-    tagId: big('tag_id')
-      .notNull()
-      .references(() => seatTags.id, { onDelete: 'cascade' }),
-    targetId: big('target_id')
-      .notNull()
-      .references(() => targets.id),
+    tagId: big('tag_id').notNull().references(() => seatTags.id, { onDelete: 'cascade' }),
+    targetId: big('target_id').notNull().references(() => targets.id),
     createdAt: createdAt(),
   },
   (t) => [primaryKey({ columns: [t.tagId, t.targetId] }), index('target_tags_target').on(t.targetId)],
@@ -235,9 +212,7 @@ export const contents = pgTable(
   {
     id: id(),
     scope: text('scope', { enum: ['seat', 'branch'] }).notNull(),
-    ownerUserId: big('owner_user_id')
-      .notNull()
-      .references(() => users.id),
+    ownerUserId: big('owner_user_id').notNull().references(() => users.id),
     branchId: big('branch_id').references(() => branches.id),
     title: text('title').notNull(),
     body: text('body').notNull(),
@@ -253,18 +228,10 @@ export const transfers = pgTable(
   'transfers',
   {
     id: id(),
-    targetId: big('target_id')
-      .notNull()
-      .references(() => targets.id),
-    fromSeatId: big('from_seat_id')
-      .notNull()
-      .references(() => users.id),
-    toSeatId: big('to_seat_id')
-      .notNull()
-      .references(() => users.id),
-    byUserId: big('by_user_id')
-      .notNull()
-      .references(() => users.id),
+    targetId: big('target_id').notNull().references(() => targets.id),
+    fromSeatId: big('from_seat_id').notNull().references(() => users.id),
+    toSeatId: big('to_seat_id').notNull().references(() => users.id),
+    byUserId: big('by_user_id').notNull().references(() => users.id),
     reason: text('reason'),
     requestKey: text('request_key').unique(),
     createdAt: createdAt(),
@@ -276,12 +243,8 @@ export const fanEvents = pgTable(
   'fan_events',
   {
     id: id(),
-    seatId: big('seat_id')
-      .notNull()
-      .references(() => users.id),
-    accountId: big('account_id')
-      .notNull()
-      .references(() => accounts.id),
+    seatId: big('seat_id').notNull().references(() => users.id),
+    accountId: big('account_id').notNull().references(() => accounts.id),
     targetId: big('target_id').references(() => targets.id),
     day: text('day').notNull(),
     delta: integer('delta').notNull(),
@@ -318,10 +281,7 @@ export const translations = pgTable(
 
 export const mediaFiles = pgTable('media_files', {
   id: id(),
-  messageId: big('message_id')
-    .notNull()
-    .unique()
-    .references(() => messages.id),
+  messageId: big('message_id').notNull().unique().references(() => messages.id),
   fileName: text('file_name').notNull().unique(),
   contentType: text('content_type').notNull(),
   size: big('size').notNull(),
@@ -339,12 +299,8 @@ export const menus = pgTable(
     component: text('component'),
     menuType: text('menu_type', { enum: MENU_TYPES }).notNull(),
     perms: text('perms').notNull().default(''),
-    visible: text('visible', { enum: ['0', '1'] })
-      .notNull()
-      .default('0'),
-    status: text('status', { enum: ['0', '1'] })
-      .notNull()
-      .default('0'),
+    visible: text('visible', { enum: ['0', '1'] }).notNull().default('0'),
+    status: text('status', { enum: ['0', '1'] }).notNull().default('0'),
     icon: text('icon').notNull().default('#'),
     createdAt: createdAt(),
   },
@@ -355,9 +311,7 @@ export const roleMenus = pgTable(
   'role_menus',
   {
     role: text('role', { enum: ROLES }).notNull(),
-    menuId: big('menu_id')
-      .notNull()
-      .references(() => menus.id),
+    menuId: big('menu_id').notNull().references(() => menus.id),
   },
   (t) => [primaryKey({ columns: [t.role, t.menuId] }), index('role_menus_menu').on(t.menuId)],
 );
@@ -402,12 +356,8 @@ export const groupPulls = pgTable(
   'group_pulls',
   {
     id: id(),
-    accountId: big('account_id')
-      .notNull()
-      .references(() => accounts.id),
-    createdBy: big('created_by')
-      .notNull()
-      .references(() => users.id),
+    accountId: big('account_id').notNull().references(() => accounts.id),
+    createdBy: big('created_by').notNull().references(() => users.id),
     groupId: text('group_id'),
     groupName: text('group_name'),
     status: text('status', { enum: GROUP_PULL_STATUSES }).notNull().default('queued'),
@@ -425,9 +375,7 @@ export const groupPullMembers = pgTable(
   'group_pull_members',
   {
     id: id(),
-    taskId: big('task_id')
-      .notNull()
-      .references(() => groupPulls.id),
+    taskId: big('task_id').notNull().references(() => groupPulls.id),
     phone: text('phone').notNull(),
     state: text('state', { enum: GROUP_MEMBER_STATES }).notNull().default('pending'),
     reason: text('reason'),
