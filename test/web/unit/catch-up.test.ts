@@ -48,7 +48,7 @@ describe('stream position (seq)', () => {
     const asked: number[] = [];
     const answers = [page(52, false, 'a'), page(55, false, 'b')];
     // While the first answer is on its way, seq 55 arrives: the answer (52) does not cover it.
-    const done = position.catchUp(
+    await position.catchUp(
       '5',
       async (_seat, since) => {
         asked.push(since);
@@ -57,13 +57,32 @@ describe('stream position (seq)', () => {
       },
       () => undefined,
     );
-    // A second request during the first joins it instead of racing it.
-    const joined = position.catchUp('5', async () => page(0, false), () => undefined);
-    await Promise.all([done, joined]);
     expect(asked).toEqual([50, 52]);
     expect(position.value).toBe(55);
     await position.catchUp('5', async () => page(40, false), () => undefined);
     expect(position.value).toBe(55);
+  });
+
+  it('joins a catch-up under way instead of racing it, and runs once more after it', async () => {
+    const position = createSeqPosition('5');
+    const asked: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = position.catchUp(
+      '5',
+      async (_seat, since) => {
+        asked.push(since);
+        if (asked.length === 1) await gate;
+        return page(since + 1, false);
+      },
+      () => undefined,
+    );
+    const second = position.catchUp('5', async () => page(99, false), () => undefined);
+    release();
+    await Promise.all([first, second]);
+    // The second request rode on the first: one more round from where the first ended.
+    expect(asked).toEqual([0, 1]);
+    expect(position.value).toBe(2);
   });
 });
 
