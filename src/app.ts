@@ -239,7 +239,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
     tzName: config.tzName,
     log: app.log,
-    onNewFan: (seatId, day, cursor) => fans.announce(seatId, day, cursor),
+    onNewFan: (seatId, day, stamp) => fans.announce(seatId, day, stamp),
     observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
     onDashboardChange: dashboardChanges.changed,
   });
@@ -360,7 +360,8 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     }),
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
-    createPresenceFeature({ io, latestCursor: () => latestCursor(database.db), onPresenceChanged: changedToday, onError: logSocketError }),
+    // The dashboard hint keeps its cursor (the newest one): presence itself carries none.
+    createPresenceFeature({ io, onPresenceChanged: (branchId) => changedToday(branchId, latestCursor(database.db)), onError: logSocketError }),
   ]);
 
   let closed = false;

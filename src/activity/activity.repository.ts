@@ -1,7 +1,9 @@
-// Appends to the hub-wide cursor. Call inside the write transaction of the event it records,
-// so the cursor and the event commit together.
+// Appends to the hub-wide cursor and, for a seat's event, to that seat's stream. Call inside
+// the write transaction of the event it records, so the cursor, the seq and the event commit
+// together.
+import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { activity } from '../db/schema.js';
+import { activity, seatStreams } from '../db/schema.js';
 
 export interface ActivityEvent {
   seatId: number | null;
@@ -11,7 +13,33 @@ export interface ActivityEvent {
   at: number;
 }
 
-export function appendActivity(tx: Db, event: ActivityEvent): number {
+/** Where a stored event stands: on the hub-wide cursor, and in its seat's stream (null: no seat). */
+export interface ActivityStamp {
+  cursor: number;
+  /** The last number of the run this event took in its seat's stream. */
+  seq: number | null;
+}
+
+/**
+ * Takes the next `span` numbers of a seat's stream and answers the last of them. The upsert
+ * locks the seat's row until commit (on PostgreSQL as on SQLite), so a later transaction of the
+ * same seat waits and the numbers commit in order, without gaps.
+ */
+export function takeSeq(tx: Db, seatId: number, span = 1): number {
+  return tx
+    .insert(seatStreams)
+    .values({ seatId, seq: span })
+    .onConflictDoUpdate({ target: seatStreams.seatId, set: { seq: sql`${seatStreams.seq} + excluded.seq` } })
+    .returning({ seq: seatStreams.seq })
+    .get().seq;
+}
+
+/**
+ * Records an event. `span` is how many pushes of the seat it stands for (a read of several
+ * messages pushes one `message:updated` each): they take the numbers `seq - span + 1 … seq`.
+ */
+export function appendActivity(tx: Db, event: ActivityEvent, span = 1): ActivityStamp {
+  const seq = event.seatId === null ? null : takeSeq(tx, event.seatId, span);
   const row = tx
     .insert(activity)
     .values({
@@ -19,9 +47,20 @@ export function appendActivity(tx: Db, event: ActivityEvent): number {
       targetId: event.targetId ?? null,
       kind: event.kind,
       messageId: event.messageId ?? null,
+      seq,
       createdAt: event.at,
     })
     .returning({ cursor: activity.cursor })
     .get();
-  return row.cursor;
+  return { cursor: row.cursor, seq };
+}
+
+/** The `custServId`/`seq` pair a push of a seat's event carries. */
+export function streamOf(seatId: number, seq: number): { custServId: string; seq: number } {
+  return { custServId: String(seatId), seq };
+}
+
+/** The last number of a seat's stream (0 before its first event). */
+export function currentSeq(db: Db, seatId: number): number {
+  return db.select({ seq: seatStreams.seq }).from(seatStreams).where(sql`${seatStreams.seatId} = ${seatId}`).get()?.seq ?? 0;
 }

@@ -141,7 +141,10 @@ export function createAccountsAdminRepository(db: Db) {
         .where(and(eq(conversations.accountId, move.accountId), which))
         .all();
       for (const { targetId } of moving) {
-        const cursor = move.toSeatId === null ? null : appendActivity(tx, { seatId: move.toSeatId, targetId, kind: 'account:assigned', at: move.at });
+        // Each moved target takes a number in its new seat's stream with no push of its own: the
+        // account:assigned push that follows carries a later number, so the seat's console sees
+        // the gap and finds the moved targets by catching up.
+        const cursor = move.toSeatId === null ? null : appendActivity(tx, { seatId: move.toSeatId, targetId, kind: 'account:assigned', at: move.at }).cursor;
         tx.update(conversations)
           .set(cursor === null ? { seatId: null } : { seatId: move.toSeatId, lastCursor: cursor })
           .where(eq(conversations.targetId, targetId))

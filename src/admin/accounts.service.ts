@@ -4,7 +4,7 @@
 // seat hears account:unassigned and the new one account:assigned. Pushes follow conversation
 // ownership (ingest, status and access all read it), so from the commit on the old seat gets
 // no more of the account's traffic and 403 on its targets, on every instance.
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivity, streamOf } from '../activity/activity.repository.js';
 import { auditChanges, recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict, forbidden, hubError, notFound } from '../http/errors.js';
@@ -39,8 +39,21 @@ export interface UpdateAccountInput {
 /** A seat change to announce once its transaction committed. */
 export interface Reassignment {
   account: AccountRow;
-  from: { seatId: number; branchId: number | null; cursor: number } | null;
-  to: { seatId: number; branchId: number | null; cursor: number } | null;
+  from: SeatMark | null;
+  to: SeatMark | null;
+}
+
+/** A seat's side of a reassignment: its activity row's cursor and seq, for the push. */
+interface SeatMark {
+  seatId: number;
+  branchId: number | null;
+  cursor: number;
+  seq: number;
+}
+
+function markSeat(tx: Db, seatId: number, branchId: number | null, kind: 'account:assigned' | 'account:unassigned', at: number): SeatMark {
+  const stamp = appendActivity(tx, { seatId, kind, at });
+  return { seatId, branchId, cursor: stamp.cursor, seq: stamp.seq! };
 }
 
 const AUDITED = ['seatId', 'branchId', 'proxyId', 'disabled', 'bridgeSession'] as const;
@@ -68,7 +81,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
   function insertChecked(tx: Db, ctx: AdminContext, input: CreateAccountInput): Reassignment {
     const seatId = input.seatId ?? null;
     const account = accounts.insert(tx, { phone: input.phone, platform: input.platform ?? 'whatsapp', branchId: input.branchId, seatId, now: ctx.now });
-    const to = seatId === null ? null : { seatId, branchId: input.branchId, cursor: appendActivity(tx, { seatId, kind: 'account:assigned', at: ctx.now }) };
+    const to = seatId === null ? null : markSeat(tx, seatId, input.branchId, 'account:assigned', ctx.now);
     return { account, from: null, to };
   }
 
@@ -79,8 +92,8 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     const from =
       fromSeatId === null
         ? null
-        : { seatId: fromSeatId, branchId: accounts.branchOfUser(tx, fromSeatId), cursor: appendActivity(tx, { seatId: fromSeatId, kind: 'account:unassigned', at: ctx.now }) };
-    const to = toSeatId === null ? null : { seatId: toSeatId, branchId: toBranchId, cursor: appendActivity(tx, { seatId: toSeatId, kind: 'account:assigned', at: ctx.now }) };
+        : markSeat(tx, fromSeatId, accounts.branchOfUser(tx, fromSeatId), 'account:unassigned', ctx.now);
+    const to = toSeatId === null ? null : markSeat(tx, toSeatId, toBranchId, 'account:assigned', ctx.now);
     return { moved, from, to };
   }
 
@@ -89,11 +102,11 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     const accountId = String(account.id);
     if (from) {
       const rooms_ = [rooms.seat(from.seatId), ...(from.branchId === null ? [] : [rooms.branch(from.branchId)])];
-      io.to(rooms_).emit('account:unassigned', { accountId, cursor: from.cursor });
+      io.to(rooms_).emit('account:unassigned', { accountId, cursor: from.cursor, ...streamOf(from.seatId, from.seq) });
     }
     if (to) {
       const rooms_ = [rooms.seat(to.seatId), ...(to.branchId === null ? [] : [rooms.branch(to.branchId)])];
-      io.to(rooms_).emit('account:assigned', { accountId, phone: account.phone, platform: account.platform, status: account.status, cursor: to.cursor });
+      io.to(rooms_).emit('account:assigned', { accountId, phone: account.phone, platform: account.platform, status: account.status, cursor: to.cursor, ...streamOf(to.seatId, to.seq) });
     }
   }
 
@@ -176,7 +189,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
         if (accounts.hasTargets(tx, id) || !accounts.remove(tx, id)) throw conflict('accountId: it has conversations or other records; disable it instead');
         recordAudit(tx, { ...auditBy(ctx), action: 'account.delete', subject: `account:${id}`, detail: { phone: { before: current.phone, after: null } } });
         // Its seat's console drops it as it would on a reassignment.
-        const from = current.seatId === null ? null : { seatId: current.seatId, branchId: current.branchId, cursor: appendActivity(tx, { seatId: current.seatId, kind: 'account:unassigned', at: ctx.now }) };
+        const from = current.seatId === null ? null : markSeat(tx, current.seatId, current.branchId, 'account:unassigned', ctx.now);
         return { account: current, from, to: null };
       });
       announce(change);

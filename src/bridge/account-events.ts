@@ -1,8 +1,10 @@
 // Account login state as any driver reports it: the status is stored (with its cursor) and
 // pushed as account:status; a login QR is a hint, pushed as account:qr and never stored.
+import { streamOf } from '../activity/activity.repository.js';
 import type { Db } from '../db/open.js';
 import type { AccountStatus } from '../db/schema.js';
 import type { LoginQr } from '../messages/bridge-port.js';
+import type { AccountStatusPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
@@ -37,7 +39,8 @@ export function createAccountEvents(deps: AccountEventsDeps) {
       const change = result.duplicate ? null : result.change;
       if (change) {
         const to = roomsOf(change);
-        const payload = { accountId: String(change.accountId), phone: change.phone, status: change.status, reason: change.reason, cursor: change.cursor };
+        const payload: AccountStatusPayload = { accountId: String(change.accountId), phone: change.phone, status: change.status, reason: change.reason, cursor: change.cursor };
+        if (change.seatId !== null && change.seq !== null) Object.assign(payload, streamOf(change.seatId, change.seq));
         if (to.length > 0) deps.io.to(to).emit('account:status', payload);
         deps.onStatusChanged?.(change.branchId, change.cursor);
       }

@@ -14,6 +14,8 @@ export interface AccountStatusChange {
   status: AccountStatus;
   reason: string | null;
   cursor: number;
+  /** In the seat's stream; null when no seat holds the account. */
+  seq: number | null;
 }
 
 export type PhoneStatusResult =
@@ -42,12 +44,12 @@ export function applyPhoneStatus(
       return { duplicate: false, accountId: account.id, status: account.status, change: null };
     }
     tx.update(accounts).set({ status: report.status, statusReason: reason, statusAt: options.now }).where(eq(accounts.id, account.id)).run();
-    const cursor = appendActivity(tx, { seatId: account.seatId, kind: 'account', at: options.now });
+    const { cursor, seq } = appendActivity(tx, { seatId: account.seatId, kind: 'account', at: options.now });
     return {
       duplicate: false,
       accountId: account.id,
       status: report.status,
-      change: { accountId: account.id, phone: report.phone, seatId: account.seatId, branchId: account.branchId, status: report.status, reason, cursor },
+      change: { accountId: account.id, phone: report.phone, seatId: account.seatId, branchId: account.branchId, status: report.status, reason, cursor, seq },
     };
   });
 }

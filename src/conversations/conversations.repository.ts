@@ -77,6 +77,7 @@ SELECT 1 FROM conversations INDEXED BY conversations_seat_last WHERE seat_id = :
 
 // The hub-wide cursor is the largest activity rowid: one step down the table's b-tree.
 const CURRENT_CURSOR_SQL = `SELECT coalesce(max(cursor), 0) AS cursor FROM activity`;
+const CURRENT_SEQ_SQL = `SELECT seq FROM seat_streams WHERE seat_id = :seatId`;
 
 /** SQLite's "no limit", for the unpaged day list. */
 const ALL = -1;
@@ -94,6 +95,7 @@ export function createConversationsRepository(sqlite: Sqlite) {
   const convTargets = [sqlite.prepare(CONV_TARGETS_SQL(false)), sqlite.prepare(CONV_TARGETS_SQL(true))] as const;
   const convTargetsCount = [sqlite.prepare(CONV_TARGETS_COUNT_SQL(false)), sqlite.prepare(CONV_TARGETS_COUNT_SQL(true))] as const;
   const currentCursor = sqlite.prepare(CURRENT_CURSOR_SQL);
+  const currentSeq = sqlite.prepare(CURRENT_SEQ_SQL);
   const ownsOnAccount = sqlite.prepare(OWNS_ON_ACCOUNT_SQL);
 
   const totalOf = (row: unknown) => (row as { total: number }).total;
@@ -105,18 +107,20 @@ export function createConversationsRepository(sqlite: Sqlite) {
     },
 
     /**
-     * A timeline page and the hub cursor, read in one snapshot: a client that resumes from this
-     * cursor with timelineAlerts gets exactly what happened after the rows it was shown.
+     * A timeline page, the hub cursor and the seat's stream seq, read in one snapshot: a client
+     * that resumes from either with timelineAlerts gets exactly what happened after the rows it
+     * was shown.
      */
     timeline(seatId: number, page: Page, range?: { start: number; end: number }) {
       return readSnapshot(sqlite, () => {
         const cursor = (currentCursor.get() as { cursor: number }).cursor;
+        const seq = (currentSeq.get({ seatId }) as { seq: number } | undefined)?.seq ?? 0;
         if (range) {
           const rows = dayPage.all({ seatId, ...range, ...page }) as ConversationRow[];
-          return { cursor, rows, total: totalOf(dayCount.get({ seatId, ...range })) };
+          return { cursor, seq, rows, total: totalOf(dayCount.get({ seatId, ...range })) };
         }
         const rows = timelinePage.all({ seatId, ...page }) as ConversationRow[];
-        return { cursor, rows, total: totalOf(timelineCount.get({ seatId })) };
+        return { cursor, seq, rows, total: totalOf(timelineCount.get({ seatId })) };
       });
     },
 

@@ -103,7 +103,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
       onRequest: guard(),
       schema: {
         tags: ['seat console'],
-        summary: "A seat's targets by last message, newest first, with the hub cursor to resume from",
+        summary: "A seat's targets by last message, newest first, with the cursor and seq to resume from",
         description:
           'Without `date`: the whole timeline. With `date`: conversations with activity on that day, by their last message of that day.',
         security,
@@ -116,8 +116,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
       const seat = access.seatFor(currentUser(request), Number(body.custServId));
       const range = body.date === undefined ? undefined : dayRange(resolveDay('date', body.date, clock, tzName), tzName);
       const page = pageOf(body);
-      const { cursor, rows, total } = repository.timeline(seat.id, { limit: page.pageSize, offset: page.offset }, range);
-      return ok({ rows: rows.map((row) => toConversationItem(row, tzName)), total, pageno: page.pageno, pageSize: page.pageSize, cursor });
+      const { cursor, seq, rows, total } = repository.timeline(seat.id, { limit: page.pageSize, offset: page.offset }, range);
+      return ok({ rows: rows.map((row) => toConversationItem(row, tzName)), total, pageno: page.pageno, pageSize: page.pageSize, cursor, seq });
     },
   );
 };

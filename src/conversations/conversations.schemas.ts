@@ -50,7 +50,10 @@ export const TimelineResponse = {
   200: Envelope(
     Type.Composite([
       Paged(ConversationItem),
-      Type.Object({ cursor: Type.Integer({ description: 'hub cursor to resume from with timelineAlerts' }) }),
+      Type.Object({
+        cursor: Type.Integer({ description: 'hub cursor to resume from with timelineAlerts `since`' }),
+        seq: Type.Integer({ description: "the seat's stream position to resume from with timelineAlerts `sinceSeq`" }),
+      }),
     ]),
   ),
   ...errorResponses,

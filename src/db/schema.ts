@@ -209,10 +209,26 @@ export const activity = sqliteTable(
     targetId: integer('target_id'),
     kind: text('kind').notNull(),
     messageId: integer('message_id'),
+    /**
+     * The highest number this row takes in its seat's stream (`seat_streams`); a row that
+     * stands for several pushes (a read of many messages) takes a run of numbers ending here.
+     * Null for rows of no seat.
+     */
+    seq: integer('seq'),
     createdAt: createdAt(),
   },
-  (t) => [index('activity_seat_cursor').on(t.seatId, t.cursor)],
+  (t) => [index('activity_seat_cursor').on(t.seatId, t.cursor), index('activity_seat_seq').on(t.seatId, t.seq)],
 );
+
+/**
+ * Each seat's event stream: `seq` is the last number handed out. Bumped with an upsert in the
+ * transaction that stores the change, which locks this row until commit, so the numbers of
+ * one seat commit in order with no gaps even where transactions may commit out of order.
+ */
+export const seatStreams = sqliteTable('seat_streams', {
+  seatId: integer('seat_id').primaryKey(),
+  seq: integer('seq').notNull(),
+});
 
 export const seatTags = sqliteTable(
   'seat_tags',

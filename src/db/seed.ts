@@ -106,7 +106,7 @@ export async function seedIfEmpty(db: Db, options: SeedOptions): Promise<SeedOut
         let unread = 0;
         t.lines.forEach(([sender, content], li) => {
           const sendTime = options.now - (t.lines.length - li) * 60_000;
-          const cursor = appendActivity(tx, { seatId, targetId: target.id, kind: 'message', at: sendTime });
+          const { cursor } = appendActivity(tx, { seatId, targetId: target.id, kind: 'message', at: sendTime });
           const msg = tx
             .insert(messages)
             .values({ accountId: account.id, targetId: target.id, bridgeMsgId: `demo-${i}-${ti}-${li}`, sender, contentType: '1', content, sendTime, status: sender === 1 ? 'received' : 'delivered', cursor })

@@ -1,7 +1,7 @@
 // SQL of incoming fans: a seat's count is the sum of its fan_events deltas for the day.
-import { and, between, eq, max, sql } from 'drizzle-orm';
+import { and, between, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
-import { activity, fanEvents, users } from '../db/schema.js';
+import { fanEvents, users } from '../db/schema.js';
 
 /** A seat's fan count for `day` (0 when nothing happened). */
 export function fanCountOn(db: Db, seatId: number, day: string): number {
@@ -37,7 +37,3 @@ export function branchOfSeat(db: Db, seatId: number): number | null {
   return db.select({ branchId: users.branchId }).from(users).where(eq(users.id, seatId)).get()?.branchId ?? null;
 }
 
-/** The latest cursor recorded for a seat (0 when none). */
-export function latestSeatCursor(db: Db, seatId: number): number {
-  return db.select({ cursor: max(activity.cursor) }).from(activity).where(eq(activity.seatId, seatId)).get()?.cursor ?? 0;
-}

@@ -3,14 +3,17 @@
 // seat room and the branch room.
 import type { AuthUser } from '../auth/auth.repository.js';
 import { createAccess } from '../access/access.js';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivity, type ActivityStamp } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict } from '../http/errors.js';
 import type { FansCountPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import { dayOf, daysBetween, isValidDay, type Clock } from '../time.js';
-import { branchOfSeat, fanCountOn, fanCountsBetween, insertFanCorrection, latestSeatCursor } from './fans.repository.js';
+import { branchOfSeat, fanCountOn, fanCountsBetween, insertFanCorrection } from './fans.repository.js';
+
+/** A seat's activity always has a seq. */
+const seqStamp = (stamp: ActivityStamp) => ({ cursor: stamp.cursor, seq: stamp.seq! });
 
 export interface FansDeps {
   db: Db;
@@ -31,8 +34,9 @@ export function createFans(deps: FansDeps) {
   const access = createAccess(db);
   const today = () => dayOf(clock.now(), tzName);
 
-  function push(seatId: number, day: string, count: number, cursor: number, corrected = false): FansCountPayload {
-    const payload: FansCountPayload = { custServId: String(seatId), date: day, count, cursor };
+  function push(seatId: number, day: string, count: number, stamp: { cursor: number; seq: number }, corrected = false): FansCountPayload {
+    const { cursor, seq } = stamp;
+    const payload: FansCountPayload = { custServId: String(seatId), date: day, count, cursor, seq };
     const branchId = branchOfSeat(db, seatId);
     io.to(rooms.seat(seatId)).emit('fans:count', payload);
     if (branchId !== null) io.to(rooms.branch(branchId)).emit('fans:count', payload);
@@ -45,11 +49,13 @@ export function createFans(deps: FansDeps) {
 
     /**
      * Pushes a seat's count for `day`, read after the change committed. Called after a stored
-     * message made a first-seen target (`newFan` of storeBridgeMessage); pass that message's
-     * cursor when known, otherwise the seat's latest cursor is used.
+     * message made a first-seen target (`newFan` of storeBridgeMessage) with the place that
+     * message kept for this push in the seat's stream. Without one, the announcement records
+     * its own activity row, so that every fans:count a seat sees has its number.
      */
-    announce(seatId: number, day: string, cursor?: number): FansCountPayload {
-      return push(seatId, day, fanCountOn(db, seatId, day), cursor ?? latestSeatCursor(db, seatId));
+    announce(seatId: number, day: string, stamp?: { cursor: number; seq: number }): FansCountPayload {
+      const place = stamp ?? seqStamp(writeTransaction(db, (tx) => appendActivity(tx, { seatId, kind: 'fans', at: clock.now() })));
+      return push(seatId, day, fanCountOn(db, seatId, day), place);
     },
 
     /** A manual, audited correction of today's count of the seat owning `accountId`. */
@@ -67,10 +73,10 @@ export function createFans(deps: FansDeps) {
           throw conflict(`delta: would take today's fans of seat ${seatId} below zero (now ${count - input.delta})`);
         }
         insertFanCorrection(tx, { seatId, accountId: account.id, day, delta: input.delta, reason: input.reason, byUserId: user.id, at: now });
-        const cursor = appendActivity(tx, { seatId, kind: 'fans', at: now });
-        return { seatId, count, cursor };
+        const stamp = seqStamp(appendActivity(tx, { seatId, kind: 'fans', at: now }));
+        return { seatId, count, stamp };
       });
-      push(done.seatId, day, done.count, done.cursor, true);
+      push(done.seatId, day, done.count, done.stamp, true);
       return { date: day, count: done.count };
     },
 

@@ -229,7 +229,7 @@ export function createGroupPullsRepository(db: Db) {
 
     /** A hint's cursor (group:progress carries no seat stream number). */
     hintCursor(now: number): number {
-      return writeTransaction(db, (tx) => appendActivity(tx, { seatId: null, kind: 'group', at: now }));
+      return writeTransaction(db, (tx) => appendActivity(tx, { seatId: null, kind: 'group', at: now }).cursor);
     },
 
     /** The account a pull runs through, with its owner, for access checks. */

@@ -1,10 +1,11 @@
 // Stores a message the bridge reported, in one write transaction: dedupe by (account, bridge
-// msgId), first-seen target (+ conversation + one incoming fan), the activity cursor, the
+// msgId), first-seen target (+ conversation + one incoming fan), the activity cursor and the
+// owning seat's stream number(s), the
 // message, the conversation's last message and unread count, and the dashboard counters.
 import { and, eq, sql } from 'drizzle-orm';
 import { tallyMessage, type ConversationTally } from '../dashboard/counters.repository.js';
 import { clientOf, type Db, type Sqlite } from '../db/open.js';
-import { accounts, activity, conversations, fanEvents, messages, targets, users, webhookDeliveries, type ConvType } from '../db/schema.js';
+import { accounts, activity, conversations, fanEvents, messages, seatStreams, targets, users, webhookDeliveries, type ConvType } from '../db/schema.js';
 import { hubError, notFound } from '../http/errors.js';
 
 export interface BridgeMessage {
@@ -23,6 +24,9 @@ export interface StoredMessage {
   duplicate: false;
   messageId: number;
   cursor: number;
+  /** The message:new push's number in the owning seat's stream (null: no seat); a new fan's
+   * fans:count push takes the next one, `seq + 1`. */
+  seq: number | null;
   accountId: number;
   seatId: number | null;
   /** The owning seat's branch when stored (null: no seat or no branch): whose dashboard changed. */
@@ -126,10 +130,16 @@ function prepareStatements(db: Db) {
       .where(eq(targets.id, p('targetId')))
       .returning(targetColumns)
       .prepare(),
-    // Same row as appendActivity (activity.repository.ts), prepared.
+    // Same statements as takeSeq and appendActivity (activity.repository.ts), prepared.
+    takeSeq: db
+      .insert(seatStreams)
+      .values({ seatId: p('seatId'), seq: p('span') })
+      .onConflictDoUpdate({ target: seatStreams.seatId, set: { seq: sql`${seatStreams.seq} + excluded.seq` } })
+      .returning({ seq: seatStreams.seq })
+      .prepare(),
     appendActivity: db
       .insert(activity)
-      .values({ seatId: p('seatId'), targetId: p('targetId'), kind: 'message', messageId: null, createdAt: p('now') })
+      .values({ seatId: p('seatId'), targetId: p('targetId'), kind: 'message', messageId: null, seq: p('seq'), createdAt: p('now') })
       .returning({ cursor: activity.cursor })
       .prepare(),
     insertMessage: db
@@ -278,7 +288,11 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
     newFan = { seatId, day: counted.day };
     q.insertFan.run({ seatId, accountId, targetId: target.id, day: newFan.day, now });
   }
-  const cursor = q.appendActivity.get({ seatId, targetId: target.id, now })!.cursor;
+  // A new fan is a second push (fans:count) of the same change: the row takes two numbers.
+  const span = newFan ? 2 : 1;
+  const lastSeq = seatId === null ? null : q.takeSeq.get({ seatId, span })!.seq;
+  const cursor = q.appendActivity.get({ seatId, targetId: target.id, seq: lastSeq, now })!.cursor;
+  const seq = lastSeq === null ? null : lastSeq - span + 1;
   const message = q.insertMessage.get({
     accountId,
     targetId: target.id,
@@ -307,5 +321,5 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
     activeDay: counted.activeDay,
   });
 
-  return { duplicate: false, messageId: message.id, cursor, accountId, seatId, branchId, day: counted.day, target, message, newFan };
+  return { duplicate: false, messageId: message.id, cursor, seq, accountId, seatId, branchId, day: counted.day, target, message, newFan };
 }

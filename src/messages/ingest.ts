@@ -1,12 +1,13 @@
 // Inbound path: store the bridge's message, then push it to the owning seat's room. The push
 // happens only after the commit, and never waits on anything remote: with the Redis adapter the
-// publish is fire-and-forget, and a seat that misses it catches up by cursor.
+// publish is fire-and-forget, and a seat that misses it sees the gap in its seq and catches up.
 //
 // Group commit: the callbacks that arrive in one turn of the event loop are stored in one
 // transaction, flushed from setImmediate (right after the I/O that brought them), and each is
 // answered only after that commit. Alone, a callback waits for nothing; under load, one commit
 // carries many messages instead of rewriting the same pages once per message.
 import type { FastifyBaseLogger } from 'fastify';
+import { streamOf } from '../activity/activity.repository.js';
 import type { DashboardChangeListener } from '../dashboard/changes.js';
 import type { Db } from '../db/open.js';
 import type { HubServer } from '../realtime/hub-server.js';
@@ -22,7 +23,8 @@ export interface IngestObserver {
   pushed(latencySeconds: number): void;
 }
 
-export type NewFanListener = (seatId: number, day: string, cursor: number) => void;
+/** `stamp`: the fans:count push's place, the message's cursor and the seat stream's next number. */
+export type NewFanListener = (seatId: number, day: string, stamp: { cursor: number; seq: number }) => void;
 
 export interface IngestDeps {
   db: Db;
@@ -56,7 +58,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
   let queue: Pending[] = [];
 
   const push = (result: StoredMessage) => {
-    if (result.seatId !== null) {
+    if (result.seatId !== null && result.seq !== null) {
       deps.io.to(rooms.seat(result.seatId)).emit('message:new', {
         accountId: String(result.accountId),
         receId: String(result.target.id),
@@ -64,11 +66,12 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
         convType: result.target.convType,
         message: toPushedMessage(result.message, deps.tzName),
         cursor: result.cursor,
+        ...streamOf(result.seatId, result.seq),
       });
     }
-    if (result.newFan && deps.onNewFan) {
+    if (result.newFan && deps.onNewFan && result.seq !== null) {
       try {
-        deps.onNewFan(result.newFan.seatId, result.newFan.day, result.cursor);
+        deps.onNewFan(result.newFan.seatId, result.newFan.day, { cursor: result.cursor, seq: result.seq + 1 });
       } catch (error) {
         // The message is stored and answered; a listener's failure must not turn that into a 500.
         deps.log?.error({ err: error }, 'new-fan listener failed');
@@ -102,7 +105,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
           push(outcome.ok);
           deps.observe?.pushed((performance.now() - item.receivedAt) / 1000);
         } catch (error) {
-          // Stored and answered: a seat that missed the push catches up by cursor. Thrown here,
+          // Stored and answered: a seat that missed the push catches up by seq. Thrown here,
           // the error would escape setImmediate and end the process.
           deps.log?.error({ err: error }, 'message:new push failed');
         }

@@ -1,5 +1,6 @@
 // Status moves of the seats' replies (sent, delivered, read, failed), from any driver: stored
 // first, then pushed as message:updated with the cursor of their own transaction.
+import { streamOf } from '../activity/activity.repository.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Db } from '../db/open.js';
@@ -14,13 +15,14 @@ export interface MessageStatusDeps {
 
 export function createMessageStatus(deps: MessageStatusDeps) {
   function push(change: StatusChange | null) {
-    if (!change || change.seatId === null) return;
+    if (!change || change.seatId === null || change.seq === null) return;
     deps.io.to(rooms.seat(change.seatId)).emit('message:updated', {
       msgId: String(change.messageId),
       receId: String(change.targetId),
       status: change.status,
       reason: change.reason,
       cursor: change.cursor,
+      ...streamOf(change.seatId, change.seq),
     });
   }
 

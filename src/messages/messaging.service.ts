@@ -3,6 +3,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Access } from '../access/access.js';
+import { streamOf } from '../activity/activity.repository.js';
 import type { AuthUser } from '../auth/auth.repository.js';
 import type { Db } from '../db/open.js';
 import { badRequest, forbidden } from '../http/errors.js';
@@ -64,6 +65,7 @@ export function createMessaging(deps: MessagingDeps) {
         convType: target.convType,
         message: toPushedMessage(result.message, deps.tzName),
         cursor: result.cursor,
+        ...streamOf(user.id, result.seq),
       });
       deps.onDashboardChange?.(result.branchId, result.day, result.cursor);
       deps.delivery.enqueue(result.message.id);
@@ -85,13 +87,17 @@ export function createMessaging(deps: MessagingDeps) {
       });
       if (result.cursor !== null) {
         const room = io.to(rooms.seat(user.id));
+        // The change took one number per message, ending at result.seq.
+        let seq = result.seq - result.updated.length;
         for (const m of result.updated) {
+          seq += 1;
           room.emit('message:updated', {
             msgId: String(m.id),
             receId: String(target.id),
             ...(m.status ? { status: m.status } : {}),
             ...(m.readState === undefined ? {} : { contReadState: m.readState === 1 ? ('1' as const) : ('0' as const) }),
             cursor: result.cursor,
+            ...streamOf(user.id, seq),
           });
         }
       }

@@ -23,7 +23,7 @@ export interface PendingInput {
 }
 
 export type PendingResult =
-  | { created: true; message: MessageRow; cursor: number; branchId: number | null; day: string }
+  | { created: true; message: MessageRow; cursor: number; seq: number; branchId: number | null; day: string }
   | { created: false; message: MessageRow };
 
 export function createPendingMessage(db: Db, input: PendingInput): PendingResult {
@@ -49,7 +49,7 @@ export function createPendingMessage(db: Db, input: PendingInput): PendingResult
       .where(eq(conversations.targetId, input.targetId))
       .get() ?? { unansweredSince: null, activeDay: null, lastSendTime: null, branchId: null };
     const counted = tallyMessage(clientOf(tx), input.tzName, state, { sendTime: input.now, inbound: false, seatId: input.seatId, branchId: state.branchId });
-    const cursor = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: 'message', at: input.now });
+    const { cursor, seq } = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: 'message', at: input.now });
     const message = tx
       .insert(messages)
       .values({
@@ -80,7 +80,7 @@ export function createPendingMessage(db: Db, input: PendingInput): PendingResult
       })
       .where(eq(conversations.targetId, input.targetId))
       .run();
-    return { created: true, message, cursor, branchId: state.branchId, day: counted.day };
+    return { created: true, message, cursor, seq: seq!, branchId: state.branchId, day: counted.day };
   });
 }
 
@@ -110,6 +110,8 @@ export interface StatusChange {
   status: MessageStatus;
   reason: string | null;
   cursor: number;
+  /** In the owner's stream; null when nobody owns the conversation. */
+  seq: number | null;
 }
 
 const RANK: Partial<Record<MessageStatus, number>> = { pending: 0, sent: 1, delivered: 2, read: 3 };
@@ -125,9 +127,9 @@ export function canMove(from: MessageStatus, to: MessageStatus): boolean {
 function move(tx: Db, row: MessageRow, to: MessageStatus, reason: string | null, now: number, extra: Partial<MessageRow> = {}): StatusChange {
   const owner = tx.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, row.targetId)).get();
   const seatId = owner?.seatId ?? null;
-  const cursor = appendActivity(tx, { seatId, targetId: row.targetId, kind: 'status', messageId: row.id, at: now });
+  const { cursor, seq } = appendActivity(tx, { seatId, targetId: row.targetId, kind: 'status', messageId: row.id, at: now });
   tx.update(messages).set({ status: to, statusReason: reason, ...extra }).where(eq(messages.id, row.id)).run();
-  return { messageId: row.id, targetId: row.targetId, seatId, status: to, reason, cursor };
+  return { messageId: row.id, targetId: row.targetId, seatId, status: to, reason, cursor, seq };
 }
 
 /** The bridge took the send: remember its id (status reports name it) and mark it sent. */

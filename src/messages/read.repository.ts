@@ -23,10 +23,8 @@ export interface UpdatedMessage {
   readState?: 0 | 1;
 }
 
-export interface UpdateResult {
-  updated: UpdatedMessage[];
-  cursor: number | null;
-}
+/** Nothing changed, or the change's cursor and the last of the seq numbers it took (one per message). */
+export type UpdateResult = { updated: UpdatedMessage[]; cursor: null; seq: null } | { updated: UpdatedMessage[]; cursor: number; seq: number };
 
 const NOT_RECALLABLE: MessageStatus[] = ['failed', 'recalled', 'received'];
 
@@ -61,9 +59,9 @@ export function updateMessages(db: Db, input: UpdateInput): UpdateResult {
         .all();
       updated = rows.map((r) => ({ id: r.id, status: 'recalled' as const }));
     }
-    if (updated.length === 0) return { updated, cursor: null };
+    if (updated.length === 0) return { updated, cursor: null, seq: null };
 
-    const cursor = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: input.action, at: input.now });
+    const { cursor, seq } = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: input.action, at: input.now }, updated.length);
     const unread = sql`(SELECT count(*) FROM ${messages} WHERE ${messages.targetId} = ${input.targetId} AND ${messages.sender} = 1 AND ${messages.readState} = 0)`;
     tx.update(conversations)
       .set({
@@ -76,6 +74,6 @@ export function updateMessages(db: Db, input: UpdateInput): UpdateResult {
       })
       .where(eq(conversations.targetId, input.targetId))
       .run();
-    return { updated, cursor };
+    return { updated, cursor, seq: seq! };
   });
 }

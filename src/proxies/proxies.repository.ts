@@ -238,7 +238,7 @@ export function createProxiesRepository(db: Db) {
 
     /** A cursor for a pushed hint about proxies (no seat's stream). */
     hintCursor(now: number): number {
-      return writeTransaction(db, (tx) => appendActivity(tx, { seatId: null, kind: 'proxy', at: now }));
+      return writeTransaction(db, (tx) => appendActivity(tx, { seatId: null, kind: 'proxy', at: now }).cursor);
     },
 
     accountIdOfPhone(phone: string): { id: number; proxyId: number | null } | undefined {

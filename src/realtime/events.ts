@@ -17,6 +17,16 @@ export interface Ack<T = unknown> {
 }
 export type AckFn<T = unknown> = (ack: Ack<T>) => void;
 
+/**
+ * Where a push stands in the stream of the seat it belongs to: `seq` runs 1, 2, 3, … per seat
+ * with no gaps, so a client that sees `seq > last + 1` knows it missed something and catches up
+ * with `timelineAlerts {custServId, sinceSeq: last}`. Watchers of the seat see the same numbers.
+ */
+export interface SeatStream {
+  custServId: string;
+  seq: number;
+}
+
 export interface PushedMessage {
   msgId: string;
   contentType: string;
@@ -36,6 +46,8 @@ export interface MessageNewPayload {
   convType: ConvType;
   message: PushedMessage;
   cursor: number;
+  custServId: string;
+  seq: number;
 }
 
 export interface MessageUpdatedPayload {
@@ -45,6 +57,8 @@ export interface MessageUpdatedPayload {
   contReadState?: '0' | '1';
   reason?: string | null;
   cursor: number;
+  custServId: string;
+  seq: number;
 }
 
 export interface TransferPayload {
@@ -57,11 +71,15 @@ export interface TransferPayload {
   cursor: number;
 }
 
+/** `transfer:in` (the receiving seat's stream) and `transfer:out` (the giving seat's). */
+export type SeatTransferPayload = TransferPayload & SeatStream;
+
 export interface FansCountPayload {
   custServId: string;
   date: string;
   count: number;
   cursor: number;
+  seq: number;
 }
 
 export interface AccountStatusPayload {
@@ -70,12 +88,15 @@ export interface AccountStatusPayload {
   status: AccountStatus;
   reason: string | null;
   cursor: number;
+  /** The account's seat and its stream; absent for an account no seat holds. */
+  custServId?: string;
+  seq?: number;
 }
 
+/** A hint: no cursor, no seq (whether a seat is online can always be asked again). */
 export interface SeatPresencePayload {
   custServId: string;
   online: boolean;
-  cursor: number;
 }
 
 export interface RepliesChangedPayload {
@@ -83,6 +104,9 @@ export interface RepliesChangedPayload {
   contentId: string;
   change: 'created' | 'deleted';
   cursor: number;
+  /** A seat's own reply: that seat's stream. Branch replies are a hint to every seat, with no seq. */
+  custServId?: string;
+  seq?: number;
 }
 
 export interface AccountAssignedPayload {
@@ -91,11 +115,15 @@ export interface AccountAssignedPayload {
   platform: string;
   status: AccountStatus;
   cursor: number;
+  custServId: string;
+  seq: number;
 }
 
 export interface AccountUnassignedPayload {
   accountId: string;
   cursor: number;
+  custServId: string;
+  seq: number;
 }
 
 export interface AccountQrPayload {
@@ -133,8 +161,8 @@ export interface GroupProgressPayload {
 export interface ServerToClientEvents {
   'message:new': (payload: MessageNewPayload) => void;
   'message:updated': (payload: MessageUpdatedPayload) => void;
-  'transfer:in': (payload: TransferPayload) => void;
-  'transfer:out': (payload: TransferPayload) => void;
+  'transfer:in': (payload: SeatTransferPayload) => void;
+  'transfer:out': (payload: SeatTransferPayload) => void;
   transfer: (payload: TransferPayload) => void;
   'fans:count': (payload: FansCountPayload) => void;
   'account:status': (payload: AccountStatusPayload) => void;

@@ -5,6 +5,9 @@
 // Online: announced by the seat's earliest connected socket only, so two tabs opening at once
 // (even on two instances) announce once. Offline: announced when no socket is left; two tabs
 // closing together on one instance announce once.
+//
+// A hint only: no cursor and no seq (a hub-wide cursor here would hand a client a resume point
+// past events still in flight to it).
 import type { HubServer, HubSocket } from './hub-server.js';
 import { rooms } from './rooms.js';
 import type { SocketFeature } from './socket-server.js';
@@ -12,9 +15,8 @@ import { fetchUserSockets } from './user-sockets.js';
 
 export interface PresenceDeps {
   io: HubServer;
-  latestCursor: () => number;
   /** Told when a seat of `branchId` came online or went offline (the dashboard's seats online). */
-  onPresenceChanged?: (branchId: number, cursor: number) => void;
+  onPresenceChanged?: (branchId: number) => void;
   onError?: (error: unknown) => void;
 }
 
@@ -34,9 +36,8 @@ export function createPresenceFeature(deps: PresenceDeps): SocketFeature {
   function announce(socket: HubSocket, online: boolean) {
     const { userId, branchId } = socket.data;
     if (branchId === null) return;
-    const cursor = deps.latestCursor();
-    io.to(rooms.branch(branchId)).emit('seat:presence', { custServId: String(userId), online, cursor });
-    deps.onPresenceChanged?.(branchId, cursor);
+    io.to(rooms.branch(branchId)).emit('seat:presence', { custServId: String(userId), online });
+    deps.onPresenceChanged?.(branchId);
   }
 
   return (socket) => {

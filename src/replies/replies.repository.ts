@@ -1,6 +1,6 @@
 // Quick replies and managed content (快捷回复 / 内容管理): a seat's own items plus its branch's.
 import { and, count, desc, eq, or, sql, type Column, type SQL } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivity, type ActivityStamp } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { contents, users } from '../db/schema.js';
 
@@ -35,11 +35,11 @@ const ownFirst = sql`case when ${contents.scope} = 'seat' then 0 else 1 end`;
 
 export function createRepliesRepository(db: Db) {
   return {
-    create(item: NewContent, now: number): { id: number; cursor: number } {
+    create(item: NewContent, now: number): { id: number; stamp: ActivityStamp } {
       return writeTransaction(db, (tx) => {
         const { id } = tx.insert(contents).values({ ...item, createdAt: now }).returning({ id: contents.id }).get();
-        const cursor = appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
-        return { id, cursor };
+        const stamp = appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
+        return { id, stamp };
       });
     },
 
@@ -47,7 +47,7 @@ export function createRepliesRepository(db: Db) {
       return db.select().from(contents).where(eq(contents.id, id)).get();
     },
 
-    remove(item: ContentRow, now: number): number {
+    remove(item: ContentRow, now: number): ActivityStamp {
       return writeTransaction(db, (tx) => {
         tx.delete(contents).where(eq(contents.id, item.id)).run();
         return appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });

@@ -1,6 +1,7 @@
 // Content management and quick replies: POST/DELETE /xd/client/content,
 // GET /xd/client/quickReplies, POST /xd/client/searchQuickReplies.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { streamOf, type ActivityStamp } from '../activity/activity.repository.js';
 import type { AuthUser } from '../auth/auth.repository.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import { pageOf } from '../http/envelope.schemas.js';
@@ -42,8 +43,10 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
   const { replies, io, clock } = deps;
 
   /** Open consoles refresh their list: the owner's seat room, or every seat of the branch. */
-  function pushChange(item: Pick<ContentRow, 'id' | 'scope' | 'ownerUserId' | 'branchId'>, change: 'created' | 'deleted', cursor: number) {
-    const payload: RepliesChangedPayload = { scope: item.scope, contentId: String(item.id), change, cursor };
+  function pushChange(item: Pick<ContentRow, 'id' | 'scope' | 'ownerUserId' | 'branchId'>, change: 'created' | 'deleted', stamp: ActivityStamp) {
+    const payload: RepliesChangedPayload = { scope: item.scope, contentId: String(item.id), change, cursor: stamp.cursor };
+    // A seat's own reply is in that seat's stream; a branch reply is a hint with no seq.
+    if (item.scope === 'seat' && stamp.seq !== null) Object.assign(payload, streamOf(item.ownerUserId, stamp.seq));
     const targets =
       item.scope === 'seat' || item.branchId === null
         ? [rooms.seat(item.ownerUserId)]
@@ -72,8 +75,8 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
       };
       if (item.scope === 'branch' && (user.role !== 'branch' || user.branchId === null)) throw forbidden('scope: only a branch manager creates branch content');
       if (item.scope === 'seat' && user.role !== 'seat') throw forbidden('scope: seat content belongs to a seat; use scope "branch"');
-      const { id, cursor } = replies.create(item, clock.now());
-      pushChange({ ...item, id }, 'created', cursor);
+      const { id, stamp } = replies.create(item, clock.now());
+      pushChange({ ...item, id }, 'created', stamp);
       return ok({ contentId: String(id) });
     },
   );
@@ -86,8 +89,8 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
       const item = replies.find(Number(request.params.contentId));
       if (!item) throw notFound('contentId');
       if (!mayManage(user, item)) throw forbidden('contentId: not content you may delete');
-      const cursor = replies.remove(item, clock.now());
-      pushChange(item, 'deleted', cursor);
+      const stamp = replies.remove(item, clock.now());
+      pushChange(item, 'deleted', stamp);
       return ok({ contentId: String(item.id) });
     },
   );

@@ -1,7 +1,8 @@
-// Catch-up by cursor: the targets of a seat with activity after `since`, in their current
-// state, and the cursor the answer covers. The activity log is written in BEGIN IMMEDIATE
-// transactions, so cursors commit in order and a snapshot that holds cursor N holds all
-// below it: nothing is skipped, and nothing is repeated once the client moves to the new cursor.
+// Catch-up by cursor or by the seat's seq: the targets of a seat with activity after the
+// position, in their current state, and the position the answer covers. The activity log is
+// written in BEGIN IMMEDIATE transactions, so cursors commit in order and a snapshot that holds
+// cursor N holds all below it: nothing is skipped, and nothing is repeated once the client moves
+// to the new position. The seq form does not need that single writer (see timelineAlertsBySeq).
 import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import { readTransaction, type Db } from '../db/open.js';
 import { activity, conversations, targets } from '../db/schema.js';
@@ -22,24 +23,47 @@ export interface TimelineAlerts {
   more: boolean;
 }
 
+export interface SeqAlerts {
+  /** The seat's stream number this answer covers: every event up to it is in it or before it. */
+  seq: number;
+  alerts: TimelineAlertRow[];
+  /** More targets had activity; call again from `seq`. */
+  more: boolean;
+}
+
 export function timelineAlerts(db: Db, seatId: number, since: number, limit = 1000): TimelineAlerts {
+  const { top, alerts, more } = alertsAfter(db, seatId, activity.cursor, since, limit);
+  return { cursor: top, alerts, more };
+}
+
+/**
+ * Catch-up by the seat's own stream: the targets with activity numbered after `sinceSeq`. A
+ * seat's numbers are taken under a lock on its stream row, so they commit in order on any
+ * database and a snapshot holding seq N holds every number below it.
+ */
+export function timelineAlertsBySeq(db: Db, seatId: number, sinceSeq: number, limit = 1000): SeqAlerts {
+  const { top, alerts, more } = alertsAfter(db, seatId, activity.seq, sinceSeq, limit);
+  return { seq: top, alerts, more };
+}
+
+function alertsAfter(db: Db, seatId: number, position: typeof activity.cursor | typeof activity.seq, since: number, limit: number) {
   // One read transaction: the grouped scan and the conversation rows come from one snapshot.
   return readTransaction(db, (tx) => {
     const groups = tx
-      .select({ targetId: activity.targetId, top: max(activity.cursor).as('top') })
+      .select({ targetId: activity.targetId, top: max(position).as('top') })
       .from(activity)
-      .where(and(eq(activity.seatId, seatId), gt(activity.cursor, since)))
+      .where(and(eq(activity.seatId, seatId), gt(position, since)))
       .groupBy(activity.targetId)
       .orderBy(asc(sql`top`))
       .limit(limit + 1)
       .all();
     const more = groups.length > limit;
     const covered = groups.slice(0, limit);
-    // Taking the groups with the smallest latest cursor first: every event up to the last one
+    // Taking the groups with the smallest latest position first: every event up to the last one
     // taken belongs to a target in this answer or is repeated by a later group.
-    const cursor = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
+    const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
     const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
-    if (ids.length === 0) return { cursor, alerts: [], more };
+    if (ids.length === 0) return { top, alerts: [], more };
     const rows = tx
       .select({
         targetId: targets.id,
@@ -56,7 +80,7 @@ export function timelineAlerts(db: Db, seatId: number, since: number, limit = 10
       .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
       .orderBy(asc(conversations.lastCursor))
       .all();
-    return { cursor, alerts: rows, more };
+    return { top, alerts: rows, more };
   });
 }
 

@@ -1,13 +1,14 @@
-// POST /xd/client/timelineAlerts: what a reconnecting client missed since its last cursor.
+// POST /xd/client/timelineAlerts: what a reconnecting client missed since its last position,
+// either the seat's stream seq (`sinceSeq`) or the hub-wide cursor (`since`).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
 import type { Db } from '../db/open.js';
 import { Envelope, errorResponses, Id } from '../http/envelope.schemas.js';
-import { ok } from '../http/errors.js';
+import { badRequest, ok } from '../http/errors.js';
 import { formatJavaDate } from '../time.js';
-import { timelineAlerts } from './timeline-alerts.repository.js';
+import { timelineAlerts, timelineAlertsBySeq } from './timeline-alerts.repository.js';
 
 export interface TimelineAlertsDeps {
   db: Db;
@@ -16,9 +17,13 @@ export interface TimelineAlertsDeps {
   tzName: string;
 }
 
+const Position = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description });
+
+// Exactly one of the two positions; checked in the handler so the refusal names the field.
 const Body = Type.Object({
   custServId: Id,
-  since: Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: 'the last cursor the client has seen (0 for everything)' }),
+  since: Type.Optional(Position('the last cursor the client has seen (0 for everything)')),
+  sinceSeq: Type.Optional(Position("the last seq of this seat's stream the client applied (0 for everything)")),
 });
 
 const Alert = Type.Object({
@@ -31,7 +36,12 @@ const Alert = Type.Object({
   lastSendTimeMs: Type.Union([Type.Integer(), Type.Null()]),
 });
 
-const Answer = Type.Object({ cursor: Type.Integer(), alerts: Type.Array(Alert), more: Type.Boolean() });
+const Answer = Type.Object({
+  cursor: Type.Optional(Type.Integer({ description: 'with `since`: the cursor this answer covers' })),
+  seq: Type.Optional(Type.Integer({ description: "with `sinceSeq`: the seat's seq this answer covers" })),
+  alerts: Type.Array(Alert),
+  more: Type.Boolean(),
+});
 
 export const timelineAlertsRoutes: FastifyPluginAsyncTypebox<TimelineAlertsDeps> = async (app, deps) => {
   app.post(
@@ -40,17 +50,20 @@ export const timelineAlertsRoutes: FastifyPluginAsyncTypebox<TimelineAlertsDeps>
       onRequest: deps.guard(),
       schema: {
         tags: ['client'],
-        summary: 'Targets with activity after a cursor, and the new cursor (catch-up after a reconnect)',
+        summary: "Targets with activity after a seat's seq (or a cursor), and the position the answer covers (catch-up after a gap or a reconnect)",
         security: [{ token: [] }],
         body: Body,
         response: { 200: Envelope(Answer), ...errorResponses },
       },
     },
     async (request) => {
+      const { since, sinceSeq } = request.body;
+      if (since === undefined && sinceSeq === undefined) throw badRequest('sinceSeq', 'is required (or since, a cursor)');
+      if (since !== undefined && sinceSeq !== undefined) throw badRequest('sinceSeq', 'give either sinceSeq or since, not both');
       const seat = deps.access.seatFor(currentUser(request), Number(request.body.custServId));
-      const result = timelineAlerts(deps.db, seat.id, request.body.since);
+      const result = sinceSeq === undefined ? timelineAlerts(deps.db, seat.id, since!) : timelineAlertsBySeq(deps.db, seat.id, sinceSeq);
       return ok({
-        cursor: result.cursor,
+        ...('seq' in result ? { seq: result.seq } : { cursor: result.cursor }),
         more: result.more,
         alerts: result.alerts.map((row) => ({
           receId: String(row.targetId),

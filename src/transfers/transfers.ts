@@ -3,7 +3,7 @@
 // pushes follow the commit, each with its cursor, so a client that misses one catches up by cursor.
 import type { AuthUser } from '../auth/auth.repository.js';
 import { createAccess } from '../access/access.js';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivity, streamOf } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
@@ -86,20 +86,22 @@ export function createTransfers(deps: TransfersDeps) {
         if (to.disabled) throw badRequest('toCustServId', 'that seat is disabled');
         if (to.id === fromSeatId) throw conflict(`receId: already belongs to seat ${to.id}`);
 
-        const outCursor = appendActivity(tx, { seatId: fromSeatId, targetId: target.id, kind: 'transfer:out', at: now });
-        const inCursor = appendActivity(tx, { seatId: to.id, targetId: target.id, kind: 'transfer:in', at: now });
-        if (!moveConversation(tx, { targetId: target.id, fromSeatId, toSeatId: to.id, cursor: inCursor })) {
+        // Both seats' streams move in this one transaction: transfer:out in the giver's,
+        // transfer:in in the receiver's.
+        const out = appendActivity(tx, { seatId: fromSeatId, targetId: target.id, kind: 'transfer:out', at: now });
+        const into = appendActivity(tx, { seatId: to.id, targetId: target.id, kind: 'transfer:in', at: now });
+        if (!moveConversation(tx, { targetId: target.id, fromSeatId, toSeatId: to.id, cursor: into.cursor })) {
           throw conflict('receId: its owner changed, try again');
         }
         const row = insertTransfer(tx, { targetId: target.id, fromSeatId, toSeatId: to.id, byUserId: user.id, reason: input.reason, requestKey, at: now });
         return {
           outcome: { transferId: row.id, replayed: false },
-          push: { row, receName: target.name, branchId: from.branchId, outCursor, inCursor },
+          push: { row, receName: target.name, branchId: from.branchId, out, into },
         };
       });
 
       if (done.push) {
-        const { row, receName, branchId, outCursor, inCursor } = done.push;
+        const { row, receName, branchId, out, into } = done.push;
         const base = {
           transferId: String(row.id),
           receId: String(row.targetId),
@@ -108,9 +110,9 @@ export function createTransfers(deps: TransfersDeps) {
           toCustServId: String(row.toSeatId),
           reason: row.reason,
         };
-        io.to(rooms.seat(row.toSeatId)).emit('transfer:in', { ...base, cursor: inCursor });
-        io.to(rooms.seat(row.fromSeatId)).emit('transfer:out', { ...base, cursor: outCursor });
-        if (branchId !== null) io.to(rooms.branch(branchId)).emit('transfer', { ...base, cursor: Math.max(inCursor, outCursor) });
+        io.to(rooms.seat(row.toSeatId)).emit('transfer:in', { ...base, cursor: into.cursor, ...streamOf(row.toSeatId, into.seq!) });
+        io.to(rooms.seat(row.fromSeatId)).emit('transfer:out', { ...base, cursor: out.cursor, ...streamOf(row.fromSeatId, out.seq!) });
+        if (branchId !== null) io.to(rooms.branch(branchId)).emit('transfer', { ...base, cursor: Math.max(into.cursor, out.cursor) });
       }
       return done.outcome;
     },

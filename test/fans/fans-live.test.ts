@@ -1,5 +1,5 @@
 // fans:count pushes: after a first-seen target (as the hot path will announce it) and after a
-// manual correction, to the seat room and the branch room, with a cursor.
+// manual correction, to the seat room and the branch room, with a cursor and the seat's seq.
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activity, fanEvents } from '../../src/db/schema.js';
@@ -48,16 +48,19 @@ describe('fans:count pushes', () => {
 
     const toSeat = nextEvent(s1, 'fans:count');
     const toBranch = nextEvent(b1, 'fans:count');
-    fans.announce(stored.newFan.seatId, stored.newFan.day, stored.cursor);
+    // The message kept the number after its own for this push.
+    fans.announce(stored.newFan.seatId, stored.newFan.day, { cursor: stored.cursor, seq: stored.seq! + 1 });
     // Two demo targets were seeded today for seat1, plus this one.
-    const expected = { custServId: String(seat1), date: '2024-03-01', count: 3, cursor: stored.cursor };
+    const expected = { custServId: String(seat1), date: '2024-03-01', count: 3, cursor: stored.cursor, seq: stored.seq! + 1 };
     expect(await toSeat).toEqual(expected);
     expect(await toBranch).toEqual(expected);
 
-    // Without a cursor the seat's latest one is used.
+    // Without a place the announcement records its own activity: the seat's next number.
     const again = nextEvent(s1, 'fans:count');
     fans.announce(seat1, '2024-03-01');
-    expect((await again).cursor).toBe(stored.cursor);
+    const announced = await again;
+    expect(announced.seq).toBe(stored.seq! + 2);
+    expect(db.select().from(activity).where(eq(activity.cursor, announced.cursor)).get()).toMatchObject({ seatId: seat1, kind: 'fans', seq: stored.seq! + 2 });
 
     // A second message from the same target is no new fan.
     const next = storeBridgeMessage(
@@ -85,7 +88,7 @@ describe('fans:count pushes', () => {
     const pushed = await toSeat;
     expect(pushed).toMatchObject({ custServId: String(seat1), date: '2024-03-01', count: 4 });
     expect(await toBranch).toEqual(pushed);
-    expect(db.select().from(activity).where(eq(activity.cursor, pushed.cursor)).get()).toMatchObject({ seatId: seat1, kind: 'fans' });
+    expect(db.select().from(activity).where(eq(activity.cursor, pushed.cursor)).get()).toMatchObject({ seatId: seat1, kind: 'fans', seq: pushed.seq });
     expect(db.select().from(fanEvents).where(and(eq(fanEvents.seatId, seat1), eq(fanEvents.delta, 2))).get()).toMatchObject({
       accountId,
       day: '2024-03-01',

@@ -18,6 +18,8 @@ const payload = (content: string): MessageNewPayload => ({
   convType: 'stranger',
   message: { msgId: '1', contentType: '1', content, sendTime: '', sendTimeMs: 0, sender: 1, contReadState: '0', status: 'received' },
   cursor: 1,
+  custServId: '1',
+  seq: 1,
 });
 
 describe('outbound buffer cap', () => {

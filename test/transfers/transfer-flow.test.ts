@@ -122,6 +122,8 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
       convType: stored.target.convType,
       message: { msgId: String(stored.messageId), contentType: '1', content: '还在吗', sendTime: formatJavaDate(NOW + 1000, TZ), sendTimeMs: NOW + 1000, sender: 1, contReadState: '0', status: 'received' },
       cursor: stored.cursor,
+      custServId: String(stored.seatId),
+      seq: stored.seq!,
     });
     expect((await pushed).message.content).toBe('还在吗');
 

@@ -23,9 +23,9 @@ export function createHubApi(http: Http) {
 
     accounts: () => http.post<Account[]>('/xd/client/getAccounts', {}),
     timeline: (custServId: string, pageNo: number, pageSize: number) =>
-      http.post<Paged<Conversation> & { cursor: number }>('/xd/client/timeline', { custServId, pageNo, pageSize }),
-    timelineAlerts: (custServId: string, since: number) =>
-      http.post<{ cursor: number; more: boolean; alerts: TimelineAlert[] }>('/xd/client/timelineAlerts', { custServId, since }),
+      http.post<Paged<Conversation> & { cursor: number; seq: number }>('/xd/client/timeline', { custServId, pageNo, pageSize }),
+    timelineAlerts: (custServId: string, sinceSeq: number) =>
+      http.post<{ seq: number; more: boolean; alerts: TimelineAlert[] }>('/xd/client/timelineAlerts', { custServId, sinceSeq }),
     history: (custServId: string, receId: string, oocDate: string, pageNo: number, pageSize: number) =>
       http.post<HistoryPage>('/xd/client/retrievePastRecords', { custServId, receId, oocDate, pageNo, pageSize }),
     markRead: (receId: string) => http.put<{ updated: number }>('/xd/client/updateMessage', { receId, action: 'read' }),

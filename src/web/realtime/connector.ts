@@ -11,7 +11,7 @@ export interface ConnectorHandlers {
   /** Brings the stores up to date from the stream position (or loads them the first time). */
   catchUp(): Promise<void>;
   /** Lets a push through (false: a repeat the stream position already covers). */
-  accept(payload: { cursor?: number }): boolean;
+  accept(payload: { custServId?: string; seq?: number }): boolean;
   /** Reloads what must be fresh before `online` (the open conversation). */
   reloadOpen(): Promise<void>;
   onUnauthorized(): void;

@@ -4,7 +4,7 @@
 import type { MessageNewPayload } from '../../realtime/events';
 import type { HubApi } from '../api/client';
 import { createHistoryPager } from './history';
-import { createCursorPosition, type StreamPosition } from '../realtime/stream-position';
+import { createSeqPosition, type StreamPosition } from '../realtime/stream-position';
 import { useChatStore } from '../stores/chat';
 import { useTimelineStore, type TimelineEntry } from '../stores/timeline';
 
@@ -29,22 +29,24 @@ export function createWorkspace(options: WorkspaceOptions) {
   const { api, custServId, readOnly } = options;
   const timeline = useTimelineStore();
   const chat = useChatStore();
-  const position: StreamPosition = createCursorPosition();
   let loaded = false;
+  // A gap in the seat's seq is filled at once; a failed attempt is retried by the next push
+  // that still finds the gap open, and by every reconnect.
+  const position: StreamPosition = createSeqPosition(custServId, { onGap: () => void (loaded ? catchUp() : Promise.resolve()).catch(() => undefined) });
   let pager: ReturnType<typeof createHistoryPager> | null = null;
   let readTimer: ReturnType<typeof setTimeout> | null = null;
 
   async function loadTimeline(): Promise<void> {
     const rows: TimelineEntry[] = [];
-    let cursor = 0;
+    let seq = 0;
     for (let page = 1; page <= TIMELINE_MAX_PAGES; page += 1) {
       const answer = await api.timeline(custServId, page, TIMELINE_PAGE);
-      if (page === 1) cursor = answer.cursor;
+      if (page === 1) seq = answer.seq;
       rows.push(...answer.rows.map((r) => ({ ...r, syncedAt: 0 })));
       if (answer.rows.length < TIMELINE_PAGE || rows.length >= answer.total) break;
     }
-    timeline.setAll(rows, cursor);
-    position.reset(cursor);
+    timeline.setAll(rows, seq);
+    position.reset(seq);
     loaded = true;
   }
 
@@ -90,8 +92,8 @@ export function createWorkspace(options: WorkspaceOptions) {
     reloadOpen: async () => {
       if (pager && timeline.openReceId) await pager.reload();
     },
-    /** Lets every push through: repeats are absorbed by the stores (msgId, counted ids). */
-    accept: (payload: { cursor?: number }) => position.observe(payload),
+    /** Skips a repeat of the followed seat's stream; lets everything else through. */
+    accept: (payload: { custServId?: string; seq?: number }) => position.observe(payload),
     onMessageNew(payload: MessageNewPayload): void {
       const seen = looking(payload.receId);
       timeline.applyMessageNew(payload, seen);

@@ -7,7 +7,7 @@ import type { ConvType, MessageNewPayload } from '../../realtime/events';
 import type { Conversation, TimelineAlert } from '../api/types';
 
 export interface TimelineEntry extends Conversation {
-  /** Pushes at or below this position were already counted by a catch-up answer. */
+  /** Pushes at or below this seq of the seat's stream were already counted by a catch-up answer. */
   syncedAt: number;
 }
 
@@ -86,7 +86,7 @@ export const useTimelineStore = defineStore('timeline', () => {
       entry.lastContentType = message.contentType;
       entry.lastSendTimeMs = message.sendTimeMs;
     }
-    const alreadyCounted = counted.has(message.msgId) || payload.cursor <= entry.syncedAt;
+    const alreadyCounted = counted.has(message.msgId) || payload.seq <= entry.syncedAt;
     if (message.sender === 1 && !alreadyCounted && !seen && message.contReadState === '0') {
       counted.add(message.msgId);
       entry.unread += 1;

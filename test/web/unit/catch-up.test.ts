@@ -1,34 +1,88 @@
-// Catch-up from the stream position and history paging, against a fake hub answering the
+// Catch-up from the seat's seq position and history paging, against a fake hub answering the
 // documented shapes.
 import { describe, expect, it } from 'vitest';
 import type { HistoryItem, HistoryPage, TimelineAlert } from '../../../src/web/api/types';
-import { createCursorPosition } from '../../../src/web/realtime/stream-position';
+import { createSeqPosition } from '../../../src/web/realtime/stream-position';
 import { createHistoryPager, HISTORY_PAGE, previousDay } from '../../../src/web/services/history';
 
 const alert = (receId: string, unread: number): TimelineAlert => ({ receId, receName: receId, accountId: '1', unread, lastContent: null, lastSendTimeMs: null });
 
-describe('stream position', () => {
-  it('asks from its position, page after page while `more`, and moves to the answer', async () => {
-    const position = createCursorPosition();
+describe('stream position (seq)', () => {
+  const page = (seq: number, more: boolean, ...ids: string[]) => ({ seq, more, alerts: ids.map((id) => alert(id, 1)) });
+
+  it('asks from its position with sinceSeq, page after page while `more`, and moves to the answer', async () => {
+    const position = createSeqPosition('5');
     position.reset(10);
-    const asked: number[] = [];
-    const pages = [
-      { cursor: 20, more: true, alerts: [alert('a', 1)] },
-      { cursor: 30, more: false, alerts: [alert('b', 2)] },
-    ];
+    const asked: [string, number][] = [];
+    const pages = [page(20, true, 'a'), page(30, false, 'b')];
     const applied: [string[], number][] = [];
-    await position.catchUp('5', async (_seat, since) => (asked.push(since), pages.shift()!), (alerts, at) => applied.push([alerts.map((a) => a.receId), at]));
-    expect(asked).toEqual([10, 20]);
+    await position.catchUp('5', async (seat, since) => (asked.push([seat, since]), pages.shift()!), (alerts, at) => applied.push([alerts.map((a) => a.receId), at]));
+    expect(asked).toEqual([['5', 10], ['5', 20]]);
     expect(applied).toEqual([[['a'], 20], [['b'], 30]]);
     expect(position.value).toBe(30);
   });
 
-  it('never moves back, and does not advance on pushes', async () => {
-    const position = createCursorPosition(50);
-    expect(position.observe({ cursor: 99 })).toBe(true);
-    expect(position.value).toBe(50);
-    await position.catchUp('5', async () => ({ cursor: 40, more: false, alerts: [] }), () => undefined);
-    expect(position.value).toBe(50);
+  it('applies last + 1, skips a repeat, and asks for a catch-up on a gap without moving', () => {
+    let gaps = 0;
+    const position = createSeqPosition('5', { onGap: () => (gaps += 1) });
+    position.reset(4);
+    expect(position.observe({ custServId: '5', seq: 5 })).toBe(true);
+    expect(position.value).toBe(5);
+    expect(position.observe({ custServId: '5', seq: 5 })).toBe(false);
+    expect(position.observe({ custServId: '5', seq: 3 })).toBe(false);
+    expect(gaps).toBe(0);
+    // 6 went missing: 7 is applied (current state) but the position waits for the catch-up.
+    expect(position.observe({ custServId: '5', seq: 7 })).toBe(true);
+    expect(gaps).toBe(1);
+    expect(position.value).toBe(5);
+    // Hints and other seats' streams pass and move nothing.
+    expect(position.observe({})).toBe(true);
+    expect(position.observe({ custServId: '9', seq: 1 })).toBe(true);
+    expect(position.value).toBe(5);
+    expect(gaps).toBe(1);
+  });
+
+  it('catches up again when a push beyond its answer proves a newer gap, and never moves back', async () => {
+    const position = createSeqPosition('5');
+    position.reset(50);
+    const asked: number[] = [];
+    const answers = [page(52, false, 'a'), page(55, false, 'b')];
+    // While the first answer is on its way, seq 55 arrives: the answer (52) does not cover it.
+    await position.catchUp(
+      '5',
+      async (_seat, since) => {
+        asked.push(since);
+        if (asked.length === 1) position.observe({ custServId: '5', seq: 55 });
+        return answers.shift()!;
+      },
+      () => undefined,
+    );
+    expect(asked).toEqual([50, 52]);
+    expect(position.value).toBe(55);
+    await position.catchUp('5', async () => page(40, false), () => undefined);
+    expect(position.value).toBe(55);
+  });
+
+  it('joins a catch-up under way instead of racing it, and runs once more after it', async () => {
+    const position = createSeqPosition('5');
+    const asked: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = position.catchUp(
+      '5',
+      async (_seat, since) => {
+        asked.push(since);
+        if (asked.length === 1) await gate;
+        return page(since + 1, false);
+      },
+      () => undefined,
+    );
+    const second = position.catchUp('5', async () => page(99, false), () => undefined);
+    release();
+    await Promise.all([first, second]);
+    // The second request rode on the first: one more round from where the first ended.
+    expect(asked).toEqual([0, 1]);
+    expect(position.value).toBe(2);
   });
 });
 

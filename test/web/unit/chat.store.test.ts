@@ -48,6 +48,8 @@ const pushOf = (msgId: string, content: string, sender: 0 | 1, sendTimeMs = Date
   receName: 'Target',
   convType: 'stranger',
   cursor: 1,
+  custServId: '7',
+  seq: 1,
   message: { msgId, contentType: '1', content, sendTime: '', sendTimeMs, sender, contReadState: sender === 1 ? '0' : '1', status: sender === 1 ? 'received' : 'pending' },
 });
 
@@ -74,14 +76,14 @@ describe('chat store', () => {
     expect(message.msgId).toBe('77');
     expect(message.status).toBe('pending');
 
-    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'sent', cursor: 2 });
+    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'sent', cursor: 2, custServId: '7', seq: 2 });
     expect(message.status).toBe('sent');
-    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'delivered', cursor: 3 });
+    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'delivered', cursor: 3, custServId: '7', seq: 3 });
     expect(message.status).toBe('delivered');
     // A late, out-of-order `sent` does not move it back.
-    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'sent', cursor: 4 });
+    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'sent', cursor: 4, custServId: '7', seq: 4 });
     expect(message.status).toBe('delivered');
-    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'read', cursor: 5 });
+    chat.applyUpdate({ msgId: '77', receId: 'r1', status: 'read', cursor: 5, custServId: '7', seq: 5 });
     expect(message.status).toBe('read');
   });
 
@@ -99,7 +101,7 @@ describe('chat store', () => {
 
   it('keeps a status update that arrives before the ack and applies it with the ack', async () => {
     const { message, done } = chat.send('fast bridge');
-    chat.applyUpdate({ msgId: '90', receId: 'r1', status: 'delivered', cursor: 2 });
+    chat.applyUpdate({ msgId: '90', receId: 'r1', status: 'delivered', cursor: 2, custServId: '7', seq: 2 });
     expect(message.status).toBe('pending');
     wire.ack({ code: 200, msg: 'ok', data: { msgId: '90', status: 'pending' } });
     await done;
@@ -140,11 +142,11 @@ describe('chat store', () => {
     const { message, done } = chat.send('bridge says no');
     wire.ack({ code: 200, msg: 'ok', data: { msgId: '93', status: 'pending' } });
     await done;
-    chat.applyUpdate({ msgId: '93', receId: 'r1', status: 'failed', reason: 'number banned', cursor: 2 });
+    chat.applyUpdate({ msgId: '93', receId: 'r1', status: 'failed', reason: 'number banned', cursor: 2, custServId: '7', seq: 2 });
     expect(message.status).toBe('failed');
     expect(message.reason).toBe('number banned');
     // Failed is final: a late delivered report does not revive it.
-    chat.applyUpdate({ msgId: '93', receId: 'r1', status: 'delivered', cursor: 3 });
+    chat.applyUpdate({ msgId: '93', receId: 'r1', status: 'delivered', cursor: 3, custServId: '7', seq: 3 });
     expect(message.status).toBe('failed');
 
     const retried = chat.retry(message.key)!;

@@ -17,14 +17,16 @@ const conversation = (receId: string, lastSendTimeMs: number, unread = 0, extra:
 });
 
 let msgCounter = 0;
-function push(receId: string, sendTimeMs: number, options: { sender?: 0 | 1; msgId?: string; cursor?: number; accountId?: string } = {}): MessageNewPayload {
+function push(receId: string, sendTimeMs: number, options: { sender?: 0 | 1; msgId?: string; seq?: number; accountId?: string } = {}): MessageNewPayload {
   msgCounter += 1;
   return {
     accountId: options.accountId ?? '1',
     receId,
     receName: `T${receId}`,
     convType: 'stranger',
-    cursor: options.cursor ?? 1000 + msgCounter,
+    cursor: 5000 + msgCounter,
+    custServId: '7',
+    seq: options.seq ?? 1000 + msgCounter,
     message: {
       msgId: options.msgId ?? `m${msgCounter}`,
       contentType: '1',
@@ -108,10 +110,10 @@ describe('timeline store', () => {
     expect(timeline.entries.get('z')!.unread).toBe(2);
 
     // The push of a message the answer already covered arrives late: not counted twice.
-    timeline.applyMessageNew(push('a', 900, { cursor: 88 }));
+    timeline.applyMessageNew(push('a', 900, { seq: 88 }));
     expect(timeline.entries.get('a')!.unread).toBe(4);
     // A newer one counts.
-    timeline.applyMessageNew(push('a', 950, { cursor: 91 }));
+    timeline.applyMessageNew(push('a', 950, { seq: 91 }));
     expect(timeline.entries.get('a')!.unread).toBe(5);
   });
 

@@ -1,0 +1,50 @@
+// The migration that adds seat streams numbers the activity already stored, per seat, in the
+// order it was stored, so the streams are gapless from 1 and continue after it.
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { appendActivity } from '../../src/activity/activity.repository.js';
+import { MIGRATIONS_DIR, applyMigrations, openDatabase } from '../../src/db/open.js';
+
+describe('backfill of seat streams', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'hub-seq-backfill-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('numbers each seat’s existing activity 1..n in cursor order and goes on from there', () => {
+    const before = join(dir, 'before');
+    cpSync(MIGRATIONS_DIR, before, { recursive: true });
+    const journalPath = join(before, 'meta', '_journal.json');
+    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
+    const adds = journal.entries.findIndex((e) => readFileSync(join(before, `${e.tag}.sql`), 'utf8').includes('CREATE TABLE `seat_streams`'));
+    expect(adds).toBeGreaterThan(0);
+    journal.entries = journal.entries.slice(0, adds);
+    writeFileSync(journalPath, JSON.stringify(journal));
+
+    const database = openDatabase(join(dir, 'hub.db'));
+    applyMigrations(database.db, before);
+    const sql = database.sqlite;
+    // Two seats interleaved, one hub-wide row (no seat).
+    const rows: [number | null, string][] = [[3, 'message'], [4, 'message'], [null, 'proxy'], [3, 'status'], [3, 'fans'], [4, 'transfer:in']];
+    const insert = sql.prepare('INSERT INTO activity (seat_id, kind) VALUES (?, ?)');
+    for (const [seat, kind] of rows) insert.run(seat, kind);
+
+    applyMigrations(database.db);
+    expect(sql.prepare('SELECT seat_id AS seat, seq FROM activity ORDER BY cursor').all()).toEqual([
+      { seat: 3, seq: 1 },
+      { seat: 4, seq: 1 },
+      { seat: null, seq: null },
+      { seat: 3, seq: 2 },
+      { seat: 3, seq: 3 },
+      { seat: 4, seq: 2 },
+    ]);
+    expect(sql.prepare('SELECT seat_id AS seat, seq FROM seat_streams ORDER BY seat_id').all()).toEqual([
+      { seat: 3, seq: 3 },
+      { seat: 4, seq: 2 },
+    ]);
+    // New activity continues each stream.
+    expect(appendActivity(database.db, { seatId: 3, kind: 'message', at: 0 }).seq).toBe(4);
+    expect(appendActivity(database.db, { seatId: 5, kind: 'message', at: 0 }).seq).toBe(1);
+    database.close();
+  });
+});
