@@ -180,10 +180,18 @@ export const activity = pgTable(
     targetId: big('target_id'),
     kind: text('kind').notNull(),
     messageId: big('message_id'),
+    seq: big('seq'),
     createdAt: createdAt(),
   },
-  (t) => [index('activity_seat_cursor').on(t.seatId, t.cursor)],
+  (t) => [index('activity_seat_cursor').on(t.seatId, t.cursor), index('activity_seat_seq').on(t.seatId, t.seq)],
 );
+
+// Taken with `UPDATE … RETURNING` (or an upsert) in the storing transaction: the row lock orders
+// one seat's numbers where transactions commit out of order.
+export const seatStreams = pgTable('seat_streams', {
+  seatId: big('seat_id').primaryKey(),
+  seq: big('seq').notNull(),
+});
 
 export const seatTags = pgTable(
   'seat_tags',
