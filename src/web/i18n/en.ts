@@ -2,7 +2,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { name: 'Seat Hub', logout: 'Log out', language: 'Language', sound: 'Sound', desktop: 'Desktop notifications' },
-  nav: { seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch' },
+  nav: { seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch', dashboard: 'Dashboard', users: 'Users', accounts: 'Accounts', roles: 'Role permissions', branches: 'Branches', proxies: 'Proxy pool', audit: 'Audit log', groupPulls: 'Group pulls' },
   login: {
     title: 'Sign in to Seat Hub', subtitle: 'One workspace for every WhatsApp / Telegram account',
     username: 'Username', password: 'Password', remember: 'Remember me', submit: 'Sign in', required: 'Enter username and password',
@@ -28,6 +28,10 @@ const en: typeof zh = {
   wall: {
     title: 'Seat wall', online: 'Online', offline: 'Offline', unread: 'Unread', fans: 'Fans today', open: 'Open', last: 'Last activity', never: 'None', watch: 'Watch',
     seats: 'Seats', onlineCount: 'Online seats', back: 'Back to the wall', watching: 'Watching {name}',
+  },
+  dashboard: {
+    title: 'Dashboard', organisation: 'Whole organisation', allBranches: 'All branches', today: 'Today', inbound: 'Inbound', outbound: 'Outbound', newFans: 'New fans', unreplied: 'Unreplied',
+    avgFirstReply: 'Avg. first reply', seatsOnline: 'Seats online', accountsOnline: 'Accounts online', hourly: 'Messages per hour', perSeat: 'Per seat', seat: 'Seat',
   },
   common: { loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
 };

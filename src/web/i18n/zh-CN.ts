@@ -1,6 +1,6 @@
 export default {
   app: { name: '坐席中心', logout: '退出登录', language: '语言', sound: '提示音', desktop: '桌面通知' },
-  nav: { seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控' },
+  nav: { seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控', dashboard: '首页', users: '用户管理', accounts: '账号管理', roles: '角色权限', branches: '分管管理', proxies: 'IP管理', audit: '操作日志', groupPulls: '拉群' },
   login: {
     title: '登录坐席中心', subtitle: '统一管理 WhatsApp / Telegram 账号的客服工作台',
     username: '用户名', password: '密码', remember: '记住我', submit: '登录', required: '请输入用户名和密码',
@@ -26,6 +26,10 @@ export default {
   wall: {
     title: '坐席墙', online: '在线', offline: '离线', unread: '未读', fans: '今日进粉', open: '未读会话', last: '最近活动', never: '暂无', watch: '监控',
     seats: '坐席', onlineCount: '在线坐席', back: '返回坐席墙', watching: '正在监控 {name}',
+  },
+  dashboard: {
+    title: '首页', organisation: '全部组织', allBranches: '全部分管', today: '今天', inbound: '接收', outbound: '发送', newFans: '新增粉丝', unreplied: '未回复',
+    avgFirstReply: '平均首次回复', seatsOnline: '在线坐席', accountsOnline: '在线账号', hourly: '每小时消息量', perSeat: '坐席明细', seat: '坐席',
   },
   common: { loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
 };
