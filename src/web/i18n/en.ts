@@ -33,6 +33,19 @@ const en: typeof zh = {
     title: 'Dashboard', organisation: 'Whole organisation', allBranches: 'All branches', today: 'Today', inbound: 'Inbound', outbound: 'Outbound', newFans: 'New fans', unreplied: 'Unreplied',
     avgFirstReply: 'Avg. first reply', seatsOnline: 'Seats online', accountsOnline: 'Accounts online', hourly: 'Messages per hour', perSeat: 'Per seat', seat: 'Seat',
   },
-  common: { loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
+  role: { seat: 'Seat', supervisor: 'Supervisor', branch: 'Branch manager', admin: 'Admin', master: 'Master' },
+  accountsAdmin: {
+    subtitle: 'Assign to seats (conversations move with the account, live), login state and QR, proxy', search: 'Search phone', anyStatus: 'Any status', create: 'New account', import: 'Bulk import',
+    phone: 'Phone', platform: 'Platform', branch: 'Branch', seat: 'Seat', unassigned: 'Unassigned', status: 'Status', proxy: 'Proxy', autoProxy: 'Auto-assign', enabled: 'Enabled', disabled: 'Disabled',
+    importTitle: 'Bulk import accounts', importHelp: 'One account per line: phone[,platform][,branch][,seat]. Paste or pick a CSV file; a branch by name or id, a seat by username or id.',
+    defaultBranch: 'Default branch', csvFile: 'Pick a CSV file', previewCount: '{rows} to import, {skipped} skipped', line: 'Line {n}', importRows: 'Import {n} accounts',
+    imported: '{created} created, {skipped} skipped by the hub',
+    skip: { phone: 'Not an E.164 phone (e.g. +8613900000001)', duplicate: 'Repeats an earlier line', exists: 'This phone already exists', platform: 'Platform must be whatsapp or telegram', branch: 'No such branch', seat: 'No such seat in that branch' },
+  },
+  usersAdmin: {
+    subtitleOrg: 'Every user', subtitleBranch: 'Seats and supervisors of your branch', search: 'Search username or name', anyRole: 'Any role', create: 'New user', username: 'Username', name: 'Name', role: 'Role',
+    lastLogin: 'Last login', resetPassword: 'Reset password', newPassword: 'New password (8 characters or more)',
+  },
+  common: { close: 'Close', delete: 'Delete', loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
 };
 export default en;

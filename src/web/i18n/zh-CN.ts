@@ -31,5 +31,18 @@ export default {
     title: '首页', organisation: '全部组织', allBranches: '全部分管', today: '今天', inbound: '接收', outbound: '发送', newFans: '新增粉丝', unreplied: '未回复',
     avgFirstReply: '平均首次回复', seatsOnline: '在线坐席', accountsOnline: '在线账号', hourly: '每小时消息量', perSeat: '坐席明细', seat: '坐席',
   },
-  common: { loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
+  role: { seat: '客服坐席', supervisor: '坐席主管', branch: '分管', admin: '管理员', master: '主控' },
+  accountsAdmin: {
+    subtitle: '分配坐席（会话随账号实时转移）、登录状态与二维码、代理 IP', search: '搜索手机号', anyStatus: '全部状态', create: '新增账号', import: '批量导入',
+    phone: '手机号', platform: '平台', branch: '分管', seat: '坐席', unassigned: '未分配', status: '状态', proxy: '代理 IP', autoProxy: '自动分配', enabled: '启用', disabled: '已停用',
+    importTitle: '批量导入账号', importHelp: '每行一个账号：手机号[,平台][,分管][,坐席]，可粘贴或选择 CSV 文件；分管可写名称或 ID，坐席可写用户名或 ID。',
+    defaultBranch: '默认分管', csvFile: '选择 CSV 文件', previewCount: '将导入 {rows} 行，跳过 {skipped} 行', line: '第 {n} 行', importRows: '导入 {n} 个账号',
+    imported: '已创建 {created} 个，服务器跳过 {skipped} 个',
+    skip: { phone: '手机号格式不正确（E.164，如 +8613900000001）', duplicate: '与前面的行重复', exists: '该手机号已存在', platform: '平台只能是 whatsapp 或 telegram', branch: '分管不存在', seat: '坐席不存在或不在该分管' },
+  },
+  usersAdmin: {
+    subtitleOrg: '全部用户', subtitleBranch: '本分管的坐席与主管', search: '搜索用户名或姓名', anyRole: '全部角色', create: '新增用户', username: '用户名', name: '姓名', role: '角色',
+    lastLogin: '最近登录', resetPassword: '重置密码', newPassword: '新密码（至少 8 位）',
+  },
+  common: { close: '关闭', delete: '删除', loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
 };

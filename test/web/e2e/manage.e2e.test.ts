@@ -22,6 +22,12 @@ describe('the management console in Chromium', () => {
     const response = await fetch(`${t.url}${path}`, { method, headers: { token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
     return { status: response.status, body: (await response.json()) as { code: number; msg: string; data: any } };
   };
+  /** The native input of an Element Plus field, whether the test id sits on it or on a wrapper. */
+  const field = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first();
+  const pick = async (page: Page, select: string, option: string) => {
+    await page.locator(select).first().click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+  };
   const online = (page: Page) => page.locator('[data-testid="connection-state"][data-state="online"]').waitFor();
 
   beforeAll(async () => {
@@ -123,6 +129,74 @@ describe('the management console in Chromium', () => {
     const top = [...(summary.seats as { custServId: string; outbound: number }[])].sort((a, b) => b.outbound - a.outbound)[0]!;
     expect(await page.getByTestId('dash-seat-row').first().getAttribute('data-outbound')).toBe(String(top.outbound));
     await page.screenshot({ path: new URL('dashboard.png', SHOTS).pathname, fullPage: true });
+    await context.close();
+  });
+  it('branch1 creates a seat and assigns it an account; the seat, logged in elsewhere, sees it arrive without reloading', async () => {
+    // An account of branch1 that nobody works yet (made by the admin: branch managers assign, not create).
+    const branch1Id = (await api(await t.login('branch1'), 'GET', '/xd/auth/me')).body.data.branchId as string;
+    const made = await api(adminToken, 'POST', '/xd/admin/accounts', { phone: '+8613900000777', platform: 'whatsapp', branchId: branch1Id });
+    expect(made.status).toBe(200);
+    const accountId = made.body.data.accountId as string;
+
+    const { context, page: manager } = await newConsole(browser);
+    await logIn(manager, t.url, 'branch1');
+    await online(manager);
+    await manager.getByTestId('nav-Users').click();
+    await manager.getByTestId('user-create-open').click();
+    await field(manager, 'user-create-username').fill('seat9');
+    await field(manager, 'user-create-name').fill('Seat Nine');
+    await field(manager, 'user-create-password').fill('seat9-password');
+    await manager.getByTestId('user-create-submit').click();
+    await manager.locator('[data-testid="user-row"][data-username="seat9"]').waitFor();
+
+    // seat9 logs in in its own browser context: no accounts yet.
+    const other = await newConsole(browser);
+    await logIn(other.page, t.url, 'seat9', 'seat9-password');
+    await online(other.page);
+    expect(await other.page.getByTestId('account-item').count()).toBe(0);
+    await other.page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+    await manager.getByTestId('nav-Accounts').click();
+    const row = manager.locator(`[data-testid="account-row"][data-account-id="${accountId}"]`);
+    await row.waitFor();
+    await pick(manager, `[data-testid="account-seat"][data-account-id="${accountId}"]`, 'Seat Nine');
+    await expect.poll(() => row.getAttribute('data-seat-id')).not.toBe('');
+
+    const item = other.page.locator(`[data-testid="account-item"][data-account-id="${accountId}"]`);
+    await item.waitFor({ timeout: 5000 });
+    // The same page, not a reload: the marker set before is still there.
+    expect(await other.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    const seat9 = String(userId(t.hub.database.db, 'seat9'));
+    const stored = await api(adminToken, 'GET', `/xd/admin/accounts?keyword=${encodeURIComponent('+8613900000777')}&pageNo=1&pageSize=10`);
+    expect(stored.body.data.rows[0].seatId).toBe(seat9);
+    await manager.screenshot({ path: new URL('accounts.png', SHOTS).pathname, fullPage: true });
+    await other.context.close();
+    await context.close();
+  });
+
+  it('bulk import shows the lines it will skip with their reasons and creates the good ones', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'admin');
+    await online(page);
+    await page.getByTestId('nav-Accounts').click();
+    await page.getByTestId('account-import-open').click();
+    const branch1Id = (await api(await t.login('branch1'), 'GET', '/xd/auth/me')).body.data.branchId as string;
+    const lines = ['phone,platform,branch,seat', '+8613900001001,whatsapp', `+8613900001002,telegram,${branch1Id},seat1`, 'call me maybe', '+8613900001001', '+8613800000001', '+8613900001003,fax', '+8613900001004,,Atlantis'];
+    await field(page, 'import-text').fill(lines.join('\n'));
+    const preview = page.getByTestId('import-preview');
+    await expect.poll(() => preview.getAttribute('data-rows')).toBe('2');
+    expect(await preview.getAttribute('data-skipped')).toBe('5');
+    const skipped = await page.getByTestId('import-skipped').evaluateAll((items) => items.map((i) => [i.getAttribute('data-line'), i.getAttribute('data-reason')]));
+    expect(skipped).toEqual([['4', 'phone'], ['5', 'duplicate'], ['6', 'exists'], ['7', 'platform'], ['8', 'branch']]);
+    // Each skipped line says why, in words.
+    expect(await page.getByTestId('import-skipped').nth(2).textContent()).toContain('already exists');
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => page.getByTestId('import-result').getAttribute('data-created')).toBe('2');
+    const stored = await api(adminToken, 'GET', '/xd/admin/accounts?keyword=%2B861390000100&pageNo=1&pageSize=10');
+    const phones = (stored.body.data.rows as { phone: string; seatName: string | null }[]).map((r) => r.phone).sort();
+    expect(phones).toEqual(['+8613900001001', '+8613900001002']);
+    await page.locator('.el-dialog__headerbtn').last().click();
+    await page.locator('[data-testid="account-row"]', { hasText: '+8613900001002' }).waitFor();
     await context.close();
   });
 });
