@@ -46,6 +46,16 @@ const en: typeof zh = {
     subtitleOrg: 'Every user', subtitleBranch: 'Seats and supervisors of your branch', search: 'Search username or name', anyRole: 'Any role', create: 'New user', username: 'Username', name: 'Name', role: 'Role',
     lastLogin: 'Last login', resetPassword: 'Reset password', newPassword: 'New password (8 characters or more)',
   },
+  groupPulls: {
+    subtitle: 'Add a list of numbers to a WhatsApp group, paced by the hub so the account is not banned', create: 'New group pull', account: 'Account', group: 'Group', newGroup: 'New group', existingGroup: 'Existing group',
+    groupName: 'Group name', groupId: 'Group id', members: 'Numbers ({n})', perMinute: 'At most per minute', start: 'Start', progress: 'Progress', reason: 'Reason',
+    counts: '{added} added · {invited} invited · {failed} failed · {skipped} skipped / {total}', pause: 'Pause', resume: 'Resume', cancel: 'Cancel',
+    status: { queued: 'Queued', running: 'Running', paused: 'Paused', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
+    member: { pending: 'Pending', sending: 'Sending', added: 'Added', invited: 'Invited', failed: 'Failed', skipped: 'Skipped' },
+  },
+  rolesAdmin: { subtitle: 'Tick the menus, pages and buttons a role has; ticking an item ticks what it sits under', undo: 'Undo', everything: 'Has everything', count: '{n} items', type: { M: 'Menu', C: 'Page', F: 'Button' } },
+  branchesAdmin: { search: 'Search branches', name: 'Branch name', create: 'New branch', rename: 'Rename', seats: 'Seats', supervisors: 'Supervisors' },
+  auditAdmin: { actor: 'Actor', action: 'Action', from: 'From', to: 'To', at: 'When', subject: 'Subject', detail: 'Detail' },
   common: { close: 'Close', delete: 'Delete', loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
 };
 export default en;

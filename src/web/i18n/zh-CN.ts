@@ -44,5 +44,15 @@ export default {
     subtitleOrg: '全部用户', subtitleBranch: '本分管的坐席与主管', search: '搜索用户名或姓名', anyRole: '全部角色', create: '新增用户', username: '用户名', name: '姓名', role: '角色',
     lastLogin: '最近登录', resetPassword: '重置密码', newPassword: '新密码（至少 8 位）',
   },
+  groupPulls: {
+    subtitle: '把号码列表拉进 WhatsApp 群，由中心控制节奏以免封号', create: '新建拉群', account: '账号', group: '群', newGroup: '新建群', existingGroup: '已有群',
+    groupName: '群名称', groupId: '群 ID', members: '号码（{n} 个）', perMinute: '每分钟最多', start: '开始', progress: '进度', reason: '原因',
+    counts: '已加 {added} · 已邀请 {invited} · 失败 {failed} · 跳过 {skipped} / 共 {total}', pause: '暂停', resume: '继续', cancel: '取消',
+    status: { queued: '排队中', running: '进行中', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消' },
+    member: { pending: '等待', sending: '发送中', added: '已加入', invited: '已邀请', failed: '失败', skipped: '已跳过' },
+  },
+  rolesAdmin: { subtitle: '勾选角色可见的菜单、页面与按钮；勾选子项会同时勾选其上级', undo: '撤销', everything: '拥有全部权限', count: '{n} 项', type: { M: '目录', C: '菜单', F: '按钮' } },
+  branchesAdmin: { search: '搜索分管', name: '分管名称', create: '新增分管', rename: '改名', seats: '坐席', supervisors: '主管' },
+  auditAdmin: { actor: '操作人', action: '操作', from: '开始时间', to: '结束时间', at: '时间', subject: '对象', detail: '详情' },
   common: { close: '关闭', delete: '删除', loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
 };

@@ -26,9 +26,12 @@ const SCREENS: Screen[] = [
   { path: 'seat', name: 'seat', load: () => import('../views/seat/SeatView.vue'), components: ['seat/chat/index'], title: 'nav.seat', icon: 'chat', roles: ['seat'] },
   { path: 'supervisor', name: 'supervisorWall', load: () => import('../views/supervisor/WallView.vue'), components: WALL, title: 'nav.supervisorWall', icon: 'grid', roles: ['supervisor', 'branch', 'master'] },
   { path: 'supervisor/seats/:custServId', name: 'supervisorWatch', load: () => import('../views/supervisor/WatchView.vue'), components: WALL, title: 'nav.supervisorWatch', roles: ['supervisor', 'branch', 'master'], hidden: true },
+  { path: 'group-pulls', name: 'groupPulls', load: () => import('../views/branch/GroupPullsView.vue'), components: ['seat/group-pulls/index'], title: 'nav.groupPulls', roles: ['seat', 'branch'] },
   { path: 'system/users', name: 'users', load: () => import('../views/system/UsersView.vue'), components: ['system/users/index'], title: 'nav.users', roles: MANAGERS },
   { path: 'system/accounts', name: 'accounts', load: () => import('../views/system/AccountsView.vue'), components: ['system/accounts/index'], title: 'nav.accounts', roles: MANAGERS },
-  // { path: 'system/roles', name: 'roles', load: () => import('../views/system/RolesView.vue'), components: ['system/roles/index'], title: 'nav.roles', roles: ['admin', 'master'] },
+  { path: 'system/branches', name: 'branches', load: () => import('../views/system/BranchesView.vue'), components: ['system/branches/index'], title: 'nav.branches', roles: ['admin', 'master'] },
+  { path: 'system/audit', name: 'audit', load: () => import('../views/system/AuditView.vue'), components: ['system/audit/index'], title: 'nav.audit', roles: ['admin', 'master'] },
+  { path: 'system/roles', name: 'roles', load: () => import('../views/system/RolesView.vue'), components: ['system/roles/index'], title: 'nav.roles', roles: ['admin', 'master'] },
 ];
 
 export const routes: RouteRecordRaw[] = [

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessage, postCallback } from '../../helpers/bridge.js';
 import { findOwnedTarget, userId } from '../../helpers/demo.js';
 import { startFakeBridge, type FakeBridge } from '../../helpers/fake-bridge.js';
+import { EVOLUTION_API_KEY, EVOLUTION_SECRET, evolutionEnvelope, postEvolution, QR_DATA_URL, startFakeEvolution, type FakeEvolution } from '../../helpers/fake-evolution.js';
 import { startHub, type TestHub } from '../../helpers/hub.js';
 import { conversation, launchChromium, logIn, newConsole } from './browser.js';
 
@@ -64,8 +65,24 @@ describe('the management console in Chromium', () => {
     const transferAdd = menus.find((m) => m.perms === 'client:transfer:add')!.menuId;
     const seatMenus = roles.find((r) => r.role === 'seat')!.menuIds;
     expect(seatMenus).toContain(transferAdd);
-    const changed = await api(adminToken, 'PUT', '/xd/admin/roles/seat/menus', { menuIds: seatMenus.filter((id) => id !== transferAdd) });
-    expect(changed.status).toBe(200);
+
+    // The admin unticks the seat's "transfer" button in the role permission tree and saves.
+    const admin = await newConsole(browser, { height: 900 });
+    await logIn(admin.page, t.url, 'admin');
+    await online(admin.page);
+    await admin.page.getByTestId('nav-Roles').click();
+    await admin.page.getByTestId('role-pick-seat').click();
+    const node = admin.page.locator('[data-testid="menu-node"][data-perms="client:transfer:add"]');
+    await expect.poll(() => node.getAttribute('data-checked')).toBe('true');
+    await admin.page.screenshot({ path: new URL('role-permissions.png', SHOTS).pathname });
+    await admin.page.locator('.el-tree-node__content', { has: node }).locator('.el-checkbox').click();
+    await expect.poll(() => node.getAttribute('data-checked')).toBe('false');
+    await admin.page.getByTestId('role-menus-save').click();
+    await expect.poll(async () => ((await api(adminToken, 'GET', '/xd/admin/roles')).body.data as { role: string; menuIds: string[] }[]).find((r) => r.role === 'seat')!.menuIds.includes(transferAdd)).toBe(false);
+    // Nothing else of the seat's changed.
+    const after = ((await api(adminToken, 'GET', '/xd/admin/roles')).body.data as { role: string; menuIds: string[] }[]).find((r) => r.role === 'seat')!.menuIds;
+    expect([...after].sort()).toEqual(seatMenus.filter((id) => id !== transferAdd).sort());
+    await admin.context.close();
 
     // Still shown until the seat moves; gone after it goes to the dashboard and back.
     expect(await page.getByTestId('transfer-open').count()).toBe(1);
@@ -198,5 +215,95 @@ describe('the management console in Chromium', () => {
     await page.locator('.el-dialog__headerbtn').last().click();
     await page.locator('[data-testid="account-row"]', { hasText: '+8613900001002' }).waitFor();
     await context.close();
+  });
+
+  describe('with accounts on Evolution API (QR login, groups)', () => {
+    let evo: FakeEvolution;
+    let hub: TestHub;
+
+    beforeAll(async () => {
+      evo = await startFakeEvolution();
+      // A short pacing minute: a pull of a dozen numbers takes a few seconds, in steps.
+      hub = await startHub({ listen: true, env: { BRIDGE_DRIVER: 'evolution', EVOLUTION_URL: evo.url, EVOLUTION_API_KEY, EVOLUTION_WEBHOOK_SECRET: EVOLUTION_SECRET, GROUP_PULL_MINUTE_MS: '1500' } });
+    });
+    afterAll(async () => {
+      await hub?.hub.close();
+      await evo?.close();
+      if (hub) rmSync(hub.dir, { recursive: true, force: true });
+    });
+
+    const accountOf = async (phone: string) => {
+      const token = await hub.login('admin');
+      const response = await fetch(`${hub.url}/xd/admin/accounts?keyword=${encodeURIComponent(phone)}&pageNo=1&pageSize=5`, { headers: { token } });
+      return ((await response.json()) as { data: { rows: { accountId: string }[] } }).data.rows[0]!.accountId;
+    };
+
+    it('shows branch1 the QR of an account that needs a login, as the bridge sends it', async () => {
+      const accountId = await accountOf('+8613800000002');
+      const { context, page } = await newConsole(browser);
+      await logIn(page, hub.url, 'branch1');
+      await online(page);
+      await page.getByTestId('nav-Accounts').click();
+      const row = page.locator(`[data-testid="account-row"][data-account-id="${accountId}"]`);
+      await row.waitFor();
+      expect(await page.getByTestId('account-qr').count()).toBe(0);
+      const answer = await postEvolution(hub.url, evolutionEnvelope('8613800000002', 'qrcode.updated', { qrcode: { instance: '8613800000002', pairingCode: null, code: '2@abc', base64: QR_DATA_URL } }));
+      expect(answer.status).toBe(200);
+      const qr = page.locator(`[data-testid="account-qr"][data-account-id="${accountId}"]`);
+      await qr.waitFor({ timeout: 5000 });
+      expect(await qr.getAttribute('src')).toBe(QR_DATA_URL);
+      expect(await row.getAttribute('data-status')).toBe('loginRequired');
+      // Log in again asks the bridge to restart the instance.
+      await page.locator(`[data-testid="account-relogin"][data-account-id="${accountId}"]`).click();
+      await expect.poll(() => evo.calls.filter((c) => c.path === '/instance/restart/8613800000002').length).toBe(1);
+      // Once online, the QR goes away.
+      await postEvolution(hub.url, evolutionEnvelope('8613800000002', 'connection.update', { instance: '8613800000002', wuid: '8613800000002@s.whatsapp.net', state: 'open', statusReason: 200 }));
+      await expect.poll(() => row.getAttribute('data-status')).toBe('online');
+      expect(await qr.count()).toBe(0);
+      await context.close();
+    });
+
+    it('a group pull created in the UI shows its progress live, step by step, to done', async () => {
+      const { context, page } = await newConsole(browser);
+      await logIn(page, hub.url, 'branch1');
+      await online(page);
+      await page.getByTestId('nav-GroupPulls').click();
+      await page.getByTestId('group-pull-create-open').click();
+      await pick(page, '[data-testid="group-pull-account"]', '+8613800000001');
+      await field(page, 'group-pull-name').fill('VIP customers');
+      // 01…11: the one ending in 0 is not on WhatsApp (Evolution drops it from the new group,
+      // so it goes in the first batch).
+      const numbers = Array.from({ length: 11 }, (_, i) => `+4477009002${String(i + 1).padStart(2, '0')}`);
+      [numbers[1], numbers[9]] = [numbers[9]!, numbers[1]!];
+      await field(page, 'group-pull-members').fill([...numbers, 'not-a-number'].join('\n'));
+      await field(page, 'group-pull-per-minute').fill('5');
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { progress: string[] }).progress = seen;
+        new MutationObserver(() => {
+          const row = document.querySelector('[data-testid="group-pull-row"]');
+          const value = row ? `${row.getAttribute('data-status')}:${row.getAttribute('data-done')}/${row.getAttribute('data-total')}` : '';
+          if (value && seen.at(-1) !== value) seen.push(value);
+        }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-done', 'data-status'] });
+      });
+      await page.getByTestId('group-pull-submit').click();
+      const row = page.getByTestId('group-pull-row').first();
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('done');
+      const taskId = (await row.getAttribute('data-task-id'))!;
+      const seen = await page.evaluate(() => (window as unknown as { progress: string[] }).progress);
+      // Several steps in between, none of them a reload: the row changed where it was.
+      const steps = seen.filter((s) => !s.startsWith('done'));
+      expect(steps.length).toBeGreaterThanOrEqual(2);
+      expect(seen.at(-1)).toBe('done:12/12');
+
+      const token = await page.evaluate(() => sessionStorage.getItem('hub.token'));
+      const detail = ((await (await fetch(`${hub.url}/xd/client/groupPulls/${taskId}`, { headers: { token: token! } })).json()) as { data: { added: number; failed: number; skipped: number; members: { phone: string; state: string }[] } }).data;
+      expect(detail).toMatchObject({ added: 10, failed: 1, skipped: 1 });
+      // Member results: expand the task.
+      await page.locator('[data-testid="group-pulls-table"] .el-table__expand-icon').first().click();
+      await page.locator('[data-testid="group-pull-member"][data-phone="+447700900210"][data-state="failed"]').waitFor();
+      expect(await page.getByTestId('group-pull-member').count()).toBe(detail.members.length);
+      await context.close();
+    });
   });
 });

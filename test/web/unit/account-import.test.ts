@@ -54,3 +54,11 @@ describe('account import preview', () => {
     expect(preview.skipped[0]).toMatchObject({ line: 1, reason: 'branch' });
   });
 });
+
+import { parseMembers } from '../../../src/web/services/members';
+
+describe('group pull members from a pasted list', () => {
+  it('reads one number per line or separated by commas, dropping the formatting inside numbers', () => {
+    expect(parseMembers('+86 139-0000-0001\n+8613900000002, +8613900000003;(+44)7700900123\n\n  \n')).toEqual(['+8613900000001', '+8613900000002', '+8613900000003', '+447700900123']);
+  });
+});
