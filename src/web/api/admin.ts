@@ -192,7 +192,7 @@ export function createAdminApi(http: Http) {
     audit: (query: Query = {}) => http.get<Paged<AuditRow>>('/xd/admin/audit', query),
 
     proxies: (query: Query = {}) => http.get<Paged<ProxyRow>>('/xd/admin/proxies', { pageNo: 1, pageSize: 200, ...query }),
-    importProxies: (protocol: 'http' | 'socks5', lines: string) => http.post<{ created: number; skipped: { line: string; reason: string }[] }>('/xd/admin/proxies/import', { protocol, lines }),
+    importProxies: (protocol: 'http' | 'socks5', lines: string) => http.post<{ created: number; skipped: { line: number; reason: string }[] }>('/xd/admin/proxies/import', { protocol, lines }),
     checkProxy: (proxyId: string) => http.post<{ status: ProxyStatus; latencyMs: number | null; checkedAt: number; reason?: string }>(`/xd/admin/proxies/${proxyId}/check`, {}),
     fetchProxies: (count: number, country?: string) => http.post<{ created: number }>('/xd/admin/proxies/fetch', { count, country: country || undefined }),
     deleteProxy: (proxyId: string) => http.del<unknown>(`/xd/admin/proxies/${proxyId}`),

@@ -26,7 +26,7 @@ const en: typeof zh = {
   },
   notify: { newMessage: 'New message from {name}', transferIn: '{from} transferred {name} to you', transferOut: '{name} was transferred to another seat' },
   wall: {
-    title: 'Seat wall', online: 'Online', offline: 'Offline', unread: 'Unread', fans: 'Fans today', open: 'Open', last: 'Last activity', never: 'None', watch: 'Watch',
+    telegramNone: 'No Telegram link', telegramSet: 'Set Telegram link', telegramChange: 'Change Telegram link', telegramPrompt: 'Telegram link for {name} (https:// or tg://)', title: 'Seat wall', online: 'Online', offline: 'Offline', unread: 'Unread', fans: 'Fans today', open: 'Open', last: 'Last activity', never: 'None', watch: 'Watch',
     seats: 'Seats', onlineCount: 'Online seats', back: 'Back to the wall', watching: 'Watching {name}',
   },
   dashboard: {
@@ -56,6 +56,11 @@ const en: typeof zh = {
   rolesAdmin: { subtitle: 'Tick the menus, pages and buttons a role has; ticking an item ticks what it sits under', undo: 'Undo', everything: 'Has everything', count: '{n} items', type: { M: 'Menu', C: 'Page', F: 'Button' } },
   branchesAdmin: { search: 'Search branches', name: 'Branch name', create: 'New branch', rename: 'Rename', seats: 'Seats', supervisors: 'Supervisors' },
   auditAdmin: { actor: 'Actor', action: 'Action', from: 'From', to: 'To', at: 'When', subject: 'Subject', detail: 'Detail' },
+  proxiesAdmin: {
+    subtitle: 'Proxies the accounts use: import, check, fetch from the provider', search: 'Search address', import: 'Import proxies', fetch: 'Fetch from provider', country: 'Country', address: 'Address', latency: 'Latency', checked: 'Checked',
+    provider: 'Provider', check: 'Check now', importHelp: 'One per line: host:port or host:port:username:password',
+    status: { ok: 'OK', down: 'Down', expired: 'Expired', unknown: 'Unchecked' },
+  },
   common: { close: 'Close', delete: 'Delete', loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
 };
 export default en;

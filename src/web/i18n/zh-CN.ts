@@ -24,7 +24,7 @@ export default {
   },
   notify: { newMessage: '{name} 发来新消息', transferIn: '{from} 转来了 {name}', transferOut: '{name} 已转给其他坐席' },
   wall: {
-    title: '坐席墙', online: '在线', offline: '离线', unread: '未读', fans: '今日进粉', open: '未读会话', last: '最近活动', never: '暂无', watch: '监控',
+    telegramNone: '未设置飞机链接', telegramSet: '设置飞机链接', telegramChange: '修改飞机链接', telegramPrompt: '{name} 的飞机链接（https:// 或 tg://）', title: '坐席墙', online: '在线', offline: '离线', unread: '未读', fans: '今日进粉', open: '未读会话', last: '最近活动', never: '暂无', watch: '监控',
     seats: '坐席', onlineCount: '在线坐席', back: '返回坐席墙', watching: '正在监控 {name}',
   },
   dashboard: {
@@ -54,5 +54,10 @@ export default {
   rolesAdmin: { subtitle: '勾选角色可见的菜单、页面与按钮；勾选子项会同时勾选其上级', undo: '撤销', everything: '拥有全部权限', count: '{n} 项', type: { M: '目录', C: '菜单', F: '按钮' } },
   branchesAdmin: { search: '搜索分管', name: '分管名称', create: '新增分管', rename: '改名', seats: '坐席', supervisors: '主管' },
   auditAdmin: { actor: '操作人', action: '操作', from: '开始时间', to: '结束时间', at: '时间', subject: '对象', detail: '详情' },
+  proxiesAdmin: {
+    subtitle: '账号使用的代理 IP：导入、检测、从服务商提取', search: '搜索地址', import: '导入 IP', fetch: '从服务商提取', country: '国家', address: '地址', latency: '延迟', checked: '检测时间',
+    provider: '来源', check: '立即检测', importHelp: '每行一个：host:port 或 host:port:用户名:密码',
+    status: { ok: '正常', down: '不可用', expired: '已过期', unknown: '未检测' },
+  },
   common: { close: '关闭', delete: '删除', loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
 };

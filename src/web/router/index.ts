@@ -31,6 +31,7 @@ const SCREENS: Screen[] = [
   { path: 'system/accounts', name: 'accounts', load: () => import('../views/system/AccountsView.vue'), components: ['system/accounts/index'], title: 'nav.accounts', roles: MANAGERS },
   { path: 'system/branches', name: 'branches', load: () => import('../views/system/BranchesView.vue'), components: ['system/branches/index'], title: 'nav.branches', roles: ['admin', 'master'] },
   { path: 'system/audit', name: 'audit', load: () => import('../views/system/AuditView.vue'), components: ['system/audit/index'], title: 'nav.audit', roles: ['admin', 'master'] },
+  { path: 'system/proxies', name: 'proxies', load: () => import('../views/system/ProxiesView.vue'), components: ['system/proxies/index'], title: 'nav.proxies', roles: ['admin', 'master'] },
   { path: 'system/roles', name: 'roles', load: () => import('../views/system/RolesView.vue'), components: ['system/roles/index'], title: 'nav.roles', roles: ['admin', 'master'] },
 ];
 

@@ -35,7 +35,7 @@ describe('the management console in Chromium', () => {
     mkdirSync(SHOTS, { recursive: true });
     let sends = 0;
     bridge = await startFakeBridge((call) => (call.path === '/send' ? { status: 200, body: { msgId: `bridge-${++sends}` } } : { status: 200, body: {} }));
-    t = await startHub({ listen: true, env: { PROTOCOL_URL: bridge.url } });
+    t = await startHub({ listen: true, env: { PROTOCOL_URL: bridge.url, PROXY_CHECK_TARGET: '127.0.0.1:443' } });
     browser = await launchChromium();
     adminToken = await t.login('admin');
   });
@@ -191,6 +191,19 @@ describe('the management console in Chromium', () => {
     await context.close();
   });
 
+  it('branch1 sets a seat’s Telegram link from the wall, and the seat is given it', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'branch1');
+    await online(page);
+    const seat1 = String(userId(t.hub.database.db, 'seat1'));
+    await page.locator(`[data-testid="seat-telegram-edit"][data-cust-serv-id="${seat1}"]`).click();
+    await page.locator('.el-message-box input').fill('https://t.me/north_desk');
+    await page.locator('.el-message-box .el-button--primary').click();
+    const seatToken = await t.login('seat1');
+    await expect.poll(async () => (await api(seatToken, 'GET', '/xd/client/telegramLink')).body.data.link).toBe('https://t.me/north_desk');
+    await context.close();
+  });
+
   it('bulk import shows the lines it will skip with their reasons and creates the good ones', async () => {
     const { context, page } = await newConsole(browser);
     await logIn(page, t.url, 'admin');
@@ -214,6 +227,26 @@ describe('the management console in Chromium', () => {
     expect(phones).toEqual(['+8613900001001', '+8613900001002']);
     await page.locator('.el-dialog__headerbtn').last().click();
     await page.locator('[data-testid="account-row"]', { hasText: '+8613900001002' }).waitFor();
+    await context.close();
+  });
+
+  it('imports proxies, shows the lines it skipped, and checks one now', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'admin');
+    await online(page);
+    await page.getByTestId('nav-Proxies').click();
+    await page.getByTestId('proxy-import-open').click();
+    // Port 1 on loopback refuses at once: a check marks it down without waiting for a timeout.
+    await field(page, 'proxy-import-text').fill(['127.0.0.1:1', '198.51.100.7:1080:alice:secret', 'nonsense'].join('\n'));
+    await page.getByTestId('proxy-import-submit').click();
+    await expect.poll(() => page.getByTestId('proxy-import-result').getAttribute('data-created')).toBe('2');
+    expect(await page.getByTestId('proxy-import-result').textContent()).toContain('Line 3');
+    await page.locator('.el-dialog__headerbtn').last().click();
+    const row = page.locator('[data-testid="proxy-row"]', { hasText: /^socks5:\/\/127\.0\.0\.1:1$/ });
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('unknown');
+    await page.locator('.el-table__row', { has: row }).getByTestId('proxy-check').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('down');
     await context.close();
   });
 
