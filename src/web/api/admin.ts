@@ -202,6 +202,8 @@ export function createAdminApi(http: Http) {
     createGroupPull: (body: { accountId: string; groupName?: string; groupId?: string; members: string[]; perMinute?: number }) => http.post<{ taskId: string }>('/xd/client/groupPulls', body),
     groupPullAction: (taskId: string, action: 'pause' | 'resume' | 'cancel') => http.post<unknown>(`/xd/client/groupPulls/${taskId}/${action}`, {}),
 
+    createBranchReply: (body: { title: string; body: string; shortcut?: string }) => http.post<{ contentId: string }>('/xd/client/content', { ...body, scope: 'branch' }),
+    deleteReply: (contentId: string) => http.del<unknown>(`/xd/client/content/${contentId}`),
     setTelegramLink: (custServId: string, link: string) => http.put<unknown>(`/xd/branch/seats/${custServId}/telegramLink`, { link }),
   };
 }

@@ -2,7 +2,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { name: 'Seat Hub', logout: 'Log out', language: 'Language', sound: 'Sound', desktop: 'Desktop notifications' },
-  nav: { seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch', dashboard: 'Dashboard', users: 'Users', accounts: 'Accounts', roles: 'Role permissions', branches: 'Branches', proxies: 'Proxy pool', audit: 'Audit log', groupPulls: 'Group pulls' },
+  nav: { replies: 'Branch quick replies', seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch', dashboard: 'Dashboard', users: 'Users', accounts: 'Accounts', roles: 'Role permissions', branches: 'Branches', proxies: 'Proxy pool', audit: 'Audit log', groupPulls: 'Group pulls' },
   login: {
     title: 'Sign in to Seat Hub', subtitle: 'One workspace for every WhatsApp / Telegram account',
     username: 'Username', password: 'Password', remember: 'Remember me', submit: 'Sign in', required: 'Enter username and password',
@@ -61,6 +61,7 @@ const en: typeof zh = {
     provider: 'Provider', check: 'Check now', importHelp: 'One per line: host:port or host:port:username:password',
     status: { ok: 'OK', down: 'Down', expired: 'Expired', unknown: 'Unchecked' },
   },
+  repliesAdmin: { subtitle: 'Quick replies for every seat of your branch (listed after a seat’s own when it types /)', search: 'Search', create: 'New branch quick reply', title: 'Title', shortcut: 'Shortcut', body: 'Text' },
   common: { close: 'Close', delete: 'Delete', loading: 'Loading…', error: 'Error', minutesAgo: '{n} min ago', justNow: 'just now' },
 };
 export default en;

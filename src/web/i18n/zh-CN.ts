@@ -1,6 +1,6 @@
 export default {
   app: { name: '坐席中心', logout: '退出登录', language: '语言', sound: '提示音', desktop: '桌面通知' },
-  nav: { seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控', dashboard: '首页', users: '用户管理', accounts: '账号管理', roles: '角色权限', branches: '分管管理', proxies: 'IP管理', audit: '操作日志', groupPulls: '拉群' },
+  nav: { replies: '分管快捷回复', seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控', dashboard: '首页', users: '用户管理', accounts: '账号管理', roles: '角色权限', branches: '分管管理', proxies: 'IP管理', audit: '操作日志', groupPulls: '拉群' },
   login: {
     title: '登录坐席中心', subtitle: '统一管理 WhatsApp / Telegram 账号的客服工作台',
     username: '用户名', password: '密码', remember: '记住我', submit: '登录', required: '请输入用户名和密码',
@@ -59,5 +59,6 @@ export default {
     provider: '来源', check: '立即检测', importHelp: '每行一个：host:port 或 host:port:用户名:密码',
     status: { ok: '正常', down: '不可用', expired: '已过期', unknown: '未检测' },
   },
+  repliesAdmin: { subtitle: '本分管所有坐席可用的快捷回复（坐席输入 / 时，排在自己的之后）', search: '搜索', create: '新增分管快捷回复', title: '标题', shortcut: '快捷词', body: '内容' },
   common: { close: '关闭', delete: '删除', loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
 };

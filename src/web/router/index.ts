@@ -26,6 +26,7 @@ const SCREENS: Screen[] = [
   { path: 'seat', name: 'seat', load: () => import('../views/seat/SeatView.vue'), components: ['seat/chat/index'], title: 'nav.seat', icon: 'chat', roles: ['seat'] },
   { path: 'supervisor', name: 'supervisorWall', load: () => import('../views/supervisor/WallView.vue'), components: WALL, title: 'nav.supervisorWall', icon: 'grid', roles: ['supervisor', 'branch', 'master'] },
   { path: 'supervisor/seats/:custServId', name: 'supervisorWatch', load: () => import('../views/supervisor/WatchView.vue'), components: WALL, title: 'nav.supervisorWatch', roles: ['supervisor', 'branch', 'master'], hidden: true },
+  { path: 'replies', name: 'replies', load: () => import('../views/branch/RepliesView.vue'), components: ['seat/replies/index'], title: 'nav.replies', roles: ['branch'] },
   { path: 'group-pulls', name: 'groupPulls', load: () => import('../views/branch/GroupPullsView.vue'), components: ['seat/group-pulls/index'], title: 'nav.groupPulls', roles: ['seat', 'branch'] },
   { path: 'system/users', name: 'users', load: () => import('../views/system/UsersView.vue'), components: ['system/users/index'], title: 'nav.users', roles: MANAGERS },
   { path: 'system/accounts', name: 'accounts', load: () => import('../views/system/AccountsView.vue'), components: ['system/accounts/index'], title: 'nav.accounts', roles: MANAGERS },

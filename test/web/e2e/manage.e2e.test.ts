@@ -204,6 +204,27 @@ describe('the management console in Chromium', () => {
     await context.close();
   });
 
+  it('branch1 adds a branch quick reply that seat1 then finds with / in its composer', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'branch1');
+    await online(page);
+    await page.getByTestId('nav-Replies').click();
+    await field(page, 'reply-title').fill('Shipping times');
+    await field(page, 'reply-body').fill('We ship within 48 hours of payment.');
+    await page.getByTestId('reply-create').click();
+    await page.locator('[data-testid="reply-row"]', { hasText: 'Shipping times' }).waitFor();
+    await context.close();
+
+    const seat = await newConsole(browser);
+    await logIn(seat.page, t.url, 'seat1');
+    await online(seat.page);
+    const zeng = findOwnedTarget(t.hub.database.db, userId(t.hub.database.db, 'seat1'), '曾林');
+    await conversation(seat.page, zeng.targetId).click();
+    await field(seat.page, 'composer-input').fill('/ship');
+    await seat.page.getByTestId('quick-replies').getByText('Shipping times').waitFor();
+    await seat.context.close();
+  });
+
   it('bulk import shows the lines it will skip with their reasons and creates the good ones', async () => {
     const { context, page } = await newConsole(browser);
     await logIn(page, t.url, 'admin');
