@@ -24,6 +24,12 @@ export function consoleIsStale(): boolean {
 
 export default function setup(): void {
   if (!consoleIsStale()) return;
-  const result = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], { cwd: root, stdio: 'inherit' });
+  // Vite keeps an inherited NODE_ENV: under vitest that is `test`, which would build Vue's
+  // development bundles, so tests and `npm run bench:web` would see a console that never ships.
+  const result = spawnSync(join(root, 'node_modules/.bin/vite'), ['build', '--config', 'src/web/vite.config.ts', '--logLevel', 'warn'], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
   if (result.status !== 0) throw new Error('building the web console failed (npm run build:web)');
 }

@@ -11,16 +11,6 @@ export function createHubApi(http: Http) {
       http.post<{ token: string; user: User }>('/xd/auth/login', { username, password }, { quiet: true }),
     logout: () => http.post<unknown>('/xd/auth/logout', {}, { quiet: true }),
     me: () => http.get<User>('/xd/auth/me'),
-    /** Menus from the hub once it serves them; undefined while the route does not exist (404). */
-    routers: async (): Promise<unknown[] | undefined> => {
-      try {
-        return await http.get<unknown[]>('/xd/auth/routers', undefined, { quiet: true });
-      } catch (error) {
-        if ((error as { code?: number }).code === 404) return undefined;
-        throw error;
-      }
-    },
-
     accounts: () => http.post<Account[]>('/xd/client/getAccounts', {}),
     timeline: (custServId: string, pageNo: number, pageSize: number) =>
       http.post<Paged<Conversation> & { cursor: number; seq: number }>('/xd/client/timeline', { custServId, pageNo, pageSize }),

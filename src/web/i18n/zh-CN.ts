@@ -1,6 +1,6 @@
 export default {
   app: { name: '坐席中心', logout: '退出登录', language: '语言', sound: '提示音', desktop: '桌面通知' },
-  nav: { seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控' },
+  nav: { replies: '分管快捷回复', seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控', dashboard: '首页', users: '用户管理', accounts: '账号管理', roles: '角色权限', branches: '分管管理', proxies: 'IP管理', audit: '操作日志', groupPulls: '拉群' },
   login: {
     title: '登录坐席中心', subtitle: '统一管理 WhatsApp / Telegram 账号的客服工作台',
     username: '用户名', password: '密码', remember: '记住我', submit: '登录', required: '请输入用户名和密码',
@@ -24,8 +24,41 @@ export default {
   },
   notify: { newMessage: '{name} 发来新消息', transferIn: '{from} 转来了 {name}', transferOut: '{name} 已转给其他坐席' },
   wall: {
-    title: '坐席墙', online: '在线', offline: '离线', unread: '未读', fans: '今日进粉', open: '未读会话', last: '最近活动', never: '暂无', watch: '监控',
+    telegramNone: '未设置飞机链接', telegramSet: '设置飞机链接', telegramChange: '修改飞机链接', telegramPrompt: '{name} 的飞机链接（https:// 或 tg://）', title: '坐席墙', online: '在线', offline: '离线', unread: '未读', fans: '今日进粉', open: '未读会话', last: '最近活动', never: '暂无', watch: '监控',
     seats: '坐席', onlineCount: '在线坐席', back: '返回坐席墙', watching: '正在监控 {name}',
   },
-  common: { loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
+  dashboard: {
+    title: '首页', organisation: '全部组织', allBranches: '全部分管', today: '今天', inbound: '接收', outbound: '发送', newFans: '新增粉丝', unreplied: '未回复',
+    avgFirstReply: '平均首次回复', seatsOnline: '在线坐席', accountsOnline: '在线账号', hourly: '每小时消息量', perSeat: '坐席明细', seat: '坐席',
+  },
+  role: { seat: '客服坐席', supervisor: '坐席主管', branch: '分管', admin: '管理员', master: '主控' },
+  accountsAdmin: {
+    subtitle: '分配坐席（会话随账号实时转移）、登录状态与二维码、代理 IP', search: '搜索手机号', anyStatus: '全部状态', create: '新增账号', import: '批量导入',
+    phone: '手机号', platform: '平台', branch: '分管', seat: '坐席', unassigned: '未分配', status: '状态', proxy: '代理 IP', autoProxy: '自动分配', enabled: '启用', disabled: '已停用',
+    importTitle: '批量导入账号', importHelp: '每行一个账号：手机号[,平台][,分管][,坐席]，可粘贴或选择 CSV 文件；分管可写名称或 ID，坐席可写用户名或 ID。',
+    defaultBranch: '默认分管', csvFile: '选择 CSV 文件', previewCount: '将导入 {rows} 行，跳过 {skipped} 行', line: '第 {n} 行', importRows: '导入 {n} 个账号',
+    imported: '已创建 {created} 个，服务器跳过 {skipped} 个',
+    skip: { phone: '手机号格式不正确（E.164，如 +8613900000001）', duplicate: '与前面的行重复', exists: '该手机号已存在', platform: '平台只能是 whatsapp 或 telegram', branch: '分管不存在', seat: '坐席不存在或不在该分管' },
+  },
+  usersAdmin: {
+    subtitleOrg: '全部用户', subtitleBranch: '本分管的坐席与主管', search: '搜索用户名或姓名', anyRole: '全部角色', create: '新增用户', username: '用户名', name: '姓名', role: '角色',
+    lastLogin: '最近登录', resetPassword: '重置密码', newPassword: '新密码（至少 8 位）',
+  },
+  groupPulls: {
+    subtitle: '把号码列表拉进 WhatsApp 群，由中心控制节奏以免封号', create: '新建拉群', account: '账号', group: '群', newGroup: '新建群', existingGroup: '已有群',
+    groupName: '群名称', groupId: '群 ID', members: '号码（{n} 个）', perMinute: '每分钟最多', start: '开始', progress: '进度', reason: '原因',
+    counts: '已加 {added} · 已邀请 {invited} · 失败 {failed} · 跳过 {skipped} / 共 {total}', pause: '暂停', resume: '继续', cancel: '取消',
+    status: { queued: '排队中', running: '进行中', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消' },
+    member: { pending: '等待', sending: '发送中', added: '已加入', invited: '已邀请', failed: '失败', skipped: '已跳过' },
+  },
+  rolesAdmin: { subtitle: '勾选角色可见的菜单、页面与按钮；勾选子项会同时勾选其上级', undo: '撤销', everything: '拥有全部权限', count: '{n} 项', type: { M: '目录', C: '菜单', F: '按钮' } },
+  branchesAdmin: { search: '搜索分管', name: '分管名称', create: '新增分管', rename: '改名', seats: '坐席', supervisors: '主管' },
+  auditAdmin: { actor: '操作人', action: '操作', from: '开始时间', to: '结束时间', at: '时间', subject: '对象', detail: '详情' },
+  proxiesAdmin: {
+    subtitle: '账号使用的代理 IP：导入、检测、从服务商提取', search: '搜索地址', import: '导入 IP', fetch: '从服务商提取', country: '国家', address: '地址', latency: '延迟', checked: '检测时间',
+    provider: '来源', check: '立即检测', importHelp: '每行一个：host:port 或 host:port:用户名:密码',
+    status: { ok: '正常', down: '不可用', expired: '已过期', unknown: '未检测' },
+  },
+  repliesAdmin: { subtitle: '本分管所有坐席可用的快捷回复（坐席输入 / 时，排在自己的之后）', search: '搜索', create: '新增分管快捷回复', title: '标题', shortcut: '快捷词', body: '内容' },
+  common: { close: '关闭', delete: '删除', loading: '加载中…', error: '出错了', minutesAgo: '{n} 分钟前', justNow: '刚刚' },
 };

@@ -3,7 +3,7 @@
 import { ElMessage, ElNotification } from 'element-plus';
 import { ApiError } from '../api/http';
 import { nextTick } from 'vue';
-import type { MessageSendInput } from '../../realtime/events';
+import type { MessageSendInput, ServerToClientEvents } from '../../realtime/events';
 import { connect, type Connector } from '../realtime/connector';
 import type { ChatTransport } from '../stores/chat';
 import { useAccountsStore } from '../stores/accounts';
@@ -22,6 +22,27 @@ let connector: Connector | null = null;
 let workspace: Workspace | null = null;
 let wallLoader: (() => Promise<void>) | null = null;
 const fansListeners = new Set<(count: number) => void>();
+
+/** Management screens listen to these pushes while they are open (see `onHubEvent`). */
+type BusEvents = Pick<ServerToClientEvents, 'account:status' | 'account:qr' | 'account:assigned' | 'account:unassigned' | 'dashboard:changed' | 'group:progress' | 'proxy:status' | 'seat:presence'>;
+type BusEvent = keyof BusEvents;
+const bus = new Map<BusEvent, Set<(payload: never) => void>>();
+
+function publish<E extends BusEvent>(event: E, payload: Parameters<BusEvents[E]>[0]): void {
+  for (const listener of bus.get(event) ?? []) (listener as (p: typeof payload) => void)(payload);
+}
+
+/** Calls `listener` on every `event` push until the returned function is called. */
+export function onHubEvent<E extends BusEvent>(event: E, listener: (payload: Parameters<BusEvents[E]>[0]) => void): () => void {
+  const set = bus.get(event) ?? new Set();
+  bus.set(event, set);
+  set.add(listener as (payload: never) => void);
+  return () => set.delete(listener as (payload: never) => void);
+}
+
+// Hints carry no seq and may be sent a moment after the change they report: they bypass the
+// stream position (a hint is never "a repeat"), the state they hint at is read again over REST.
+const HINTS = ['dashboard:changed', 'group:progress', 'proxy:status'] as const;
 
 const t = (key: string, values?: Record<string, unknown>) => i18n.global.t(key, values ?? {});
 
@@ -62,10 +83,24 @@ export function startRealtime(token: string): Connector {
         void nextTick(() => performance.measure('hub:message:new', { start }));
       },
       'message:updated': (payload) => chat.applyUpdate(payload),
-      'account:status': (payload) => accounts.applyStatus(payload),
-      'account:qr': (payload) => accounts.applyQr(payload),
-      'account:assigned': () => void workspace?.catchUp(),
-      'account:unassigned': () => void workspace?.catchUp(),
+      'account:status': (payload) => {
+        accounts.applyStatus(payload);
+        publish('account:status', payload);
+      },
+      'account:qr': (payload) => {
+        accounts.applyQr(payload);
+        publish('account:qr', payload);
+      },
+      'account:assigned': (payload) => {
+        if (workspace && !workspace.readOnly) accounts.applyAssigned(payload);
+        void workspace?.catchUp();
+        publish('account:assigned', payload);
+      },
+      'account:unassigned': (payload) => {
+        if (workspace && !workspace.readOnly) accounts.applyUnassigned(payload);
+        void workspace?.catchUp();
+        publish('account:unassigned', payload);
+      },
       'transfer:in': (payload) => {
         if (workspace?.readOnly) return;
         void workspace?.catchUp();
@@ -89,9 +124,14 @@ export function startRealtime(token: string): Connector {
         wall.applyFans(payload);
         if (workspace && payload.custServId === workspace.custServId) for (const listener of fansListeners) listener(payload.count);
       },
-      'seat:presence': (payload) => wall.applyPresence(payload),
+      'seat:presence': (payload) => {
+        wall.applyPresence(payload);
+        publish('seat:presence', payload);
+      },
     },
   });
+  const socket = connector.socket as unknown as { on(event: string, listener: (payload: never) => void): void };
+  for (const event of HINTS) socket.on(event, (payload) => publish(event, payload));
   return connector;
 }
 

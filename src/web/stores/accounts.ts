@@ -1,7 +1,7 @@
 // The seat's accounts with their live status and, when one needs logging in, its QR code.
 import { defineStore } from 'pinia';
 import { ref } from 'vue';
-import type { AccountQrPayload, AccountStatusPayload } from '../../realtime/events';
+import type { AccountAssignedPayload, AccountQrPayload, AccountStatusPayload, AccountUnassignedPayload } from '../../realtime/events';
 import type { Account } from '../api/types';
 
 export const useAccountsStore = defineStore('accounts', () => {
@@ -23,5 +23,15 @@ export const useAccountsStore = defineStore('accounts', () => {
     if (account) account.qr = payload.qr;
   }
 
-  return { list, setAll, applyStatus, applyQr };
+  /** An account given to this seat (a live move): listed at once, once. */
+  function applyAssigned(payload: AccountAssignedPayload): void {
+    if (list.value.some((a) => a.accountId === payload.accountId)) return;
+    list.value.push({ accountId: payload.accountId, phone: payload.phone, platform: payload.platform, status: payload.status, unread: 0, qr: null });
+  }
+
+  function applyUnassigned(payload: AccountUnassignedPayload): void {
+    list.value = list.value.filter((a) => a.accountId !== payload.accountId);
+  }
+
+  return { list, setAll, applyStatus, applyQr, applyAssigned, applyUnassigned };
 });

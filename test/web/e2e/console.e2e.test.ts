@@ -93,9 +93,10 @@ describe('the console in Chromium', () => {
     await conversation(seat, zeng.targetId).waitFor();
     await conversation(seat, maria.targetId).waitFor();
     expect(new URL(seat.url()).pathname).toBe('/seat');
-    // The static menu of a seat (the hub has no /xd/auth/routers yet): its own screen only.
-    expect(await seat.getByTestId('nav-seat').count()).toBe(1);
-    expect(await seat.getByTestId('nav-supervisorWall').count()).toBe(0);
+    // The hub's menu (`/xd/auth/routers`, entries named as the hub names them): the seat's own
+    // workspace, never the supervisors' wall.
+    expect(await seat.getByTestId('nav-Chat').count()).toBe(1);
+    expect(await seat.getByTestId('nav-SupervisorSeats').count()).toBe(0);
   });
 
   it('puts a signed callback in the timeline with an unread badge, and in the open chat within a second', async () => {
@@ -164,8 +165,8 @@ describe('the console in Chromium', () => {
     await expect.poll(() => card.getAttribute('data-online')).toBe('true');
     await sup.locator('[data-testid="connection-state"][data-state="online"]').waitFor();
     await sup.screenshot({ path: new URL('supervisor-wall.png', SHOTS).pathname });
-    expect(await sup.getByTestId('nav-supervisorWall').count()).toBe(1);
-    expect(await sup.getByTestId('nav-seat').count()).toBe(0);
+    expect(await sup.getByTestId('nav-SupervisorSeats').count()).toBe(1);
+    expect(await sup.getByTestId('nav-Chat').count()).toBe(0);
 
     await card.click();
     await conversation(sup, zeng.targetId).click();

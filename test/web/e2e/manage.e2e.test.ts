@@ -1,0 +1,363 @@
+// The management side of the console in Chromium against a real hub with a fake bridge:
+// permissions that an admin removes vanish from the screen, the dashboard equals the API,
+// the branch manager's accounts screen moves an account live, bulk import, group pulls.
+import { mkdirSync, rmSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboundMessage, postCallback } from '../../helpers/bridge.js';
+import { findOwnedTarget, userId } from '../../helpers/demo.js';
+import { startFakeBridge, type FakeBridge } from '../../helpers/fake-bridge.js';
+import { EVOLUTION_API_KEY, EVOLUTION_SECRET, evolutionEnvelope, postEvolution, QR_DATA_URL, startFakeEvolution, type FakeEvolution } from '../../helpers/fake-evolution.js';
+import { startHub, type TestHub } from '../../helpers/hub.js';
+import { conversation, launchChromium, logIn, newConsole } from './browser.js';
+
+const SHOTS = new URL('../screenshots/', import.meta.url);
+
+describe('the management console in Chromium', () => {
+  let bridge: FakeBridge;
+  let t: TestHub;
+  let browser: Browser;
+  let adminToken: string;
+
+  const api = async (token: string, method: string, path: string, body?: unknown) => {
+    const response = await fetch(`${t.url}${path}`, { method, headers: { token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, body: (await response.json()) as { code: number; msg: string; data: any } };
+  };
+  /** The native input of an Element Plus field, whether the test id sits on it or on a wrapper. */
+  const field = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first();
+  const pick = async (page: Page, select: string, option: string) => {
+    await page.locator(select).first().click();
+    await page.locator('.el-select-dropdown__item:visible', { hasText: option }).first().click();
+  };
+  const online = (page: Page) => page.locator('[data-testid="connection-state"][data-state="online"]').waitFor();
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    let sends = 0;
+    bridge = await startFakeBridge((call) => (call.path === '/send' ? { status: 200, body: { msgId: `bridge-${++sends}` } } : { status: 200, body: {} }));
+    t = await startHub({ listen: true, env: { PROTOCOL_URL: bridge.url, PROXY_CHECK_TARGET: '127.0.0.1:443' } });
+    browser = await launchChromium();
+    adminToken = await t.login('admin');
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.hub.close();
+    await bridge?.close();
+    if (t) rmSync(t.dir, { recursive: true, force: true });
+  });
+
+  it('a permission the admin removes from role seat leaves the seat’s screen at its next navigation, and the hub refuses it', async () => {
+    const seat1 = userId(t.hub.database.db, 'seat1');
+    const zeng = findOwnedTarget(t.hub.database.db, seat1, '曾林');
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'seat1');
+    await online(page);
+    // The navigation is the hub's: a seat sees its workspace and the dashboard, no management.
+    expect(await page.getByTestId('nav-Chat').count()).toBe(1);
+    expect(await page.getByTestId('nav-Dashboard').count()).toBe(1);
+    expect(await page.getByTestId('nav-Accounts').count()).toBe(0);
+    await conversation(page, zeng.targetId).click();
+    await page.getByTestId('transfer-open').waitFor();
+
+    const roles = (await api(adminToken, 'GET', '/xd/admin/roles')).body.data as { role: string; menuIds: string[] }[];
+    const menus = (await api(adminToken, 'GET', '/xd/admin/menus')).body.data as { menuId: string; perms: string }[];
+    const transferAdd = menus.find((m) => m.perms === 'client:transfer:add')!.menuId;
+    const seatMenus = roles.find((r) => r.role === 'seat')!.menuIds;
+    expect(seatMenus).toContain(transferAdd);
+
+    // The admin unticks the seat's "transfer" button in the role permission tree and saves.
+    const admin = await newConsole(browser, { height: 900 });
+    await logIn(admin.page, t.url, 'admin');
+    await online(admin.page);
+    await admin.page.getByTestId('nav-Roles').click();
+    await admin.page.getByTestId('role-pick-seat').click();
+    const node = admin.page.locator('[data-testid="menu-node"][data-perms="client:transfer:add"]');
+    await expect.poll(() => node.getAttribute('data-checked')).toBe('true');
+    await admin.page.screenshot({ path: new URL('role-permissions.png', SHOTS).pathname });
+    await admin.page.locator('.el-tree-node__content', { has: node }).locator('.el-checkbox').click();
+    await expect.poll(() => node.getAttribute('data-checked')).toBe('false');
+    await admin.page.getByTestId('role-menus-save').click();
+    await expect.poll(async () => ((await api(adminToken, 'GET', '/xd/admin/roles')).body.data as { role: string; menuIds: string[] }[]).find((r) => r.role === 'seat')!.menuIds.includes(transferAdd)).toBe(false);
+    // Nothing else of the seat's changed.
+    const after = ((await api(adminToken, 'GET', '/xd/admin/roles')).body.data as { role: string; menuIds: string[] }[]).find((r) => r.role === 'seat')!.menuIds;
+    expect([...after].sort()).toEqual(seatMenus.filter((id) => id !== transferAdd).sort());
+    await admin.context.close();
+
+    // Still shown until the seat moves; gone after it goes to the dashboard and back.
+    expect(await page.getByTestId('transfer-open').count()).toBe(1);
+    await page.getByTestId('nav-Dashboard').click();
+    await page.getByTestId('dash-card').first().waitFor();
+    await page.getByTestId('nav-Chat').click();
+    await conversation(page, zeng.targetId).click();
+    await page.getByTestId('fans-count').waitFor();
+    await expect.poll(() => page.getByTestId('transfer-open').count()).toBe(0);
+    const seatToken = await page.evaluate(() => sessionStorage.getItem('hub.token'));
+    const seat2 = userId(t.hub.database.db, 'seat2');
+    const refused = await api(seatToken!, 'POST', '/xd/client/transfer', { receId: String(zeng.targetId), toCustServId: String(seat2) });
+    expect(refused.status).toBe(403);
+    expect(refused.body.msg).toContain('client:transfer:add');
+
+    // Given back, it returns at the next navigation.
+    expect((await api(adminToken, 'PUT', '/xd/admin/roles/seat/menus', { menuIds: seatMenus })).status).toBe(200);
+    await page.getByTestId('nav-Dashboard').click();
+    await page.getByTestId('nav-Chat').click();
+    await conversation(page, zeng.targetId).click();
+    await expect.poll(() => page.getByTestId('transfer-open').count()).toBe(1);
+    await context.close();
+  });
+
+  it('shows the dashboard’s figures equal to the API’s after a burst of callbacks', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'branch1');
+    await online(page);
+    await page.getByTestId('nav-Dashboard').click();
+    await page.getByTestId('dash-card').first().waitFor();
+    const branchToken = await page.evaluate(() => sessionStorage.getItem('hub.token'));
+    const seat1 = userId(t.hub.database.db, 'seat1');
+    const zeng = findOwnedTarget(t.hub.database.db, seat1, '曾林');
+    const before = (await api(branchToken!, 'POST', '/xd/dashboard/summary', {})).body.data as { inbound: number };
+
+    // A burst: 30 inbound from 10 new people and 6 written on the phones themselves.
+    const posts: Promise<unknown>[] = [];
+    for (let i = 0; i < 30; i++) posts.push(postCallback(null, 'messageCallback', inboundMessage({ phone: zeng.phone, from: { id: `burst-${i % 10}`, name: `Burst ${i % 10}` }, content: `burst ${i}` }), { url: t.url }));
+    for (let i = 0; i < 6; i++) posts.push(postCallback(null, 'messageCallback', inboundMessage({ phone: zeng.phone, direction: 'out', from: { id: `burst-${i}`, name: `Burst ${i}` }, content: `reply ${i}` }), { url: t.url }));
+    await Promise.all(posts);
+
+    const summary = (await api(branchToken!, 'POST', '/xd/dashboard/summary', {})).body.data as Record<string, any>;
+    expect(summary.inbound).toBe(before.inbound + 30);
+    const card = (key: string) => page.locator(`[data-testid="dash-card"][data-key="${key}"]`).getAttribute('data-value');
+    await expect.poll(() => card('inbound'), { timeout: 5000 }).toBe(String(summary.inbound));
+    expect(await card('outbound')).toBe(String(summary.outbound));
+    expect(await card('newFans')).toBe(String(summary.newFans));
+    expect(await card('unreplied')).toBe(String(summary.unreplied));
+    expect(await card('seatsOnline')).toBe(`${summary.seatsOnline} / ${summary.seatsTotal}`);
+    expect(await card('accountsOnline')).toBe(`${summary.accountsOnline} / ${summary.accountsTotal}`);
+    const hourly = page.getByTestId('dash-hourly');
+    expect(await hourly.getAttribute('data-inbound')).toBe(summary.hourly.map((h: { inbound: number }) => h.inbound).join(','));
+    expect(await hourly.getAttribute('data-outbound')).toBe(summary.hourly.map((h: { outbound: number }) => h.outbound).join(','));
+    for (const seat of summary.seats as { custServId: string; inbound: number; outbound: number }[]) {
+      const row = page.locator(`[data-testid="dash-seat-row"][data-cust-serv-id="${seat.custServId}"]`);
+      expect(await row.getAttribute('data-inbound')).toBe(String(seat.inbound));
+      expect(await row.getAttribute('data-outbound')).toBe(String(seat.outbound));
+    }
+    // Sortable by each column: sorting by outbound puts the busiest seat first.
+    await page.locator('[data-testid="dash-seats"] th', { hasText: 'Outbound' }).locator('.caret-wrapper .descending').click();
+    const top = [...(summary.seats as { custServId: string; outbound: number }[])].sort((a, b) => b.outbound - a.outbound)[0]!;
+    expect(await page.getByTestId('dash-seat-row').first().getAttribute('data-outbound')).toBe(String(top.outbound));
+    await page.screenshot({ path: new URL('dashboard.png', SHOTS).pathname, fullPage: true });
+    await context.close();
+  });
+  it('branch1 creates a seat and assigns it an account; the seat, logged in elsewhere, sees it arrive without reloading', async () => {
+    // An account of branch1 that nobody works yet (made by the admin: branch managers assign, not create).
+    const branch1Id = (await api(await t.login('branch1'), 'GET', '/xd/auth/me')).body.data.branchId as string;
+    const made = await api(adminToken, 'POST', '/xd/admin/accounts', { phone: '+8613900000777', platform: 'whatsapp', branchId: branch1Id });
+    expect(made.status).toBe(200);
+    const accountId = made.body.data.accountId as string;
+
+    const { context, page: manager } = await newConsole(browser);
+    await logIn(manager, t.url, 'branch1');
+    await online(manager);
+    await manager.getByTestId('nav-Users').click();
+    await manager.getByTestId('user-create-open').click();
+    await field(manager, 'user-create-username').fill('seat9');
+    await field(manager, 'user-create-name').fill('Seat Nine');
+    await field(manager, 'user-create-password').fill('seat9-password');
+    await manager.getByTestId('user-create-submit').click();
+    await manager.locator('[data-testid="user-row"][data-username="seat9"]').waitFor();
+
+    // seat9 logs in in its own browser context: no accounts yet.
+    const other = await newConsole(browser);
+    await logIn(other.page, t.url, 'seat9', 'seat9-password');
+    await online(other.page);
+    expect(await other.page.getByTestId('account-item').count()).toBe(0);
+    await other.page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+    await manager.getByTestId('nav-Accounts').click();
+    const row = manager.locator(`[data-testid="account-row"][data-account-id="${accountId}"]`);
+    await row.waitFor();
+    await pick(manager, `[data-testid="account-seat"][data-account-id="${accountId}"]`, 'Seat Nine');
+    await expect.poll(() => row.getAttribute('data-seat-id')).not.toBe('');
+
+    const item = other.page.locator(`[data-testid="account-item"][data-account-id="${accountId}"]`);
+    await item.waitFor({ timeout: 5000 });
+    // The same page, not a reload: the marker set before is still there.
+    expect(await other.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+    const seat9 = String(userId(t.hub.database.db, 'seat9'));
+    const stored = await api(adminToken, 'GET', `/xd/admin/accounts?keyword=${encodeURIComponent('+8613900000777')}&pageNo=1&pageSize=10`);
+    expect(stored.body.data.rows[0].seatId).toBe(seat9);
+    await manager.screenshot({ path: new URL('accounts.png', SHOTS).pathname, fullPage: true });
+    await other.context.close();
+    await context.close();
+  });
+
+  it('branch1 sets a seat’s Telegram link from the wall, and the seat is given it', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'branch1');
+    await online(page);
+    const seat1 = String(userId(t.hub.database.db, 'seat1'));
+    await page.locator(`[data-testid="seat-telegram-edit"][data-cust-serv-id="${seat1}"]`).click();
+    await page.locator('.el-message-box input').fill('https://t.me/north_desk');
+    await page.locator('.el-message-box .el-button--primary').click();
+    const seatToken = await t.login('seat1');
+    await expect.poll(async () => (await api(seatToken, 'GET', '/xd/client/telegramLink')).body.data.link).toBe('https://t.me/north_desk');
+    await context.close();
+  });
+
+  it('branch1 adds a branch quick reply that seat1 then finds with / in its composer', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'branch1');
+    await online(page);
+    await page.getByTestId('nav-Replies').click();
+    await field(page, 'reply-title').fill('Shipping times');
+    await field(page, 'reply-body').fill('We ship within 48 hours of payment.');
+    await page.getByTestId('reply-create').click();
+    await page.locator('[data-testid="reply-row"]', { hasText: 'Shipping times' }).waitFor();
+    await context.close();
+
+    const seat = await newConsole(browser);
+    await logIn(seat.page, t.url, 'seat1');
+    await online(seat.page);
+    const zeng = findOwnedTarget(t.hub.database.db, userId(t.hub.database.db, 'seat1'), '曾林');
+    await conversation(seat.page, zeng.targetId).click();
+    await field(seat.page, 'composer-input').fill('/ship');
+    await seat.page.getByTestId('quick-replies').getByText('Shipping times').waitFor();
+    await seat.context.close();
+  });
+
+  it('bulk import shows the lines it will skip with their reasons and creates the good ones', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'admin');
+    await online(page);
+    await page.getByTestId('nav-Accounts').click();
+    await page.getByTestId('account-import-open').click();
+    const branch1Id = (await api(await t.login('branch1'), 'GET', '/xd/auth/me')).body.data.branchId as string;
+    const lines = ['phone,platform,branch,seat', '+8613900001001,whatsapp', `+8613900001002,telegram,${branch1Id},seat1`, 'call me maybe', '+8613900001001', '+8613800000001', '+8613900001003,fax', '+8613900001004,,Atlantis'];
+    await field(page, 'import-text').fill(lines.join('\n'));
+    const preview = page.getByTestId('import-preview');
+    await expect.poll(() => preview.getAttribute('data-rows')).toBe('2');
+    expect(await preview.getAttribute('data-skipped')).toBe('5');
+    const skipped = await page.getByTestId('import-skipped').evaluateAll((items) => items.map((i) => [i.getAttribute('data-line'), i.getAttribute('data-reason')]));
+    expect(skipped).toEqual([['4', 'phone'], ['5', 'duplicate'], ['6', 'exists'], ['7', 'platform'], ['8', 'branch']]);
+    // Each skipped line says why, in words.
+    expect(await page.getByTestId('import-skipped').nth(2).textContent()).toContain('already exists');
+    await page.getByTestId('import-submit').click();
+    await expect.poll(() => page.getByTestId('import-result').getAttribute('data-created')).toBe('2');
+    const stored = await api(adminToken, 'GET', '/xd/admin/accounts?keyword=%2B861390000100&pageNo=1&pageSize=10');
+    const phones = (stored.body.data.rows as { phone: string; seatName: string | null }[]).map((r) => r.phone).sort();
+    expect(phones).toEqual(['+8613900001001', '+8613900001002']);
+    await page.locator('.el-dialog__headerbtn').last().click();
+    await page.locator('[data-testid="account-row"]', { hasText: '+8613900001002' }).waitFor();
+    await context.close();
+  });
+
+  it('imports proxies, shows the lines it skipped, and checks one now', async () => {
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'admin');
+    await online(page);
+    await page.getByTestId('nav-Proxies').click();
+    await page.getByTestId('proxy-import-open').click();
+    // Port 1 on loopback refuses at once: a check marks it down without waiting for a timeout.
+    await field(page, 'proxy-import-text').fill(['127.0.0.1:1', '198.51.100.7:1080:alice:secret', 'nonsense'].join('\n'));
+    await page.getByTestId('proxy-import-submit').click();
+    await expect.poll(() => page.getByTestId('proxy-import-result').getAttribute('data-created')).toBe('2');
+    expect(await page.getByTestId('proxy-import-result').textContent()).toContain('Line 3');
+    await page.locator('.el-dialog__headerbtn').last().click();
+    const row = page.locator('[data-testid="proxy-row"]', { hasText: /^socks5:\/\/127\.0\.0\.1:1$/ });
+    await row.waitFor();
+    expect(await row.getAttribute('data-status')).toBe('unknown');
+    await page.locator('.el-table__row', { has: row }).getByTestId('proxy-check').click();
+    await expect.poll(() => row.getAttribute('data-status')).toBe('down');
+    await context.close();
+  });
+
+  describe('with accounts on Evolution API (QR login, groups)', () => {
+    let evo: FakeEvolution;
+    let hub: TestHub;
+
+    beforeAll(async () => {
+      evo = await startFakeEvolution();
+      // A short pacing minute: a pull of a dozen numbers takes a few seconds, in steps.
+      hub = await startHub({ listen: true, env: { BRIDGE_DRIVER: 'evolution', EVOLUTION_URL: evo.url, EVOLUTION_API_KEY, EVOLUTION_WEBHOOK_SECRET: EVOLUTION_SECRET, GROUP_PULL_MINUTE_MS: '1500' } });
+    });
+    afterAll(async () => {
+      await hub?.hub.close();
+      await evo?.close();
+      if (hub) rmSync(hub.dir, { recursive: true, force: true });
+    });
+
+    const accountOf = async (phone: string) => {
+      const token = await hub.login('admin');
+      const response = await fetch(`${hub.url}/xd/admin/accounts?keyword=${encodeURIComponent(phone)}&pageNo=1&pageSize=5`, { headers: { token } });
+      return ((await response.json()) as { data: { rows: { accountId: string }[] } }).data.rows[0]!.accountId;
+    };
+
+    it('shows branch1 the QR of an account that needs a login, as the bridge sends it', async () => {
+      const accountId = await accountOf('+8613800000002');
+      const { context, page } = await newConsole(browser);
+      await logIn(page, hub.url, 'branch1');
+      await online(page);
+      await page.getByTestId('nav-Accounts').click();
+      const row = page.locator(`[data-testid="account-row"][data-account-id="${accountId}"]`);
+      await row.waitFor();
+      expect(await page.getByTestId('account-qr').count()).toBe(0);
+      const answer = await postEvolution(hub.url, evolutionEnvelope('8613800000002', 'qrcode.updated', { qrcode: { instance: '8613800000002', pairingCode: null, code: '2@abc', base64: QR_DATA_URL } }));
+      expect(answer.status).toBe(200);
+      const qr = page.locator(`[data-testid="account-qr"][data-account-id="${accountId}"]`);
+      await qr.waitFor({ timeout: 5000 });
+      expect(await qr.getAttribute('src')).toBe(QR_DATA_URL);
+      expect(await row.getAttribute('data-status')).toBe('loginRequired');
+      // Log in again asks the bridge to restart the instance.
+      await page.locator(`[data-testid="account-relogin"][data-account-id="${accountId}"]`).click();
+      await expect.poll(() => evo.calls.filter((c) => c.path === '/instance/restart/8613800000002').length).toBe(1);
+      // Once online, the QR goes away.
+      await postEvolution(hub.url, evolutionEnvelope('8613800000002', 'connection.update', { instance: '8613800000002', wuid: '8613800000002@s.whatsapp.net', state: 'open', statusReason: 200 }));
+      await expect.poll(() => row.getAttribute('data-status')).toBe('online');
+      expect(await qr.count()).toBe(0);
+      await context.close();
+    });
+
+    it('a group pull created in the UI shows its progress live, step by step, to done', async () => {
+      const { context, page } = await newConsole(browser);
+      await logIn(page, hub.url, 'branch1');
+      await online(page);
+      await page.getByTestId('nav-GroupPulls').click();
+      await page.getByTestId('group-pull-create-open').click();
+      await pick(page, '[data-testid="group-pull-account"]', '+8613800000001');
+      await field(page, 'group-pull-name').fill('VIP customers');
+      // 01…11: the one ending in 0 is not on WhatsApp (Evolution drops it from the new group,
+      // so it goes in the first batch).
+      const numbers = Array.from({ length: 11 }, (_, i) => `+4477009002${String(i + 1).padStart(2, '0')}`);
+      [numbers[1], numbers[9]] = [numbers[9]!, numbers[1]!];
+      await field(page, 'group-pull-members').fill([...numbers, 'not-a-number'].join('\n'));
+      await field(page, 'group-pull-per-minute').fill('5');
+      await page.evaluate(() => {
+        const seen: string[] = [];
+        (window as unknown as { progress: string[] }).progress = seen;
+        new MutationObserver(() => {
+          const row = document.querySelector('[data-testid="group-pull-row"]');
+          const value = row ? `${row.getAttribute('data-status')}:${row.getAttribute('data-done')}/${row.getAttribute('data-total')}` : '';
+          if (value && seen.at(-1) !== value) seen.push(value);
+        }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-done', 'data-status'] });
+      });
+      await page.getByTestId('group-pull-submit').click();
+      const row = page.getByTestId('group-pull-row').first();
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 15_000 }).toBe('done');
+      const taskId = (await row.getAttribute('data-task-id'))!;
+      const seen = await page.evaluate(() => (window as unknown as { progress: string[] }).progress);
+      // Several steps in between, none of them a reload: the row changed where it was.
+      const steps = seen.filter((s) => !s.startsWith('done'));
+      expect(steps.length).toBeGreaterThanOrEqual(2);
+      expect(seen.at(-1)).toBe('done:12/12');
+
+      const token = await page.evaluate(() => sessionStorage.getItem('hub.token'));
+      const detail = ((await (await fetch(`${hub.url}/xd/client/groupPulls/${taskId}`, { headers: { token: token! } })).json()) as { data: { added: number; failed: number; skipped: number; members: { phone: string; state: string }[] } }).data;
+      expect(detail).toMatchObject({ added: 10, failed: 1, skipped: 1 });
+      // Member results: expand the task.
+      await page.locator('[data-testid="group-pulls-table"] .el-table__expand-icon').first().click();
+      await page.locator('[data-testid="group-pull-member"][data-phone="+447700900210"][data-state="failed"]').waitFor();
+      expect(await page.getByTestId('group-pull-member').count()).toBe(detail.members.length);
+      await context.close();
+    });
+  });
+});
