@@ -166,4 +166,27 @@ describe('a Redis blackhole under callback load', () => {
     const pushedMsgIds = pushes.map((p) => p.message.msgId);
     expect(new Set(pushedMsgIds).size).toBe(pushedMsgIds.length);
   }, 90_000);
+
+  it('notices a partition with nothing published, by its PING, and recovers when it heals', async () => {
+    for (const hub of [a, b]) expect(await redisHealth(hub)).toBe('ok');
+    for (const proxy of proxies) proxy.setMode('blackhole');
+    const cutAt = Date.now();
+    try {
+      for (const hub of [a, b]) {
+        while ((await redisHealth(hub)) !== 'down') {
+          expect(Date.now() - cutAt).toBeLessThan(5000);
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+    } finally {
+      for (const proxy of proxies) proxy.setMode('pass');
+    }
+    const healedAt = Date.now();
+    for (const hub of [a, b]) {
+      while ((await redisHealth(hub)) !== 'ok') {
+        expect(Date.now() - healedAt).toBeLessThan(5000);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+  }, 20_000);
 });
