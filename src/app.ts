@@ -190,11 +190,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const guard = createGuard(authRepository, clock);
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
-  const fanout = attachRedisAdapter(io, config.redisUrl, app.log);
+  const fanout = attachRedisAdapter(io, config.redisUrl, config.redis, app.log);
   const metrics = createMetrics({
     sockets: () => io.of('/').sockets.size,
     rooms: () => io.of('/').adapter.rooms.size,
     redis: () => fanout.health(),
+    redisPending: () => fanout.pendingCommands(),
   });
   installMetrics(app, { metrics, allow: config.metricsAllow });
   const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
@@ -213,7 +214,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
   const loginWindowMs = config.login.windowSeconds * 1000;
   const loginFailures = config.redisUrl
-    ? createRedisFailureCounter(config.redisUrl, loginWindowMs, app.log)
+    ? createRedisFailureCounter(config.redisUrl, loginWindowMs, app.log, { keepAliveMs: config.redis.keepAliveMs })
     : createMemoryFailureCounter(loginWindowMs);
   await app.register(authRoutes, {
     prefix: '/xd/auth',

@@ -12,6 +12,8 @@ export interface Config {
   /** FULL trades write speed for durability across power loss; NORMAL is safe across crashes in WAL. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   redisUrl: string | undefined;
+  /** How each Redis connection notices a Redis that stopped answering (see redis-adapter.ts). */
+  redis: RedisTimeouts;
   protocolSecret: string;
   /** True when no PROTOCOL_SECRET was given and one was generated for this run. */
   protocolSecretGenerated: boolean;
@@ -53,10 +55,21 @@ export interface Config {
   metricsAllow: string[];
   /** Load shedding thresholds; 0 turns a check off. */
   pressure: { maxEventLoopDelayMs: number; maxHeapMb: number; maxRssMb: number; retryAfterSeconds: number };
+  /** How long one call to the bridge (send, relogin, QR, group calls) may take before it counts as failed. */
+  bridgeTimeoutMs: number;
   /** Which bridge runs the accounts: the built-in sandbox, the hub protocol, WAHA or Evolution API. */
   bridgeDriver: BridgeDriver;
   waha: { url: string; apiKey: string | undefined; webhookHmacKey: string } | undefined;
   evolution: { url: string; apiKey: string; webhookSecret: string } | undefined;
+}
+
+export interface RedisTimeouts {
+  /** A command (a publish, a probe PING, a login-limit count) unanswered this long fails and drops the connection. */
+  commandTimeoutMs: number;
+  /** How often an idle publishing connection is probed with a PING. */
+  probeIntervalMs: number;
+  /** TCP keep-alive delay of every Redis connection (finds peers gone without a FIN). */
+  keepAliveMs: number;
 }
 
 export const BRIDGE_DRIVERS = ['sandbox', 'hub', 'waha', 'evolution'] as const;
@@ -271,6 +284,11 @@ export function loadConfig(env: Env = process.env): Config {
     databasePath: text(env, 'DATABASE_PATH', './data/hub.db'),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
+    redis: {
+      commandTimeoutMs: integer(env, 'REDIS_COMMAND_TIMEOUT_MS', 1500, 50, 60_000),
+      probeIntervalMs: integer(env, 'REDIS_PROBE_INTERVAL_MS', 1000, 50, 60_000),
+      keepAliveMs: integer(env, 'REDIS_KEEPALIVE_MS', 10_000, 1000, 3_600_000),
+    },
     protocolSecret: rawSecret ?? generateWebhookSecret(),
     protocolSecretGenerated: rawSecret === undefined,
     protocolUrl,
@@ -304,6 +322,7 @@ export function loadConfig(env: Env = process.env): Config {
       retryAfterSeconds: integer(env, 'PRESSURE_RETRY_AFTER_S', 10, 1, 3600),
     },
     ...bridgeSettings(env, protocolUrl),
+    bridgeTimeoutMs: integer(env, 'BRIDGE_TIMEOUT_MS', 5000, 50, 120_000),
     proxyProvider,
     proxyProviderUrl,
     proxyProviderTimeoutMs: integer(env, 'PROXY_PROVIDER_TIMEOUT_MS', 10_000, 50, 120_000),

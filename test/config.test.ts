@@ -41,6 +41,10 @@ describe('loadConfig', () => {
     ['SESSION_CHECK_INTERVAL_MS', '5000', /SESSION_CHECK_INTERVAL_MS must be an integer 50\.\.1000/],
     ['SOCKET_OUTBOUND_LIMIT_BYTES', '100', /SOCKET_OUTBOUND_LIMIT_BYTES/],
     ['LOGIN_MAX_FAILURES_PER_USER', '0', /LOGIN_MAX_FAILURES_PER_USER/],
+    ['REDIS_COMMAND_TIMEOUT_MS', '10', /REDIS_COMMAND_TIMEOUT_MS must be an integer 50\.\.60000/],
+    ['REDIS_PROBE_INTERVAL_MS', 'soon', /REDIS_PROBE_INTERVAL_MS must be an integer/],
+    ['REDIS_KEEPALIVE_MS', '0', /REDIS_KEEPALIVE_MS must be an integer 1000\.\./],
+    ['BRIDGE_TIMEOUT_MS', '200000', /BRIDGE_TIMEOUT_MS must be an integer 50\.\.120000/],
   ])('rejects %s=%s with one line naming it', (name, value, pattern) => {
     let error: unknown;
     try {
@@ -85,6 +89,9 @@ describe('loadConfig', () => {
     expect(defaults.tokenTtlSeconds).toBe(168 * 3600);
     expect(defaults.sessionCheckIntervalMs).toBe(1000);
     expect(defaults.socketOutboundLimitBytes).toBe(4 * 1024 * 1024);
+    expect(defaults.redis).toEqual({ commandTimeoutMs: 1500, probeIntervalMs: 1000, keepAliveMs: 10_000 });
+    expect(defaults.bridgeTimeoutMs).toBe(5000);
+    expect(loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '400', BRIDGE_TIMEOUT_MS: '250' })).toMatchObject({ redis: { commandTimeoutMs: 400 }, bridgeTimeoutMs: 250 });
     const config = loadConfig({ TRUSTED_PROXIES: '10.0.0.0/8, 192.0.2.7,::1,fd00::/8,loopback', TOKEN_TTL_HOURS: '2', TOKEN_TTL_SECONDS: '30' });
     expect(config.trustedProxies).toEqual(['10.0.0.0/8', '192.0.2.7', '::1', 'fd00::/8', 'loopback']);
     expect(config.tokenTtlSeconds).toBe(30);

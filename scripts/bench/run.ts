@@ -10,6 +10,7 @@ import { history } from './history.js';
 import { pinSelf, useBuiltHub } from './lib/procs.js';
 import { invalid, printLine, type Line } from './lib/stats.js';
 import { reconnectStorm } from './reconnect-storm.js';
+import { slowConsumer } from './slow-consumer.js';
 import { sockets } from './sockets.js';
 
 const SCENARIOS: Record<string, (smoke: boolean) => Promise<Line>> = {
@@ -20,6 +21,7 @@ const SCENARIOS: Record<string, (smoke: boolean) => Promise<Line>> = {
   history,
   dashboard,
   reconnect_storm: reconnectStorm,
+  slow_consumer: slowConsumer,
 };
 
 const args = process.argv.slice(2);

@@ -61,13 +61,14 @@ const UNDO = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR
 /** After a Redis failure, count locally for this long before trying Redis again. */
 const REDIS_BACKOFF_MS = 5000;
 
-export function createRedisFailureCounter(redisUrl: string, windowMs: number, log: FastifyBaseLogger): FailureCounter {
+export function createRedisFailureCounter(redisUrl: string, windowMs: number, log: FastifyBaseLogger, options: { keepAliveMs?: number } = {}): FailureCounter {
   const local = createMemoryFailureCounter(windowMs);
   const redis = new Redis(redisUrl, {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     // A Redis that stops answering (a partition) must not hold logins: fall back after this.
     commandTimeout: 300,
+    ...(options.keepAliveMs === undefined ? {} : { keepAlive: options.keepAliveMs }),
     retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 6), 2000),
   });
   let lastLogged = 0;
@@ -76,6 +77,9 @@ export function createRedisFailureCounter(redisUrl: string, windowMs: number, lo
   const failed = (error: unknown) => {
     const t = Date.now();
     skipUntil = t + REDIS_BACKOFF_MS;
+    // A timed-out command stays in ioredis's reply queue until the connection goes: drop it, so
+    // a long partition cannot pile them up; the client stays not-ready until Redis answers.
+    if (error instanceof Error && error.message === 'Command timed out' && redis.status === 'ready') redis.disconnect(true);
     if (t - lastLogged > 5000) {
       lastLogged = t;
       log.warn({ err: error instanceof Error ? error.message : String(error) }, 'login limits: redis unavailable, counting in this instance');

@@ -19,9 +19,8 @@ export interface HttpBridgeOptions {
   mediaTimeoutMs?: number;
 }
 
-/** Headers that sign `body` for the bridge. */
-export function signBridgeRequest(webhook: Webhook, body: string, now = new Date()): Record<string, string> {
-  const id = `msg_${randomUUID()}`;
+/** Headers that sign `body` for the bridge; `id` (the `webhook-id`) is fresh unless a retry must repeat it. */
+export function signBridgeRequest(webhook: Webhook, body: string, now = new Date(), id = `msg_${randomUUID()}`): Record<string, string> {
   return {
     'content-type': 'application/json',
     'webhook-id': id,
@@ -34,15 +33,17 @@ export function createHttpBridgeClient(options: HttpBridgeOptions): BridgeClient
   const webhook = new Webhook(options.secret);
   const timeoutMs = options.timeoutMs ?? 5000;
 
-  function post(path: string, payload: unknown, deadlineMs = timeoutMs): Promise<Response> {
+  function post(path: string, payload: unknown, deadlineMs = timeoutMs, webhookId?: string): Promise<Response> {
     const body = JSON.stringify(payload);
-    return callBridge(`${options.baseUrl}${path}`, { method: 'POST', label: path, headers: signBridgeRequest(webhook, body), body, deadlineMs });
+    return callBridge(`${options.baseUrl}${path}`, { method: 'POST', label: path, headers: signBridgeRequest(webhook, body, new Date(), webhookId), body, deadlineMs });
   }
 
   return {
     kind: 'http',
-    async send(request) {
-      const response = await post('/send', request);
+    async send({ idempotencyKey, ...request }) {
+      // Every attempt at one reply carries the same webhook-id: a bridge that took an attempt
+      // whose answer was lost recognises the retry instead of sending the message again.
+      const response = await post('/send', request, timeoutMs, `msg_${idempotencyKey}`);
       const data = (await response.json().catch(() => undefined)) as { msgId?: unknown; data?: { msgId?: unknown } } | undefined;
       const msgId = data?.msgId ?? data?.data?.msgId;
       if (typeof msgId !== 'string' && typeof msgId !== 'number') throw new BridgeError('bridge /send: answer has no msgId', true);

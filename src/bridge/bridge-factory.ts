@@ -19,7 +19,7 @@ export interface BridgeFactoryDeps {
   log?: FastifyBaseLogger;
 }
 
-export function createBridge(config: Pick<Config, 'bridgeDriver' | 'protocolUrl' | 'protocolSecret' | 'waha' | 'evolution'>, deps: BridgeFactoryDeps): Bridge {
+export function createBridge(config: Pick<Config, 'bridgeDriver' | 'protocolUrl' | 'protocolSecret' | 'waha' | 'evolution' | 'bridgeTimeoutMs'>, deps: BridgeFactoryDeps): Bridge {
   const sessionOf = (phone: string) => {
     const session = sessionOfPhone(deps.db, phone);
     if (session === undefined) throw new BridgeError(`no account with phone ${phone}`, false);
@@ -28,11 +28,11 @@ export function createBridge(config: Pick<Config, 'bridgeDriver' | 'protocolUrl'
   const lasting = (port: BridgePort): Bridge => ({ ...port, close: () => undefined });
   switch (config.bridgeDriver) {
     case 'hub':
-      return lasting(createHttpBridgeClient({ baseUrl: config.protocolUrl!, secret: config.protocolSecret }));
+      return lasting(createHttpBridgeClient({ baseUrl: config.protocolUrl!, secret: config.protocolSecret, timeoutMs: config.bridgeTimeoutMs }));
     case 'waha':
-      return lasting(createWahaClient({ baseUrl: config.waha!.url, apiKey: config.waha!.apiKey, sessionOf }));
+      return lasting(createWahaClient({ baseUrl: config.waha!.url, apiKey: config.waha!.apiKey, sessionOf, timeoutMs: config.bridgeTimeoutMs }));
     case 'evolution':
-      return lasting(createEvolutionClient({ baseUrl: config.evolution!.url, apiKey: config.evolution!.apiKey, instanceOf: sessionOf }));
+      return lasting(createEvolutionClient({ baseUrl: config.evolution!.url, apiKey: config.evolution!.apiKey, instanceOf: sessionOf, timeoutMs: config.bridgeTimeoutMs }));
     case 'sandbox':
       return createSandboxBridge({
         reportStatus: (report) => {

@@ -9,6 +9,12 @@ export interface SendRequest {
   contentType: string;
   content: string;
   clientMsgId: string;
+  /**
+   * The same on every attempt to send one stored reply, and different for every reply of this
+   * hub's database: a bridge that keeps it (the hub protocol sends it as the signed
+   * `webhook-id`, which Standard Webhooks receivers dedupe on) performs a retried send once.
+   */
+  idempotencyKey: string;
 }
 
 export interface MediaFile {

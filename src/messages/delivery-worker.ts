@@ -43,7 +43,16 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     const stored = sendRequestOf(db, messageId);
     // Recalled before it went out: nothing to send.
     if (!stored || stored.status !== 'pending') return;
-    const request = { phone: stored.phone, to: stored.to, contentType: stored.contentType, content: stored.content, clientMsgId: stored.clientMsgId ?? String(messageId) };
+    const request = {
+      phone: stored.phone,
+      to: stored.to,
+      contentType: stored.contentType,
+      content: stored.content,
+      clientMsgId: stored.clientMsgId ?? String(messageId),
+      // Row id and creation time: stable across the retries (and restarts) of this reply, and
+      // not reused by another database that hands out the same ids.
+      idempotencyKey: `send_${messageId}_${stored.createdAt}`,
+    };
     let reason = 'not sent';
     for (let attempt = 1; attempt <= retry.attempts && !closed; attempt++) {
       try {

@@ -94,6 +94,7 @@ export function sendRequestOf(db: Db, messageId: number) {
       content: messages.content,
       clientMsgId: messages.clientMsgId,
       status: messages.status,
+      createdAt: messages.createdAt,
     })
     .from(messages)
     .innerJoin(accounts, eq(accounts.id, messages.accountId))

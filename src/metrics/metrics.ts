@@ -10,6 +10,8 @@ export interface MetricsSources {
   sockets(): number;
   rooms(): number;
   redis(): RedisState;
+  /** Redis commands of the fan-out not yet answered (a partition shows as a queue that does not drain). */
+  redisPending(): number;
 }
 
 export type CallbackOutcome = 'ok' | 'rejected' | 'unavailable' | 'failed';
@@ -90,6 +92,14 @@ export function createMetrics(sources: MetricsSources): HubMetrics {
     collect() {
       const current = sources.redis();
       for (const state of ['ok', 'down', 'off'] as const) this.set({ state }, state === current ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'hub_redis_pending_commands',
+    help: 'Redis fan-out commands sent and not yet answered, or queued for a reconnecting connection.',
+    registers: [registry],
+    collect() {
+      this.set(sources.redisPending());
     },
   });
 

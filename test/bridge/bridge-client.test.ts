@@ -33,14 +33,20 @@ afterEach(async () => {
 describe('HTTP bridge client', () => {
   it('signs its calls so the bridge can verify them', async () => {
     const seen: unknown[] = [];
+    const ids: unknown[] = [];
     const url = await fakeBridge((req, body) => {
       seen.push(new Webhook(TEST_PROTOCOL_SECRET).verify(body, req.headers as Record<string, string>));
+      ids.push(req.headers['webhook-id']);
       return { status: 200, body: JSON.stringify({ msgId: 'b-1' }) };
     });
     const client = createHttpBridgeClient({ baseUrl: url, secret: TEST_PROTOCOL_SECRET });
     const request = { phone: '+1', to: 'wa-1', contentType: '1', content: 'hi', clientMsgId: 'c1' };
-    expect(await client.send(request)).toEqual({ msgId: 'b-1' });
+    expect(await client.send({ ...request, idempotencyKey: 'send_7_1700000000000' })).toEqual({ msgId: 'b-1' });
+    // The key travels as the signed webhook-id (what a retry repeats), not in the body.
     expect(seen).toEqual([request]);
+    expect(ids).toEqual(['msg_send_7_1700000000000']);
+    await client.relogin('+1');
+    expect(ids[1]).toMatch(/^msg_[0-9a-f-]{36}$/);
   });
 
   it('marks 5xx and timeouts retryable and 4xx final', async () => {
@@ -77,7 +83,7 @@ describe('sandbox bridge', () => {
           }
         },
       });
-      void sandbox.send({ phone: '+1', to: 'x', contentType: '1', content: 'hi', clientMsgId: 'c' }).then(({ msgId }) => expect(msgId).toMatch(/^sandbox-/));
+      void sandbox.send({ phone: '+1', to: 'x', contentType: '1', content: 'hi', clientMsgId: 'c', idempotencyKey: 'k' }).then(({ msgId }) => expect(msgId).toMatch(/^sandbox-/));
     });
     await done;
     expect(reports).toEqual(['+1 sent', '+1 delivered']);

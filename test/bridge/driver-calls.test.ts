@@ -37,13 +37,13 @@ describe('WAHA client', () => {
 
   it('sends images and files by URL to sendImage and sendFile, and refuses content that is not a URL', async () => {
     const fake = await waha();
-    await client(fake).send({ phone: PHONE, to: '5511990000001@c.us', contentType: '2', content: 'https://cdn.example.com/a.jpg', clientMsgId: 'c1' });
-    await client(fake).send({ phone: PHONE, to: '5511990000001', contentType: '5', content: 'https://cdn.example.com/a.pdf', clientMsgId: 'c2' });
+    await client(fake).send({ phone: PHONE, to: '5511990000001@c.us', contentType: '2', content: 'https://cdn.example.com/a.jpg', clientMsgId: 'c1', idempotencyKey: 'k-c1' });
+    await client(fake).send({ phone: PHONE, to: '5511990000001', contentType: '5', content: 'https://cdn.example.com/a.pdf', clientMsgId: 'c2', idempotencyKey: 'k-c2' });
     expect(fake.calls.map((c) => [c.path, c.body])).toEqual([
       ['/api/sendImage', { session: 'shop', chatId: '5511990000001@c.us', file: { url: 'https://cdn.example.com/a.jpg' } }],
       ['/api/sendFile', { session: 'shop', chatId: '5511990000001@c.us', file: { url: 'https://cdn.example.com/a.pdf' } }],
     ]);
-    const refused = await client(fake).send({ phone: PHONE, to: 'x@c.us', contentType: '2', content: 'not a url', clientMsgId: 'c3' }).catch((e: unknown) => e);
+    const refused = await client(fake).send({ phone: PHONE, to: 'x@c.us', contentType: '2', content: 'not a url', clientMsgId: 'c3', idempotencyKey: 'k-c3' }).catch((e: unknown) => e);
     expect(refused).toMatchObject({ retryable: false });
   });
 
@@ -105,7 +105,7 @@ describe('Evolution client', () => {
 
   it('sends images by URL through sendMedia with the apikey', async () => {
     const fake = await evolution();
-    const { msgId } = await client(fake).send({ phone: PHONE, to: '5511980000001@s.whatsapp.net', contentType: '2', content: 'https://cdn.example.com/a.jpg', clientMsgId: 'c1' });
+    const { msgId } = await client(fake).send({ phone: PHONE, to: '5511980000001@s.whatsapp.net', contentType: '2', content: 'https://cdn.example.com/a.jpg', clientMsgId: 'c1', idempotencyKey: 'k-c1' });
     expect(msgId).toMatch(/^3EB0SENT/);
     expect(fake.calls[0]).toMatchObject({ path: '/message/sendMedia/shop', headers: { apikey: EVOLUTION_API_KEY }, body: { number: '5511980000001', mediatype: 'image', media: 'https://cdn.example.com/a.jpg' } });
   });

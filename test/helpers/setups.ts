@@ -21,7 +21,7 @@ export interface RealtimeSetup {
   start(options?: Pick<StartHubOptions, 'env' | 'clock'>): Promise<RealtimeEnv>;
 }
 
-async function waitForBothInstances(hub: TestHub): Promise<void> {
+export async function waitForBothInstances(hub: TestHub): Promise<void> {
   // serverCount() asks Redis how many instances listen on the adapter's channel: once B is
   // subscribed, A's broadcasts reach B's sockets.
   const deadline = Date.now() + 10_000;

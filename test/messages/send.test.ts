@@ -147,7 +147,8 @@ describe('sending through an HTTP bridge', () => {
     const other = ownedTarget(db, 'seat2');
     const ok = await t.call('POST', '/xd/protocol/relogin', { token, body: { accountId: own.accountIdText } });
     expect(ok).toMatchObject({ status: 200, body: { data: { requested: true } } });
-    expect(bridge.calls.at(-1)).toEqual({ path: '/relogin', body: { phone: own.phone } });
+    const { path, body } = bridge.calls.at(-1)!;
+    expect({ path, body }).toEqual({ path: '/relogin', body: { phone: own.phone } });
     expect((await t.call('POST', '/xd/protocol/relogin', { token, body: { accountId: other.accountIdText } })).status).toBe(403);
     const branch = await t.login('branch1');
     expect((await t.call('POST', '/xd/protocol/relogin', { token: branch, body: { accountId: other.accountIdText } })).status).toBe(200);

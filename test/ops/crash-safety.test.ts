@@ -1,6 +1,5 @@
 // A hub SIGKILLed in the middle of a burst of signed callbacks: what was answered 2xx is stored,
 // what was not is stored whole or not at all, and the database is intact.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,31 +7,14 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { inboundMessage, postCallback, signedHeaders } from '../helpers/bridge.js';
-import { startHub, TEST_PROTOCOL_SECRET } from '../helpers/hub.js';
+import { startHub } from '../helpers/hub.js';
+import { killHubProcesses, startHubProcess } from '../helpers/hub-process.js';
 
 const dirs: string[] = [];
-const children: ChildProcess[] = [];
 afterEach(() => {
-  for (const child of children.splice(0)) child.kill('SIGKILL');
+  killHubProcesses();
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-
-function startHubProcess(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    env: { ...process.env, PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'info', DATABASE_PATH: join(dir, 'hub.db'), MEDIA_DIR: join(dir, 'media'), PROTOCOL_SECRET: TEST_PROTOCOL_SECRET },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /Server listening at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1] });
-    });
-    child.once('exit', (code) => reject(new Error(`hub exited ${code} before listening: ${out.slice(-500)}`)));
-  });
-}
 
 interface Sent {
   msgId: string;

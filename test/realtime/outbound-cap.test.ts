@@ -4,9 +4,12 @@ import type { Socket as NetSocket } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageNewPayload } from '../../src/realtime/events.js';
 import { rooms } from '../../src/realtime/rooms.js';
+import { inboundMessage, postCallback } from '../helpers/bridge.js';
+import { catchUp } from '../helpers/catch-up.js';
 import { userId } from '../helpers/demo.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
-import { connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
+import { collectEvents, connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
 
 /** The TCP socket under a socket.io-client WebSocket: pausing it stops reading, as a stalled client would. */
 const tcpOf = (socket: ClientSocket): NetSocket => (socket.io.engine.transport as unknown as { ws: { _socket: NetSocket } }).ws._socket;
@@ -75,4 +78,70 @@ describe('outbound buffer cap', () => {
     await waitFor(() => received === 200, 5000, 'all 200 pushes');
     expect(reader.connected).toBe(true);
   }, 20_000);
+});
+
+describe.each(realtimeSetups)('a stalled seat socket under real callbacks ($name)', (setup) => {
+  let env: RealtimeEnv;
+  const sockets: ClientSocket[] = [];
+  beforeEach(async () => {
+    env = await setup.start({ env: { SOCKET_OUTBOUND_LIMIT_BYTES: String(1024 * 1024) } });
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.close();
+    await env.close();
+  });
+
+  it('drops the socket that stopped reading, and on reconnect it catches up with nothing missed', async () => {
+    const { t, socketHub, socketUrl } = env;
+    const seatId = String(userId(t.hub.database.db, 'seat1'));
+    const token = await t.login('seat1');
+    const stalled = await connectSocket(socketUrl, token);
+    sockets.push(stalled);
+    const applied = collectEvents(stalled, 'message:new');
+    // A reading socket of the same seat, to see when the fan-out reaches the socket's instance.
+    const reader = await connectSocket(socketUrl, token);
+    sockets.push(reader);
+    const read = collectEvents(reader, 'message:new');
+    for (let i = 0; !read.some((p) => p.message.content === `probe ${i - 1}`); i++) {
+      expect(i).toBeLessThan(50);
+      await postCallback(t, 'messageCallback', inboundMessage({ content: `probe ${i}`, from: { id: `stall-probe-${i}`, name: 'probe' } }));
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await waitFor(() => applied.length === read.length, 3000, 'stalled socket caught up with the probes');
+    const serverSide = socketHub.hub.io.of('/').sockets.get(stalled.id!)!;
+    const dropped = new Promise<void>((resolve) => serverSide.once('disconnect', () => resolve()));
+    const cursor = Math.max(...applied.map((p) => p.cursor));
+    tcpOf(stalled).pause();
+
+    // 1,500 callbacks of 8 KiB to the seat, each to a target of its own: 12 MiB it never reads.
+    const accepted: Array<{ receId: string; content: string }> = [];
+    // In bursts of 25 (200 KiB), well under the limit, so a socket that reads keeps up.
+    for (let batch = 0; batch < 60; batch++) {
+      const answers = await Promise.all(
+        Array.from({ length: 25 }, (_, k) => {
+          const i = batch * 25 + k;
+          const content = `${i} ${'s'.repeat(8 * 1024)}`;
+          return postCallback(t, 'messageCallback', inboundMessage({ content, from: { id: `stall-${i}`, name: `S${i}` } })).then((a) => ({ a, content }));
+        }),
+      );
+      for (const { a, content } of answers) {
+        expect(a.status).toBe(200);
+        accepted.push({ receId: a.body.data.receId, content });
+      }
+    }
+    await Promise.race([dropped, new Promise((_, reject) => setTimeout(() => reject(new Error('stalled socket not dropped')), 5000))]);
+    expect(socketHub.hub.io.of('/').sockets.has(serverSide.id)).toBe(false);
+    // The reading socket of the same seat was not dropped and got every push.
+    await waitFor(() => read.filter((p) => p.message.content.endsWith('s')).length === accepted.length, 10_000, 'reader got every push');
+    expect(reader.connected).toBe(true);
+
+    // The client comes back and catches up from the last position it applied.
+    stalled.close();
+    const back = await connectSocket(socketUrl, token);
+    sockets.push(back);
+    const caught = await catchUp(t, token, seatId, cursor);
+    const missed = accepted.filter((m) => !applied.some((p) => p.receId === m.receId) && caught.alerts.get(m.receId)?.lastContent !== m.content);
+    expect(missed).toEqual([]);
+    expect(caught.pages).toBeGreaterThan(1);
+  }, 60_000);
 });

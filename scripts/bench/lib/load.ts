@@ -32,8 +32,10 @@ export interface LoadResult {
 let runCounter = 0;
 
 /** Sends `rate`/s signed callbacks for `seconds` to `url` for `phone`; every listener must receive each. */
-export async function callbackLoad(options: { url: string; phone: string; rate: number; seconds: number; listeners: Listener[]; drainMs?: number }): Promise<LoadResult> {
+export async function callbackLoad(options: { url: string; phone: string; rate: number; seconds: number; listeners: Listener[]; drainMs?: number; padBytes?: number }): Promise<LoadResult> {
   const { url, phone, rate, seconds, listeners } = options;
+  // Bulk after the number (digitsAt stops at the space), for scenarios that need large pushes.
+  const pad = options.padBytes ? ` ${'x'.repeat(options.padBytes)}` : '';
   const total = Math.max(1, Math.round(rate * seconds));
   const tag = `b${process.pid}-${Date.now()}-${runCounter++}`;
   const intended = new Float64Array(total);
@@ -46,7 +48,7 @@ export async function callbackLoad(options: { url: string; phone: string; rate: 
 
   // Every request of the step, signed and serialised before the clock starts. Targets repeat so
   // most callbacks take the common path: a known target, a new message.
-  const requests = buildCallbacks(url, (i) => ({ phone, msgId: `${tag}-${i}`, fromId: `bench-target-${i % 50}`, content: `${tag}:${i}` }), total);
+  const requests = buildCallbacks(url, (i) => ({ phone, msgId: `${tag}-${i}`, fromId: `bench-target-${i % 50}`, content: `${tag}:${i}${pad}` }), total);
   const pipeline = await Pipeline.open(
     url,
     CONNECTIONS,
