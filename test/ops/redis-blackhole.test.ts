@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageNewPayload } from '../../src/realtime/events.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { catchUp } from '../helpers/catch-up.js';
+import { appliedThrough, catchUp } from '../helpers/catch-up.js';
 import { userId } from '../helpers/demo.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
@@ -73,7 +73,7 @@ describe('a Redis blackhole under callback load', () => {
     }
     // The client's position once it has applied everything pushed so far.
     const start = await catchUp(b, token, seatId, 0);
-    let clientCursor = start.cursor;
+    let clientSeq = start.seq;
 
     // Load: RATE_PER_S callbacks a second, each to a target of its own, answers not awaited in turn.
     const answers: Promise<Answered>[] = [];
@@ -93,7 +93,7 @@ describe('a Redis blackhole under callback load', () => {
     };
 
     // The partition starts; the client's last position is what it had applied by then.
-    clientCursor = Math.max(clientCursor, ...pushes.map((p) => p.cursor));
+    clientSeq = appliedThrough(clientSeq, pushes.map((p) => p.seq));
     for (const proxy of proxies) proxy.setMode('blackhole');
     const cutAt = Date.now();
     const loader = setInterval(fire, TICK_MS);
@@ -152,9 +152,15 @@ describe('a Redis blackhole under callback load', () => {
       if (await probe) break;
     }
 
+    // The first push after healing is numbered past a gap: that is how the client learns it
+    // missed something while its socket stayed connected.
+    const lastPush = pushes.at(-1)!;
+    expect(lastPush.custServId).toBe(seatId);
+    expect(lastPush.seq).toBeGreaterThan(appliedThrough(clientSeq, pushes.map((p) => p.seq)) + 1);
     // The remote seat catches up from where it was: what it got pushed plus what the catch-up
     // names is every callback the hub accepted, each target in its latest state; no push twice.
-    const caught = await catchUp(b, token, seatId, clientCursor);
+    const caught = await catchUp(b, token, seatId, appliedThrough(clientSeq, pushes.map((p) => p.seq)));
+    expect(caught.seq).toBeGreaterThanOrEqual(lastPush.seq);
     const pushedReceIds = new Set(pushes.map((p) => p.receId));
     const missed = results.filter((r) => !pushedReceIds.has(r.receId!) && !caught.alerts.has(r.receId!));
     expect(missed).toEqual([]);

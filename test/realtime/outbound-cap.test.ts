@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageNewPayload } from '../../src/realtime/events.js';
 import { rooms } from '../../src/realtime/rooms.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { catchUp } from '../helpers/catch-up.js';
+import { appliedThrough, catchUp } from '../helpers/catch-up.js';
 import { userId } from '../helpers/demo.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
@@ -110,7 +110,8 @@ describe.each(realtimeSetups)('a stalled seat socket under real callbacks ($name
     await waitFor(() => applied.length === read.length, 3000, 'stalled socket caught up with the probes');
     const serverSide = socketHub.hub.io.of('/').sockets.get(stalled.id!)!;
     const dropped = new Promise<void>((resolve) => serverSide.once('disconnect', () => resolve()));
-    const cursor = Math.max(...applied.map((p) => p.cursor));
+    // Every push so far arrived, in order: the client stands at the last seq it applied.
+    const seqAtPause = Math.max(...applied.map((p) => p.seq));
     tcpOf(stalled).pause();
 
     // 1,500 callbacks of 8 KiB to the seat, each to a target of its own: 12 MiB it never reads.
@@ -135,11 +136,12 @@ describe.each(realtimeSetups)('a stalled seat socket under real callbacks ($name
     await waitFor(() => read.filter((p) => p.message.content.endsWith('s')).length === accepted.length, 10_000, 'reader got every push');
     expect(reader.connected).toBe(true);
 
-    // The client comes back and catches up from the last position it applied.
+    // The client comes back and catches up from the last position it applied (pushes read
+    // before the stall took hold count, up to the first gap).
     stalled.close();
     const back = await connectSocket(socketUrl, token);
     sockets.push(back);
-    const caught = await catchUp(t, token, seatId, cursor);
+    const caught = await catchUp(t, token, seatId, appliedThrough(seqAtPause, applied.map((p) => p.seq)));
     const missed = accepted.filter((m) => !applied.some((p) => p.receId === m.receId) && caught.alerts.get(m.receId)?.lastContent !== m.content);
     expect(missed).toEqual([]);
     expect(caught.pages).toBeGreaterThan(1);
