@@ -1,9 +1,10 @@
 // The custom migration 0007: accounts made before accounts carried a branch take their seat's.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_DIR, applyMigrations, openDatabase } from '../../src/db/open.js';
+import { applyMigrations, openDatabase } from '../../src/db/open.js';
+import { migrationsBefore } from '../helpers/migrations-before.js';
 
 describe('backfill of accounts.branch_id', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hub-backfill-'));
@@ -11,15 +12,7 @@ describe('backfill of accounts.branch_id', () => {
 
   it('gives an assigned account its seat’s branch and leaves an unassigned one alone', () => {
     // The migrations as they stood before accounts had a branch.
-    const before = join(dir, 'before');
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    const journalPath = join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    // Whatever number it carries, cut the journal just before the migration that adds the column.
-    const adds = journal.entries.findIndex((e) => readFileSync(join(before, `${e.tag}.sql`), 'utf8').includes('ALTER TABLE `accounts` ADD `branch_id`'));
-    expect(adds).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, adds);
-    writeFileSync(journalPath, JSON.stringify(journal));
+    const before = migrationsBefore('ALTER TABLE `accounts` ADD `branch_id`', dir);
 
     const database = openDatabase(join(dir, 'hub.db'));
     applyMigrations(database.db, before);

@@ -1,25 +1,19 @@
 // The migration that adds seat streams numbers the activity already stored, per seat, in the
 // order it was stored, so the streams are gapless from 1 and continue after it.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendActivity } from '../../src/activity/activity.repository.js';
-import { MIGRATIONS_DIR, applyMigrations, openDatabase } from '../../src/db/open.js';
+import { applyMigrations, openDatabase } from '../../src/db/open.js';
+import { migrationsBefore } from '../helpers/migrations-before.js';
 
 describe('backfill of seat streams', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hub-seq-backfill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('numbers each seat’s existing activity 1..n in cursor order and goes on from there', () => {
-    const before = join(dir, 'before');
-    cpSync(MIGRATIONS_DIR, before, { recursive: true });
-    const journalPath = join(before, 'meta', '_journal.json');
-    const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: { tag: string }[] };
-    const adds = journal.entries.findIndex((e) => readFileSync(join(before, `${e.tag}.sql`), 'utf8').includes('CREATE TABLE `seat_streams`'));
-    expect(adds).toBeGreaterThan(0);
-    journal.entries = journal.entries.slice(0, adds);
-    writeFileSync(journalPath, JSON.stringify(journal));
+    const before = migrationsBefore('CREATE TABLE `seat_streams`', dir);
 
     const database = openDatabase(join(dir, 'hub.db'));
     applyMigrations(database.db, before);
