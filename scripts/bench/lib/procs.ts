@@ -140,16 +140,17 @@ export interface HubOptions {
 }
 
 /** The real hub (from source, or dist/ after useBuiltHub) on a database file in `dir`. */
+const hubEnv = (options: HubOptions): Record<string, string> => ({
+  NODE_ENV: 'test',
+  LOG_LEVEL: 'warn',
+  DATABASE_PATH: join(options.dir, 'hub.db'),
+  MEDIA_DIR: join(options.dir, 'media'),
+  PROTOCOL_SECRET,
+  ...options.env,
+});
+
 export async function startHub(options: HubOptions): Promise<Server> {
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_PATH: join(options.dir, 'hub.db'),
-    MEDIA_DIR: join(options.dir, 'media'),
-    PROTOCOL_SECRET,
-    ...options.env,
-  };
-  return startServer(hubEntry, env, options.port ?? (await freePort()));
+  return startServer(hubEntry, hubEnv(options), options.port ?? (await freePort()));
 }
 
 /**
@@ -157,15 +158,7 @@ export async function startHub(options: HubOptions): Promise<Server> {
  * (scripts/bench/same-stack-server.ts): the ceiling of a route whose cost is its query.
  */
 export async function startSameStack(options: HubOptions): Promise<Server> {
-  const env = {
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    DATABASE_PATH: join(options.dir, 'hub.db'),
-    MEDIA_DIR: join(options.dir, 'media'),
-    PROTOCOL_SECRET,
-    HUB_ROOT: hubEntry.startsWith('dist/') ? 'dist' : 'src',
-    ...options.env,
-  };
+  const env = { HUB_ROOT: hubEntry.startsWith('dist/') ? 'dist' : 'src', ...hubEnv(options) };
   return startServer('scripts/bench/same-stack-server.ts', env, options.port ?? (await freePort()));
 }
 
