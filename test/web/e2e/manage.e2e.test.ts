@@ -9,7 +9,7 @@ import { findOwnedTarget, userId } from '../../helpers/demo.js';
 import { startFakeBridge, type FakeBridge } from '../../helpers/fake-bridge.js';
 import { EVOLUTION_API_KEY, EVOLUTION_SECRET, evolutionEnvelope, postEvolution, QR_DATA_URL, startFakeEvolution, type FakeEvolution } from '../../helpers/fake-evolution.js';
 import { startHub, type TestHub } from '../../helpers/hub.js';
-import { startSocks5, startTarget, type Listening } from '../../proxies/fake-proxies.js';
+import { closedPort, startSocks5, startTarget, type Listening } from '../../proxies/fake-proxies.js';
 import { conversation, launchChromium, logIn, newConsole } from './browser.js';
 
 const SHOTS = new URL('../screenshots/', import.meta.url);
@@ -276,9 +276,9 @@ describe('the management console in Chromium', () => {
     const branch1Id = (await api(await t.login('branch1'), 'GET', '/xd/auth/me')).body.data.branchId as string;
     const made = await api(adminToken, 'POST', '/xd/admin/accounts', { phone: '+8613900000888', platform: 'whatsapp', branchId: branch1Id });
     const accountId = made.body.data.accountId as string;
-    // One free proxy and one that a check finds down (loopback port 1 refuses): only the free one is offered.
+    // One free proxy and one that a check finds down (a closed loopback port refuses): only the free one is offered.
     const free = (await api(adminToken, 'POST', '/xd/admin/proxies', { host: '203.0.113.40', port: 1080, protocol: 'socks5' })).body.data.proxyId as string;
-    const down = (await api(adminToken, 'POST', '/xd/admin/proxies', { host: '127.0.0.1', port: 1, protocol: 'http' })).body.data.proxyId as string;
+    const down = (await api(adminToken, 'POST', '/xd/admin/proxies', { host: '127.0.0.1', port: await closedPort(), protocol: 'http' })).body.data.proxyId as string;
     expect((await api(adminToken, 'POST', `/xd/admin/proxies/${down}/check`)).body.data.status).toBe('down');
 
     const { context, page } = await newConsole(browser);
