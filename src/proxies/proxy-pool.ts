@@ -31,19 +31,22 @@ export interface CheckAnswer {
 export function createProxyPool(deps: ProxyPoolDeps) {
   const { proxies, io, clock } = deps;
 
-  /** Tells each branch which of its accounts lost their proxy; only the branch's own account ids go to its room. */
+  /**
+   * Tells each branch which of its accounts lost their proxy (only the branch's own account ids go
+   * to its room), and admin and master, who watch the whole pool, of every proxy that turned.
+   */
   function announce(proxyId: number, status: 'down' | 'expired', users: ProxyUser[]): void {
     const byBranch = new Map<number, string[]>();
     for (const u of users) {
       if (u.branchId === null) continue;
       byBranch.set(u.branchId, [...(byBranch.get(u.branchId) ?? []), String(u.accountId)]);
     }
-    if (byBranch.size === 0) return;
     const cursor = proxies.hintCursor(clock.now());
     for (const [branchId, accountIds] of byBranch) {
       const payload: ProxyStatusPayload = { proxyId: String(proxyId), status, accounts: accountIds, cursor };
       io.to(rooms.branch(branchId)).emit('proxy:status', payload);
     }
+    io.to(rooms.org).emit('proxy:status', { proxyId: String(proxyId), status, accounts: users.map((u) => String(u.accountId)), cursor });
   }
 
   function expireDue(): void {

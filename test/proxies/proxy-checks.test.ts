@@ -96,7 +96,7 @@ describe('proxy checks', () => {
     }
   });
 
-  it('a proxy that goes down pushes proxy:status to the branch of the accounts using it, not to seats', async () => {
+  it('a proxy that goes down pushes proxy:status to the branch of the accounts using it and to the pool’s keepers, not to seats', async () => {
     const socks = await started(startSocks5());
     const id = await addProxy({ port: socks.port, protocol: 'socks5', maxAccounts: 2, country: 'jp' });
     expect((await check(id)).body.data.status).toBe('ok');
@@ -112,12 +112,18 @@ describe('proxy checks', () => {
     const branch: ClientSocket = await connectSocket(t.url, await t.login('branch1'));
     const south: ClientSocket = await connectSocket(t.url, await t.login('south'));
     const seat: ClientSocket = await connectSocket(t.url, await t.login('seat1'));
+    const keeper: ClientSocket = await connectSocket(t.url, admin);
     const toSeat = collectEvents(seat, 'proxy:status');
     await socks.close();
     servers.splice(servers.indexOf(socks), 1);
     const pushed = nextEvent(branch, 'proxy:status');
     const pushedSouth = nextEvent(south, 'proxy:status');
+    const pushedKeeper = nextEvent(keeper, 'proxy:status');
     expect((await check(id)).body.data.status).toBe('down');
+    // Admin and master watch the whole pool: every account of it, whatever the branch.
+    const toKeeper = await pushedKeeper;
+    expect(toKeeper).toEqual({ proxyId: id, status: 'down', accounts: expect.any(Array), cursor: expect.any(Number) });
+    expect([...toKeeper.accounts].sort()).toEqual([accountId, unassignedId].sort());
     expect(await pushed).toEqual({ proxyId: id, status: 'down', accounts: [accountId], cursor: expect.any(Number) });
     expect(await pushedSouth).toEqual({ proxyId: id, status: 'down', accounts: [unassignedId], cursor: expect.any(Number) });
     // Still down: no second push.
@@ -129,6 +135,7 @@ describe('proxy checks', () => {
     branch.close();
     south.close();
     seat.close();
+    keeper.close();
   });
 });
 

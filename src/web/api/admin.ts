@@ -104,6 +104,9 @@ export interface MenuRow {
   icon: string;
 }
 
+/** The fields a menu is created or changed with (RuoYi sys_menu); `parentId` "0" is the root. */
+export type MenuChange = Partial<Pick<MenuRow, 'parentId' | 'menuName' | 'orderNum' | 'path' | 'component' | 'menuType' | 'perms' | 'visible' | 'status' | 'icon'>>;
+
 export interface RoleRow {
   role: Role;
   name: string;
@@ -187,6 +190,9 @@ export function createAdminApi(http: Http) {
     autoProxy: (accountId: string) => http.post<{ proxyId: string }>(`/xd/admin/accounts/${accountId}/proxy/auto`, {}),
 
     menus: () => http.get<MenuRow[]>('/xd/admin/menus'),
+    createMenu: (body: MenuChange & Pick<MenuRow, 'menuName' | 'menuType'>) => http.post<MenuRow>('/xd/admin/menus', body),
+    updateMenu: (menuId: string, body: MenuChange) => http.put<MenuRow>(`/xd/admin/menus/${menuId}`, body),
+    deleteMenu: (menuId: string) => http.del<unknown>(`/xd/admin/menus/${menuId}`),
     roles: () => http.get<RoleRow[]>('/xd/admin/roles'),
     setRoleMenus: (role: Role, menuIds: string[]) => http.put<unknown>(`/xd/admin/roles/${role}/menus`, { menuIds }),
     audit: (query: Query = {}) => http.get<Paged<AuditRow>>('/xd/admin/audit', query),

@@ -2,7 +2,7 @@ import type zh from './zh-CN';
 
 const en: typeof zh = {
   app: { name: 'Seat Hub', logout: 'Log out', language: 'Language', sound: 'Sound', desktop: 'Desktop notifications' },
-  nav: { replies: 'Branch quick replies', seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch', dashboard: 'Dashboard', users: 'Users', accounts: 'Accounts', roles: 'Role permissions', branches: 'Branches', proxies: 'Proxy pool', audit: 'Audit log', groupPulls: 'Group pulls' },
+  nav: { replies: 'Branch quick replies', seat: 'Workspace', supervisorWall: 'Seat wall', supervisorWatch: 'Watch', dashboard: 'Dashboard', users: 'Users', accounts: 'Accounts', roles: 'Role permissions', menus: 'Menus', branches: 'Branches', proxies: 'Proxy pool', audit: 'Audit log', groupPulls: 'Group pulls' },
   login: {
     title: 'Sign in to Seat Hub', subtitle: 'One workspace for every WhatsApp / Telegram account',
     username: 'Username', password: 'Password', remember: 'Remember me', submit: 'Sign in', required: 'Enter username and password',
@@ -36,7 +36,7 @@ const en: typeof zh = {
   role: { seat: 'Seat', supervisor: 'Supervisor', branch: 'Branch manager', admin: 'Admin', master: 'Master' },
   accountsAdmin: {
     subtitle: 'Assign to seats (conversations move with the account, live), login state and QR, proxy', search: 'Search phone', anyStatus: 'Any status', create: 'New account', import: 'Bulk import',
-    phone: 'Phone', platform: 'Platform', branch: 'Branch', seat: 'Seat', unassigned: 'Unassigned', status: 'Status', proxy: 'Proxy', autoProxy: 'Auto-assign', enabled: 'Enabled', disabled: 'Disabled',
+    phone: 'Phone', platform: 'Platform', branch: 'Branch', seat: 'Seat', unassigned: 'Unassigned', status: 'Status', proxy: 'Proxy', autoProxy: 'Auto-assign', pickProxy: 'Choose', pickProxyTitle: 'Proxy of {phone}', noFreeProxy: 'No free proxy in the pool', unassignProxy: 'Unassign', enabled: 'Enabled', disabled: 'Disabled',
     importTitle: 'Bulk import accounts', importHelp: 'One account per line: phone[,platform][,branch][,seat]. Paste or pick a CSV file; a branch by name or id, a seat by username or id.',
     defaultBranch: 'Default branch', csvFile: 'Pick a CSV file', previewCount: '{rows} to import, {skipped} skipped', line: 'Line {n}', importRows: 'Import {n} accounts',
     imported: '{created} created, {skipped} skipped by the hub',
@@ -53,6 +53,7 @@ const en: typeof zh = {
     status: { queued: 'Queued', running: 'Running', paused: 'Paused', done: 'Done', failed: 'Failed', cancelled: 'Cancelled' },
     member: { pending: 'Pending', sending: 'Sending', added: 'Added', invited: 'Invited', failed: 'Failed', skipped: 'Skipped' },
   },
+  menusAdmin: { subtitle: 'Directories (M), pages (C) and buttons (F) of the navigation, with the permission each grants', create: 'New menu', addChild: 'Add under', edit: 'Edit', editTitle: 'Edit menu', createTitle: 'New menu', parent: 'Parent', root: 'Top level', type: 'Type', name: 'Name', path: 'Route path', component: 'Component', perms: 'Permission', order: 'Order', visible: 'Shown', hidden: 'Hidden', enabled: 'Enabled' },
   rolesAdmin: { subtitle: 'Tick the menus, pages and buttons a role has; ticking an item ticks what it sits under', undo: 'Undo', everything: 'Has everything', count: '{n} items', type: { M: 'Menu', C: 'Page', F: 'Button' } },
   branchesAdmin: { search: 'Search branches', name: 'Branch name', create: 'New branch', rename: 'Rename', seats: 'Seats', supervisors: 'Supervisors' },
   auditAdmin: { actor: 'Actor', action: 'Action', from: 'From', to: 'To', at: 'When', subject: 'Subject', detail: 'Detail' },

@@ -1,6 +1,6 @@
 export default {
   app: { name: '坐席中心', logout: '退出登录', language: '语言', sound: '提示音', desktop: '桌面通知' },
-  nav: { replies: '分管快捷回复', seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控', dashboard: '首页', users: '用户管理', accounts: '账号管理', roles: '角色权限', branches: '分管管理', proxies: 'IP管理', audit: '操作日志', groupPulls: '拉群' },
+  nav: { replies: '分管快捷回复', seat: '工作台', supervisorWall: '坐席墙', supervisorWatch: '坐席监控', dashboard: '首页', users: '用户管理', accounts: '账号管理', roles: '角色权限', menus: '菜单管理', branches: '分管管理', proxies: 'IP管理', audit: '操作日志', groupPulls: '拉群' },
   login: {
     title: '登录坐席中心', subtitle: '统一管理 WhatsApp / Telegram 账号的客服工作台',
     username: '用户名', password: '密码', remember: '记住我', submit: '登录', required: '请输入用户名和密码',
@@ -34,7 +34,7 @@ export default {
   role: { seat: '客服坐席', supervisor: '坐席主管', branch: '分管', admin: '管理员', master: '主控' },
   accountsAdmin: {
     subtitle: '分配坐席（会话随账号实时转移）、登录状态与二维码、代理 IP', search: '搜索手机号', anyStatus: '全部状态', create: '新增账号', import: '批量导入',
-    phone: '手机号', platform: '平台', branch: '分管', seat: '坐席', unassigned: '未分配', status: '状态', proxy: '代理 IP', autoProxy: '自动分配', enabled: '启用', disabled: '已停用',
+    phone: '手机号', platform: '平台', branch: '分管', seat: '坐席', unassigned: '未分配', status: '状态', proxy: '代理 IP', autoProxy: '自动分配', pickProxy: '指定', pickProxyTitle: '{phone} 的代理 IP', noFreeProxy: '代理池中没有空闲的 IP', unassignProxy: '解除分配', enabled: '启用', disabled: '已停用',
     importTitle: '批量导入账号', importHelp: '每行一个账号：手机号[,平台][,分管][,坐席]，可粘贴或选择 CSV 文件；分管可写名称或 ID，坐席可写用户名或 ID。',
     defaultBranch: '默认分管', csvFile: '选择 CSV 文件', previewCount: '将导入 {rows} 行，跳过 {skipped} 行', line: '第 {n} 行', importRows: '导入 {n} 个账号',
     imported: '已创建 {created} 个，服务器跳过 {skipped} 个',
@@ -51,6 +51,7 @@ export default {
     status: { queued: '排队中', running: '进行中', paused: '已暂停', done: '已完成', failed: '失败', cancelled: '已取消' },
     member: { pending: '等待', sending: '发送中', added: '已加入', invited: '已邀请', failed: '失败', skipped: '已跳过' },
   },
+  menusAdmin: { subtitle: '导航的目录（M）、菜单（C）与按钮（F），以及各自授予的权限标识', create: '新增菜单', addChild: '新增下级', edit: '修改', editTitle: '修改菜单', createTitle: '新增菜单', parent: '上级菜单', root: '主类目', type: '类型', name: '菜单名称', path: '路由地址', component: '组件路径', perms: '权限字符', order: '显示排序', visible: '显示', hidden: '隐藏', enabled: '启用' },
   rolesAdmin: { subtitle: '勾选角色可见的菜单、页面与按钮；勾选子项会同时勾选其上级', undo: '撤销', everything: '拥有全部权限', count: '{n} 项', type: { M: '目录', C: '菜单', F: '按钮' } },
   branchesAdmin: { search: '搜索分管', name: '分管名称', create: '新增分管', rename: '改名', seats: '坐席', supervisors: '主管' },
   auditAdmin: { actor: '操作人', action: '操作', from: '开始时间', to: '结束时间', at: '时间', subject: '对象', detail: '详情' },

@@ -33,6 +33,7 @@ const SCREENS: Screen[] = [
   { path: 'system/branches', name: 'branches', load: () => import('../views/system/BranchesView.vue'), components: ['system/branches/index'], title: 'nav.branches', roles: ['admin', 'master'] },
   { path: 'system/audit', name: 'audit', load: () => import('../views/system/AuditView.vue'), components: ['system/audit/index'], title: 'nav.audit', roles: ['admin', 'master'] },
   { path: 'system/proxies', name: 'proxies', load: () => import('../views/system/ProxiesView.vue'), components: ['system/proxies/index'], title: 'nav.proxies', roles: ['admin', 'master'] },
+  { path: 'system/menus', name: 'menus', load: () => import('../views/system/MenusView.vue'), components: ['system/menus/index'], title: 'nav.menus', roles: ['admin', 'master'] },
   { path: 'system/roles', name: 'roles', load: () => import('../views/system/RolesView.vue'), components: ['system/roles/index'], title: 'nav.roles', roles: ['admin', 'master'] },
 ];
 

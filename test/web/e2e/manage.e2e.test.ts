@@ -9,6 +9,7 @@ import { findOwnedTarget, userId } from '../../helpers/demo.js';
 import { startFakeBridge, type FakeBridge } from '../../helpers/fake-bridge.js';
 import { EVOLUTION_API_KEY, EVOLUTION_SECRET, evolutionEnvelope, postEvolution, QR_DATA_URL, startFakeEvolution, type FakeEvolution } from '../../helpers/fake-evolution.js';
 import { startHub, type TestHub } from '../../helpers/hub.js';
+import { closedPort, startSocks5, startTarget, type Listening } from '../../proxies/fake-proxies.js';
 import { conversation, launchChromium, logIn, newConsole } from './browser.js';
 
 const SHOTS = new URL('../screenshots/', import.meta.url);
@@ -269,6 +270,134 @@ describe('the management console in Chromium', () => {
     await page.locator('.el-table__row', { has: row }).getByTestId('proxy-check').click();
     await expect.poll(() => row.getAttribute('data-status')).toBe('down');
     await context.close();
+  });
+
+  it('admin gives an account a proxy of its choice from the free ones, then takes it away', async () => {
+    const branch1Id = (await api(await t.login('branch1'), 'GET', '/xd/auth/me')).body.data.branchId as string;
+    const made = await api(adminToken, 'POST', '/xd/admin/accounts', { phone: '+8613900000888', platform: 'whatsapp', branchId: branch1Id });
+    const accountId = made.body.data.accountId as string;
+    // One free proxy and one that a check finds down (a closed loopback port refuses): only the free one is offered.
+    const free = (await api(adminToken, 'POST', '/xd/admin/proxies', { host: '203.0.113.40', port: 1080, protocol: 'socks5' })).body.data.proxyId as string;
+    const down = (await api(adminToken, 'POST', '/xd/admin/proxies', { host: '127.0.0.1', port: await closedPort(), protocol: 'http' })).body.data.proxyId as string;
+    expect((await api(adminToken, 'POST', `/xd/admin/proxies/${down}/check`)).body.data.status).toBe('down');
+
+    const { context, page } = await newConsole(browser);
+    await logIn(page, t.url, 'admin');
+    await online(page);
+    await page.getByTestId('nav-Accounts').click();
+    const shown = page.locator(`[data-testid="account-proxy"][data-account-id="${accountId}"]`);
+    await shown.waitFor();
+    expect(await shown.getAttribute('data-proxy-id')).toBe('');
+    await page.locator(`[data-testid="account-proxy-pick"][data-account-id="${accountId}"]`).click();
+    await page.locator('[data-testid="account-proxy-select"]').first().click();
+    const options = page.locator('.el-select-dropdown__item:visible');
+    await options.first().waitFor();
+    const labels = await options.allTextContents();
+    expect(labels.some((l) => l.startsWith(`#${free} `))).toBe(true);
+    expect(labels.some((l) => l.startsWith(`#${down} `))).toBe(false);
+    await options.filter({ hasText: new RegExp(`^#${free} `) }).click();
+    await page.getByTestId('account-proxy-submit').click();
+    await expect.poll(() => shown.getAttribute('data-proxy-id')).toBe(free);
+    const stored = async () => (await api(adminToken, 'GET', '/xd/admin/accounts?keyword=%2B8613900000888&pageNo=1&pageSize=5')).body.data.rows[0].proxyId as string | null;
+    expect(await stored()).toBe(free);
+
+    // Unassign from the same dialog.
+    await page.locator(`[data-testid="account-proxy-pick"][data-account-id="${accountId}"]`).click();
+    await page.getByTestId('account-proxy-unassign').click();
+    await expect.poll(() => shown.getAttribute('data-proxy-id')).toBe('');
+    expect(await stored()).toBeNull();
+    await context.close();
+  });
+
+  it('master adds a button under a page in the menu editor; it shows in the role tree, and deleting it removes it', async () => {
+    const { context, page } = await newConsole(browser, { height: 900 });
+    await logIn(page, t.url, 'master');
+    await online(page);
+    await page.getByTestId('nav-Menus').click();
+    const usersPage = page.locator('[data-testid="menu-row"][data-perms="admin:user:query"]');
+    await usersPage.waitFor();
+    const pageId = (await usersPage.getAttribute('data-menu-id'))!;
+    expect(await usersPage.getAttribute('data-type')).toBe('C');
+    await page.locator(`[data-testid="menu-add-child"][data-menu-id="${pageId}"]`).click();
+    // Under a page the new entry is a button.
+    await expect.poll(() => page.locator('[data-testid="menu-form-type-F"]').getAttribute('class')).toContain('is-active');
+    await field(page, 'menu-form-name').fill('Export users');
+    await field(page, 'menu-form-perms').fill('admin:user:export');
+    await page.getByTestId('menu-form-submit').click();
+    const created = page.locator('[data-testid="menu-row"][data-perms="admin:user:export"]');
+    await created.waitFor();
+    expect(await created.getAttribute('data-parent-id')).toBe(pageId);
+    expect(await created.getAttribute('data-type')).toBe('F');
+    const menuId = (await created.getAttribute('data-menu-id'))!;
+    const stored = async () => ((await api(adminToken, 'GET', '/xd/admin/menus')).body.data as { menuId: string; parentId: string; menuType: string; menuName: string; perms: string }[]).find((m) => m.menuId === menuId);
+    expect(await stored()).toMatchObject({ parentId: pageId, menuType: 'F', menuName: 'Export users', perms: 'admin:user:export' });
+
+    // The role permission tree offers it, under its page.
+    await page.getByTestId('nav-Roles').click();
+    await page.getByTestId('role-pick-admin').click();
+    const node = page.locator(`[data-testid="menu-node"][data-menu-id="${menuId}"]`);
+    await node.waitFor();
+    expect(await node.getAttribute('data-perms')).toBe('admin:user:export');
+
+    await page.getByTestId('nav-Menus').click();
+    await page.locator(`[data-testid="menu-delete"][data-menu-id="${menuId}"]`).click();
+    await expect.poll(() => page.locator(`[data-testid="menu-row"][data-menu-id="${menuId}"]`).count()).toBe(0);
+    expect(await stored()).toBeUndefined();
+    await context.close();
+  });
+
+  describe('with the background proxy checker', () => {
+    let target: Listening;
+    let socks: Listening;
+    let hub: TestHub;
+
+    beforeAll(async () => {
+      target = await startTarget();
+      socks = await startSocks5();
+      hub = await startHub({ listen: true, env: { PROXY_CHECK_TARGET: `127.0.0.1:${target.port}`, PROXY_CHECK_TIMEOUT_MS: '300', PROXY_CHECK_INTERVAL_S: '1' } });
+    });
+    afterAll(async () => {
+      await hub?.hub.close();
+      await socks?.close();
+      await target?.close();
+      if (hub) rmSync(hub.dir, { recursive: true, force: true });
+    });
+
+    it('a proxy that goes down shows down on the pool screen and on its account’s row, without a reload', async () => {
+      const admin = await hub.login('admin');
+      const call = async (method: string, path: string, body?: unknown) =>
+        (await fetch(`${hub.url}${path}`, { method, headers: { token: admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<{ data: any }>;
+      const proxyId = (await call('POST', '/xd/admin/proxies', { host: '127.0.0.1', port: socks.port, protocol: 'socks5' })).data.proxyId as string;
+      expect((await call('POST', `/xd/admin/proxies/${proxyId}/check`)).data.status).toBe('ok');
+      const accountId = (await call('GET', `/xd/admin/accounts?keyword=${encodeURIComponent('+8613800000001')}&pageNo=1&pageSize=5`)).data.rows[0].accountId as string;
+      await call('PUT', `/xd/admin/accounts/${accountId}`, { proxyId });
+
+      const keeper = await newConsole(browser);
+      await logIn(keeper.page, hub.url, 'admin');
+      await online(keeper.page);
+      await keeper.page.getByTestId('nav-Proxies').click();
+      const row = keeper.page.locator(`[data-testid="proxy-row"][data-proxy-id="${proxyId}"]`);
+      await row.waitFor();
+      expect(await row.getAttribute('data-status')).toBe('ok');
+
+      const manager = await newConsole(browser);
+      await logIn(manager.page, hub.url, 'branch1');
+      await online(manager.page);
+      await manager.page.getByTestId('nav-Accounts').click();
+      const proxyCell = manager.page.locator(`[data-testid="account-proxy"][data-account-id="${accountId}"]`);
+      await proxyCell.waitFor();
+      expect(await proxyCell.getAttribute('data-proxy-id')).toBe(proxyId);
+      expect(await proxyCell.getAttribute('data-proxy-status')).toBe('');
+      for (const page of [keeper.page, manager.page]) await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+      // The proxy stops listening; the checker's next pass finds it down and the hub pushes it.
+      await socks.close();
+      await expect.poll(() => row.getAttribute('data-status'), { timeout: 8000 }).toBe('down');
+      await expect.poll(() => proxyCell.getAttribute('data-proxy-status'), { timeout: 8000 }).toBe('down');
+      for (const page of [keeper.page, manager.page]) expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+      await keeper.context.close();
+      await manager.context.close();
+    });
   });
 
   describe('with accounts on Evolution API (QR login, groups)', () => {
