@@ -43,6 +43,8 @@ import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
 import { startCheckpointer } from './db/checkpointer.js';
 import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
+import { createSqliteStore } from './db/sqlite-store.js';
+import type { Store } from './db/store.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
@@ -110,6 +112,8 @@ export interface Hub {
   app: FastifyInstance;
   io: HubServer;
   database: Database_;
+  /** The data handle repositories get, on either engine. */
+  store: Store;
   config: Config;
   seeded: SeedOutcome;
   /** Every route registered after the permission guard, with the permission it needs. */
@@ -129,8 +133,10 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
+  if (config.databaseUrl !== undefined) throw new Error('DATABASE_URL: PostgreSQL is not served by this build yet; unset it to use the SQLite file');
   const database = openDatabase(config.databasePath, { synchronous: config.sqliteSynchronous });
   applyMigrations(database.db);
+  const store = createSqliteStore(database.sqlite, database.close);
   const seeded = await seedIfEmpty(database.db, {
     production: config.nodeEnv === 'production',
     adminUser: config.adminUser,
@@ -370,6 +376,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     app,
     io,
     database,
+    store,
     config,
     seeded,
     routes,
@@ -394,7 +401,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await app.close();
       await checkpointer.stop();
       metrics.close();
-      database.close();
+      await store.close();
     },
   };
 }

@@ -11,7 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export type Sqlite = Database.Database;
 
 // src/db and dist/db are both two levels below the package root.
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/sqlite');
 
 export interface OpenDatabaseOptions {
   synchronous?: 'NORMAL' | 'FULL';
