@@ -92,7 +92,7 @@ import { createPermissions } from './permissions/permissions.js';
 import type { RecordAudit } from './permissions/permissions.service.js';
 import { redactTokenQuery } from './http/query-token.js';
 import { adminRoutes } from './admin/admin.routes.js';
-import { createAuditRepository, recordAudit as writeAudit } from './audit/audit.repository.js';
+import { createAuditRepository, recordAuditSync as writeAudit } from './audit/audit.repository.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { passwordChangeRoutes } from './auth/password-change.routes.js';
 import { createHttpGroupCalls, createSandboxGroupCalls, groupCallsThroughPort } from './bridge/group-calls.js';
@@ -336,7 +336,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
   await app.register(adminRoutes, { prefix: '/xd/admin', db: database.db, io, guard, authRepository, clock });
-  await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(database.db), guard, tzName: config.tzName });
+  await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(store), guard, tzName: config.tzName });
   const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);

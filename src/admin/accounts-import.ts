@@ -2,7 +2,7 @@
 // be, a bad row skipped with its reason, the good rows kept.
 import { Type } from '@sinclair/typebox';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordAuditSync as recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { Id } from '../http/envelope.schemas.js';
 import { HubError } from '../http/errors.js';

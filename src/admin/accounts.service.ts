@@ -5,7 +5,7 @@
 // ownership (ingest, status and access all read it), so from the commit on the old seat gets
 // no more of the account's traffic and 403 on its targets, on every instance.
 import { appendActivity, streamOf } from '../activity/activity.repository.js';
-import { auditChanges, recordAudit } from '../audit/audit.repository.js';
+import { auditChanges, recordAuditSync as recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict, forbidden, hubError, notFound } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';

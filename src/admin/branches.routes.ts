@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Guard } from '../auth/auth.guard.js';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordAuditSync as recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { Envelope, Id, Paged, errorResponses, pageOf } from '../http/envelope.schemas.js';
 import { conflict, hubError, notFound, ok } from '../http/errors.js';

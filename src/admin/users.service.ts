@@ -1,6 +1,6 @@
 // User administration: the role and branch rules, the write with its audit row in one
 // transaction, then what must follow the commit (dropping sockets on every instance).
-import { recordAudit, auditChanges } from '../audit/audit.repository.js';
+import { recordAuditSync as recordAudit, auditChanges } from '../audit/audit.repository.js';
 import type { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword } from '../auth/password.js';
 import { writeTransaction, type Db } from '../db/open.js';

@@ -2,7 +2,7 @@
 // the sockets opened with them dropped on every instance, the caller's own session stays.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import { recordAudit } from '../audit/audit.repository.js';
+import { recordAuditSync as recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { Envelope, ErrorEnvelope, errorResponses } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';

@@ -52,6 +52,12 @@ export interface PgStore extends StoreBase {
 
 export type Store = SqliteStore | PgStore;
 
+/** The engine's tables of a database or transaction handle: for a function that is handed
+ * only the caller's `tx` (drizzle keeps the schema it was opened with on every handle). */
+export function tablesOf(db: Db): Tables {
+  return (db as unknown as { _: { fullSchema: Tables } })._.fullSchema;
+}
+
 /** Rows an UPDATE or DELETE touched, on either engine. */
 export function affected(result: unknown): number {
   const r = result as { rowCount?: number | null; changes?: number };

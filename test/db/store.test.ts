@@ -8,7 +8,7 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgStore } from '../../src/db/pg-store.js';
 import { openSqliteStore } from '../../src/db/sqlite-store.js';
-import { affected, dbFailure, type Store } from '../../src/db/store.js';
+import { affected, dbFailure, tablesOf, type Store } from '../../src/db/store.js';
 import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
 
 const engines = ['sqlite', 'pg'] as const;
@@ -75,6 +75,11 @@ describe.each(engines)('store on %s', (engine) => {
     expect(names).toContain('kept');
     expect(names).not.toContain('lost');
     expect(names).not.toContain('inner-lost');
+  });
+
+  it('gives the engine\'s tables of any handle, inside a transaction too', async () => {
+    expect(tablesOf(store.db).branches).toBe(store.tables.branches);
+    await store.transaction(async (tx) => expect(tablesOf(tx).users).toBe(store.tables.users));
   });
 
   it('answers raw SQL rows as objects', async () => {
