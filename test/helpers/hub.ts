@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type BuildOptions, type Hub } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { dropPgDatabase, freshPgDatabase, testEngine } from './engine.js';
 
 /** A fixed, valid Standard Webhooks secret for tests that sign bridge calls. */
 export const TEST_PROTOCOL_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -26,13 +27,23 @@ export interface StartHubOptions extends BuildOptions {
   dir?: string;
 }
 
+/** On PostgreSQL, the database of each test dir: hubs started on one dir share it, as they
+ * share the SQLite file in it. */
+const pgDatabases = new Map<string, string>();
+
 export async function startHub(options: StartHubOptions = {}): Promise<TestHub> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hub-test-'));
+  let databaseUrl: string | undefined;
+  if (testEngine === 'pg') {
+    databaseUrl = pgDatabases.get(dir) ?? (await freshPgDatabase());
+    pgDatabases.set(dir, databaseUrl);
+  }
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_PATH: join(dir, 'hub.db'),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     MEDIA_DIR: join(dir, 'media'),
     PROTOCOL_SECRET: TEST_PROTOCOL_SECRET,
     PORT: '0',
@@ -78,7 +89,13 @@ export async function startHub(options: StartHubOptions = {}): Promise<TestHub> 
     },
     async close() {
       await hub.close();
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      if (ownDir) {
+        rmSync(dir, { recursive: true, force: true });
+        if (databaseUrl) {
+          pgDatabases.delete(dir);
+          await dropPgDatabase(databaseUrl);
+        }
+      }
     },
   };
 }
