@@ -26,9 +26,35 @@ function statementCache(sqlite: Sqlite) {
   };
 }
 
-export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqlite.close()): SqliteStore {
+const isBusy = (error: unknown) => String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export interface SqliteStoreOptions {
+  /** How long a write waits for another connection's write lock before it fails (5 s). */
+  busyTimeoutMs?: number;
+}
+
+export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqlite.close(), options: SqliteStoreOptions = {}): SqliteStore {
   const lease = createSqliteLease();
   const prepare = statementCache(sqlite);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  // A transaction here may hold the write lock across awaits. SQLite's own busy wait would block
+  // the thread, and with it any other connection of this process that holds the lock and needs
+  // the thread to finish (two hubs on one file in one process would stall each other for the
+  // whole timeout): wait for the lock between event-loop turns instead.
+  sqlite.pragma('busy_timeout = 0');
+  const retryBusy = async <T>(attempt: () => T): Promise<T> => {
+    const deadline = Date.now() + busyTimeoutMs;
+    for (let wait = 1; ; wait = Math.min(wait * 2, 25)) {
+      try {
+        return attempt();
+      } catch (error) {
+        // Only a statement that did nothing may run again: outside any transaction.
+        if (!isBusy(error) || sqlite.inTransaction || Date.now() >= deadline) throw error;
+      }
+      await pause(wait);
+    }
+  };
 
   // Builder queries map rows by position; `run` answers what an UPDATE touched as PostgreSQL's
   // driver does (rowCount), so `affected()` reads both.
@@ -47,7 +73,7 @@ export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqli
     async (text, params, method) => {
       if (lease.holds()) throw new Error('a statement inside a transaction went around it: pass the transaction (tx) down');
       while (lease.blocked()) await lease.released();
-      return execute(text, params, method);
+      return retryBusy(() => execute(text, params, method));
     },
     { schema },
   ) as Db;
@@ -88,7 +114,7 @@ export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqli
       return lease.hold(async () => {
         // IMMEDIATE takes the write lock up front: two processes sharing the file never
         // deadlock upgrading a read lock.
-        sqlite.exec('BEGIN IMMEDIATE');
+        await retryBusy(() => sqlite.exec('BEGIN IMMEDIATE'));
         try {
           const result = await work(inner);
           sqlite.exec('COMMIT');
@@ -106,15 +132,18 @@ export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqli
         while (lease.blocked()) await lease.released();
       } else if (!lease.holds()) throw new Error('a transaction handle was used after its transaction ended');
       const statement = prepare(text);
-      if (!statement.reader) {
-        statement.run(...params);
-        return [];
-      }
-      return statement.raw(false).all(...params) as T[];
+      const read = () => {
+        if (!statement.reader) {
+          statement.run(...params);
+          return [];
+        }
+        return statement.raw(false).all(...params) as T[];
+      };
+      return tx === undefined ? retryBusy(read) : read();
     },
     async exclusive(work) {
       while (lease.blocked()) await lease.released();
-      return work(sqlite);
+      return retryBusy(() => work(sqlite));
     },
     async close() {
       while (lease.blocked()) await lease.released();
@@ -127,5 +156,5 @@ export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqli
 export function openSqliteStore(path: string, options: OpenDatabaseOptions = {}): SqliteStore {
   const database = openDatabase(path, options);
   applyMigrations(database.db);
-  return createSqliteStore(database.sqlite, database.close);
+  return createSqliteStore(database.sqlite, database.close, { busyTimeoutMs: options.busyTimeoutMs });
 }

@@ -41,7 +41,9 @@ export interface SqliteStore extends StoreBase {
   /** The raw connection: pragmas, checkpoints and backups only. */
   readonly sqlite: Sqlite;
   /** Runs `work` on the raw connection once no transaction holds it: the hot paths with
-   * statements prepared once and native (synchronous) transactions. */
+   * statements prepared once and native (synchronous) transactions. When another connection
+   * holds the write lock, `work` fails with SQLITE_BUSY and is run again a moment later: it
+   * must change nothing outside the database before its transaction commits. */
   exclusive<T>(work: (sqlite: Sqlite) => T): Promise<T>;
 }
 

@@ -112,6 +112,38 @@ describe.each(engines)('store on %s', (engine) => {
   });
 });
 
+describe('two SQLite stores on one file in one process', () => {
+  it('wait for each other\'s write lock between event-loop turns, so transactions that await finish', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'hub-store-'));
+    const one = openSqliteStore(join(dir, 'hub.db'));
+    const two = openSqliteStore(join(dir, 'hub.db'));
+    try {
+      const { branches } = one.tables;
+      // Each holds the write lock across awaits while the other wants it: with SQLite's own busy
+      // wait the second would block the thread the first needs, and fail after the timeout.
+      const writer = (store: Store, prefix: string) =>
+        Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            store.transaction(async (tx) => {
+              await tx.insert(branches).values({ name: `${prefix}-${i}-a` });
+              await new Promise((resolve) => setTimeout(resolve, 2));
+              await tx.insert(branches).values({ name: `${prefix}-${i}-b` });
+            }),
+          ),
+        );
+      const started = Date.now();
+      await Promise.all([writer(one, 'one'), writer(two, 'two'), two.db.insert(branches).values({ name: 'plain' })]);
+      expect(Date.now() - started).toBeLessThan(4000);
+      const [{ n }] = (await one.rows<{ n: number }>(sql`SELECT count(*) AS n FROM branches`)) as [{ n: number }];
+      expect(n).toBe(41);
+    } finally {
+      await two.close();
+      await one.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('store on sqlite: misuse is loud', () => {
   it('refuses the outer handle inside a transaction, and a transaction handle after it ended', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'hub-store-'));
