@@ -256,7 +256,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // that hands replies to it, and the sends that feed the worker.
   const statuses = createMessageStatus({ db: database.db, io, clock });
   const bridgeRepository = createBridgeRepository(store);
-  const accountEvents = createAccountEvents({ repository: bridgeRepository, store, io, clock, onStatusChanged: changedToday });
+  const accountEvents = createAccountEvents({ repository: bridgeRepository, io, clock, onStatusChanged: changedToday });
   const bridge = countCalls(
     createBridge(config, { repository: bridgeRepository, applyStatus: (report) => statuses.apply(report), log: app.log }),
     metrics.bridgeCall,

@@ -2,13 +2,11 @@
 // pushed as account:status; a login QR is a hint, pushed as account:qr and never stored.
 import { streamOf } from '../activity/activity.repository.js';
 import type { AccountStatus } from '../db/schema.js';
-import type { Store } from '../db/store.js';
 import type { LoginQr } from '../messages/bridge-port.js';
 import type { AccountStatusPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
-import { latestCursorOn } from './bridge-activity.js';
 import type { BridgeRepository, PhoneStatusResult } from './bridge.repository.js';
 
 export interface AccountRooms {
@@ -26,8 +24,6 @@ const roomsOf = (account: { seatId: number | null; branchId: number | null }) =>
 
 export interface AccountEventsDeps {
   repository: BridgeRepository;
-  /** For the cursor a QR hint carries. */
-  store: Store;
   io: HubServer;
   clock: Clock;
   /** Told after a stored status change (the dashboard's accounts-online figure moved). */
@@ -53,7 +49,7 @@ export function createAccountEvents(deps: AccountEventsDeps) {
     async pushQr(account: AccountRooms, qr: LoginQr): Promise<void> {
       const to = roomsOf(account);
       if (to.length === 0) return;
-      const cursor = await latestCursorOn(deps.store.db);
+      const cursor = await deps.repository.latestCursor();
       deps.io.to(to).emit('account:qr', { accountId: String(account.id), qr: qr.qr, expiresAt: qr.expiresAt, cursor });
     },
   };

@@ -3,7 +3,7 @@ import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { AccountStatus } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { hubError, notFound } from '../http/errors.js';
-import { appendActivityOn } from './bridge-activity.js';
+import { appendActivityOn, latestCursorOn } from './bridge-activity.js';
 import { claimWebhookId } from './deliveries.repository.js';
 
 export interface AccountStatusChange {
@@ -119,6 +119,11 @@ export function createBridgeRepository(store: Store) {
         .leftJoin(users, eq(users.id, accounts.seatId))
         .where(and(inArray(accounts.phone, [`+${session}`, session]), isNull(accounts.bridgeSession)));
       return byPhone;
+    },
+
+    /** The newest activity cursor: what a hint that stores nothing (a login QR) carries. */
+    async latestCursor(): Promise<number> {
+      return latestCursorOn(db);
     },
 
     /** The rooms an account's pushes go to: its seat's and that seat's branch's. */

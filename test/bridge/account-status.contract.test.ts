@@ -82,10 +82,10 @@ describe.each(ENGINES)('account status and bridge lookups on %s', (engine) => {
   });
 
   it('pushes a change to the seat and its branch after it committed, and a QR with the latest cursor', async () => {
-    const { store, seeded, repository } = await setUp();
+    const { seeded, repository } = await setUp();
     const emitted: Emitted[] = [];
     const changed: Array<[number | null, number]> = [];
-    const events = createAccountEvents({ repository, store, io: fakeIo(emitted), clock: { now: () => 5000 }, onStatusChanged: (b, c) => changed.push([b, c]) });
+    const events = createAccountEvents({ repository, io: fakeIo(emitted), clock: { now: () => 5000 }, onStatusChanged: (b, c) => changed.push([b, c]) });
     const result = await events.applyStatus({ phone: seeded.phone, status: 'loginRequired', reason: 'scan' });
     const cursor = !result.duplicate ? result.change!.cursor : -1;
     expect(emitted).toEqual([
@@ -142,5 +142,12 @@ describe.each(ENGINES)('account status and bridge lookups on %s', (engine) => {
     const { seeded, repository } = await setUp();
     expect(await repository.accountRooms(seeded.accountId)).toEqual({ id: seeded.accountId, seatId: seeded.seatId, branchId: seeded.branchId });
     expect(await repository.accountRooms(999_999)).toBeUndefined();
+  });
+
+  it('answers the latest cursor as a number, 0 before any event', async () => {
+    const { seeded, repository } = await setUp();
+    expect(await repository.latestCursor()).toBe(0);
+    const result = await repository.applyPhoneStatus({ phone: seeded.phone, status: 'online' }, { now: 1 });
+    expect(await repository.latestCursor()).toBe(!result.duplicate ? result.change!.cursor : -1);
   });
 });
