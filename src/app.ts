@@ -23,6 +23,8 @@ import { createUnhandledEvents } from './bridge/webhook-intake.js';
 import { createDeliveryWorker } from './messages/delivery-worker.js';
 import { createMessageStatus } from './messages/message-status.js';
 import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
+import { createDeliveriesRepository } from './bridge/deliveries.repository.js';
+import { createBridgeRepository } from './bridge/bridge.repository.js';
 import { reloginRoutes } from './bridge/relogin.routes.js';
 import { startSandboxInbound } from './bridge/sandbox-inbound.js';
 import { createPresenceFeature } from './realtime/presence.socket.js';
@@ -253,18 +255,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
   // that hands replies to it, and the sends that feed the worker.
   const statuses = createMessageStatus({ db: database.db, io, clock });
-  const accountEvents = createAccountEvents({ db: database.db, io, clock, onStatusChanged: changedToday });
+  const bridgeRepository = createBridgeRepository(store);
+  const accountEvents = createAccountEvents({ repository: bridgeRepository, io, clock, onStatusChanged: changedToday });
   const bridge = countCalls(
-    createBridge(config, { db: database.db, applyStatus: (report) => statuses.apply(report), log: app.log }),
+    createBridge(config, { repository: bridgeRepository, applyStatus: (report) => statuses.apply(report), log: app.log }),
     metrics.bridgeCall,
     (error) => (error instanceof BridgeError && error.retryable ? 'retry' : 'failed'),
     ['close'],
   );
   const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
   const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
-  const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
+  const stopDeliveryPruning = startDeliveryPruning({ deliveries: createDeliveriesRepository(store), clock, log: app.log });
   const stopDemoInbound =
-    bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
+    bridge.kind === 'sandbox' ? startSandboxInbound({ repository: bridgeRepository, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
   const proxies = createProxiesRepository(database.db);
   const proxyPool = createProxyPool({
     proxies,
@@ -289,19 +292,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ingest,
     statuses,
     accountEvents,
-    db: database.db,
+    repository: bridgeRepository,
     ensureProxy: (phone) => proxyPool.ensureProxy(phone),
   });
   // The webhook of the chosen real bridge; the others' paths stay unknown (404).
   const unhandledEvents = createUnhandledEvents(app.log);
   const effects = createWebhookEffects({ ingest, statuses, accountEvents, bridge, log: app.log });
-  if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, db: database.db, clock, effects, unhandled: unhandledEvents });
-  if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, db: database.db, clock, effects, unhandled: unhandledEvents });
-  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
+  if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, repository: bridgeRepository, clock, effects, unhandled: unhandledEvents });
+  if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, repository: bridgeRepository, clock, effects, unhandled: unhandledEvents });
+  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, repository: bridgeRepository, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
   const GROUP_CALL_TIMEOUT_MS = 30_000;
-  const groupPullsRepository = createGroupPullsRepository(database.db);
+  const groupPullsRepository = createGroupPullsRepository(store);
   const groupPulls = createGroupPulls({ repository: groupPullsRepository, io, clock });
   const groupPullScheduler = createGroupPullScheduler({
     repository: groupPullsRepository,
@@ -314,7 +317,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
     minuteMs: config.groupPullMinuteMs,
     callTimeoutMs: GROUP_CALL_TIMEOUT_MS,
-    onProgress: (taskId) => groupPulls.progress(taskId),
+    onProgress: (taskId) => void groupPulls.progress(taskId).catch((err: unknown) => app.log.warn({ err, taskId }, 'group:progress not pushed')),
     onError: (err) => app.log.error({ err }, 'group pull step failed'),
   });
   await app.register(groupPullRoutes, { prefix: '/xd/client', groupPulls, guard });
@@ -384,7 +387,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (closed) return;
       closed = true;
       stopSessionWatch();
-      stopDeliveryPruning();
+      await stopDeliveryPruning();
       stopProxyChecker();
       // Before the database closes: calls in flight are interrupted and their members settled.
       await groupPullScheduler.stop();
