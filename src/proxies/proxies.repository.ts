@@ -79,7 +79,8 @@ export function createProxiesRepository(store: Store) {
         // The account's own branch: an account no seat holds yet still belongs to a branch, whose
         // manager must hear that its proxy went down. The seat's branch covers rows from before
         // accounts had one.
-        .select({ accountId: accounts.id, branchId: sql<number | null>`coalesce(${accounts.branchId}, ${users.branchId})` })
+        // mapWith: an expression's bigint reaches us as a string from PostgreSQL's driver.
+        .select({ accountId: accounts.id, branchId: sql<number | null>`coalesce(${accounts.branchId}, ${users.branchId})`.mapWith(Number) })
         .from(accounts)
         .leftJoin(users, eq(users.id, accounts.seatId))
         .where(eq(accounts.proxyId, proxyId))
