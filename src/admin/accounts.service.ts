@@ -130,18 +130,19 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     announce,
 
     async create(ctx: AdminContext, input: CreateAccountInput): Promise<number> {
+      // Serializable: the branch and seat checked here must still stand at the insert.
       const change = await store
         .transaction(async (tx) => {
           await checkNew(tx, ctx, input);
           const created = await insertChecked(tx, ctx, input);
           await recordAudit(tx, {
-          ...auditBy(ctx),
-          action: 'account.create',
-          subject: `account:${created.account.id}`,
-          detail: { phone: { before: null, after: input.phone }, ...auditChanges(null, created.account, [...AUDITED]) },
+            ...auditBy(ctx),
+            action: 'account.create',
+            subject: `account:${created.account.id}`,
+            detail: { phone: { before: null, after: input.phone }, ...auditChanges(null, created.account, [...AUDITED]) },
           });
           return created;
-        })
+        }, { serializable: true })
         .catch((error: unknown) => {
           throw duplicatePhone(error, input.phone);
         });

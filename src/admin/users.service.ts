@@ -68,6 +68,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       assertMayManage(ctx.actor, { role: input.role, branchId }, 'role');
       const passwordHash = await hashPassword(input.password);
       const taken = () => hubError('duplicate', `username: ${input.username} is taken`);
+      // Serializable: the branch checked here must still exist at the insert.
       return store
         .transaction(async (tx) => {
           await checkBranchRule(tx, input.role, branchId);
@@ -80,7 +81,7 @@ export function createUsersService(deps: UsersServiceDeps) {
             detail: { username: { before: null, after: row.username }, ...auditChanges(null, row, [...AUDITED]) },
           });
           return row.id;
-        })
+        }, { serializable: true })
         .catch((error: unknown) => {
           // A concurrent create took the name after the check: the unique index says so.
           throw dbFailure(error) === 'unique' ? taken() : error;
