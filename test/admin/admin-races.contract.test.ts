@@ -7,6 +7,9 @@ import { importAccounts } from '../../src/admin/accounts-import.js';
 import { createAccountsAdminRepository } from '../../src/admin/accounts.repository.js';
 import { createAccountsService, type AccountsService } from '../../src/admin/accounts.service.js';
 import type { AdminContext } from '../../src/admin/admin-context.js';
+import { createBranchesRepository } from '../../src/admin/branches.repository.js';
+import { createUsersRepository } from '../../src/admin/users.repository.js';
+import { createUsersService } from '../../src/admin/users.service.js';
 import { openPgStore } from '../../src/db/pg-store.js';
 import type { PgStore } from '../../src/db/store.js';
 import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
@@ -18,6 +21,8 @@ describe('administration on pg, two instances at once', () => {
   let two: PgStore;
   let org: Organisation;
   let ctx: AdminContext;
+  const usersOf = (store: PgStore) =>
+    createUsersService({ store, users: createUsersRepository(store), branches: createBranchesRepository(store), io: recordingIo().io });
   const serviceOf = (store: PgStore): AccountsService => createAccountsService({ store, accounts: createAccountsAdminRepository(store), io: recordingIo().io });
 
   beforeAll(async () => {
@@ -53,6 +58,26 @@ describe('administration on pg, two instances at once', () => {
       expect(second.seatId.after).toBe(account!.seatId);
       // The next round starts from wherever this one ended.
       if (account!.seatId !== seats[(round + 1) % 3]) await serviceOf(one).update(ctx, org.account, { seatId: seats[(round + 1) % 3]! });
+    }
+  });
+
+  it('a seat leaving its branch while an account is given to it: one of the two is refused', async () => {
+    const { accounts, users } = one.tables;
+    for (let round = 0; round < 6; round++) {
+      const [seat] = await one.db.insert(users).values({ username: `mover${round}`, name: 'mover', passwordHash: 'x', role: 'seat', branchId: org.north }).returning({ id: users.id });
+      const [account] = await one.db.insert(accounts).values({ phone: `+8630000000${round}`, branchId: org.north }).returning({ id: accounts.id });
+      const outcomes = await Promise.allSettled([
+        usersOf(one).update(ctx, seat!.id, { branchId: org.south }),
+        serviceOf(two).update(ctx, account!.id, { seatId: seat!.id }),
+      ]);
+      expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+      const refused = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+      expect([400, 409]).toContain((refused.reason as { code: number }).code);
+      // Never an account of the north held by a seat of the south.
+      const [held] = await one.db.select({ seatId: accounts.seatId }).from(accounts).where(eq(accounts.id, account!.id));
+      const [where] = await one.db.select({ branchId: users.branchId }).from(users).where(eq(users.id, seat!.id));
+      if (held!.seatId === seat!.id) expect(where!.branchId).toBe(org.north);
+      else expect(where!.branchId).toBe(org.south);
     }
   });
 
