@@ -94,7 +94,7 @@ import { createPermissions } from './permissions/permissions.js';
 import type { RecordAudit } from './permissions/permissions.service.js';
 import { redactTokenQuery } from './http/query-token.js';
 import { adminRoutes } from './admin/admin.routes.js';
-import { createAuditRepository, recordAuditSync as writeAudit } from './audit/audit.repository.js';
+import { createAuditRepository, recordAudit, recordAuditSync as writeAudit } from './audit/audit.repository.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { passwordChangeRoutes } from './auth/password-change.routes.js';
 import { createHttpGroupCalls, createSandboxGroupCalls, groupCallsThroughPort } from './bridge/group-calls.js';
@@ -268,7 +268,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const stopDeliveryPruning = startDeliveryPruning({ deliveries: createDeliveriesRepository(store), clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ repository: bridgeRepository, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  const proxies = createProxiesRepository(database.db);
+  const proxies = createProxiesRepository(store);
   const proxyPool = createProxyPool({
     proxies,
     io,
@@ -284,7 +284,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pool: proxyPool,
     guard,
     clock,
-    audit: (tx, entry) => void writeAudit(tx, { ...entry, at: clock.now() }),
+    audit: async (tx, entry) => {
+      await recordAudit(tx, { ...entry, at: clock.now() });
+    },
   });
   await app.register(bridgeCallbackRoutes, {
     prefix: '/xd/protocol',
@@ -338,7 +340,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const mediaRule = ruleForRoute('GET', '/xd/media/:fileName');
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
-  await app.register(adminRoutes, { prefix: '/xd/admin', db: database.db, io, guard, authRepository, clock });
+  await app.register(adminRoutes, { prefix: '/xd/admin', store, io, guard, clock });
   await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(store), guard, tzName: config.tzName });
   const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);

@@ -16,11 +16,11 @@ export interface PgStoreOptions {
   statementTimeoutMs?: number;
 }
 
-// int8 (ids, counts, epoch ms) as JS numbers, exact up to 2^53, as SQLite's integers read.
-const types = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-    oid === pg.types.builtins.INT8 ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
-};
+// int8 (ids, counts, epoch ms) as JS numbers, exact up to 2^53, as SQLite's integers read. Set
+// process-wide: drizzle's node-postgres driver parses with pg's global parsers on every query,
+// whatever a pool is given, so an expression such as count(*) or coalesce(id, …) would read as
+// a string otherwise.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value: string) => Number(value));
 
 /** Serialization failures are expected under SERIALIZABLE: the transaction is run again. */
 const SERIALIZABLE_ATTEMPTS = 5;
@@ -60,7 +60,6 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     connectionString: url,
     max: options.poolMax ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
-    types,
   });
   try {
     await applyPgMigrations(pool);
