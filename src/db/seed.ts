@@ -45,16 +45,6 @@ async function hasUsers(db: Db): Promise<boolean> {
   return (row?.n ?? 0) > 0;
 }
 
-/**
- * Another instance seeding the same empty database at the same moment (PostgreSQL, or two
- * processes on one SQLite file) makes our writes fail on a unique name or a serialization
- * conflict: then the database is seeded, just not by us.
- */
-async function seededMeanwhile(store: Store, error: unknown): Promise<boolean> {
-  const failure = dbFailure(error);
-  return (failure === 'unique' || failure === 'serialization') && (await hasUsers(store.db));
-}
-
 export async function seedIfEmpty(store: Store, options: SeedOptions): Promise<SeedOutcome> {
   if (await hasUsers(store.db)) return 'none';
 
@@ -71,15 +61,17 @@ export async function seedIfEmpty(store: Store, options: SeedOptions): Promise<S
   const hashes = await Promise.all(DEMO_USERS.map((u) => hashPassword(`${u.username}123`)));
   const secondHashes = await Promise.all(SECOND_BRANCH_USERS.map((u) => hashPassword(`${u.username}123`)));
   try {
-    // Serializable: on PostgreSQL a second instance's transaction cannot also see no users.
     return await store.transaction(async (tx) => {
       // Another process may have seeded while we hashed.
       if (await hasUsers(tx)) return 'none';
       await writeDemo(tx, hashes, secondHashes, options);
       return 'demo';
-    }, { serializable: true });
+    });
   } catch (error) {
-    if (await seededMeanwhile(store, error)) return 'none';
+    // A second instance seeding the same empty PostgreSQL database at the same moment saw no
+    // users either: its first insert waits on ours and then fails on the unique branch name
+    // (a serializable transaction fails the same way, not with a serialization error).
+    if (dbFailure(error) === 'unique' && (await hasUsers(store.db))) return 'none';
     throw error;
   }
 }
