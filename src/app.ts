@@ -50,6 +50,7 @@ import type { Store } from './db/store.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
+import { createDbProbe } from './health/db-probe.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { ErrorCodeSchema } from './http/envelope.schemas.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
@@ -94,7 +95,7 @@ import { createPermissions } from './permissions/permissions.js';
 import type { RecordAudit } from './permissions/permissions.service.js';
 import { redactTokenQuery } from './http/query-token.js';
 import { adminRoutes } from './admin/admin.routes.js';
-import { createAuditRepository, recordAudit, recordAuditSync as writeAudit } from './audit/audit.repository.js';
+import { createAuditRepository, recordAudit } from './audit/audit.repository.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { passwordChangeRoutes } from './auth/password-change.routes.js';
 import { createHttpGroupCalls, createSandboxGroupCalls, groupCallsThroughPort } from './bridge/group-calls.js';
@@ -139,7 +140,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const database = openDatabase(config.databasePath, { synchronous: config.sqliteSynchronous });
   applyMigrations(database.db);
   const store = createSqliteStore(database.sqlite, database.close);
-  const seeded = await seedIfEmpty(database.db, {
+  const seeded = await seedIfEmpty(store, {
     production: config.nodeEnv === 'production',
     adminUser: config.adminUser,
     adminPassword: config.adminPassword,
@@ -208,18 +209,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   installMetrics(app, { metrics, allow: config.metricsAllow });
   const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
   const access = createAccess(database.db);
-  const permissions = createPermissions({
-    db: database.db,
+  const permissions = await createPermissions({
+    store,
     io,
     broadcast: config.redisUrl !== undefined,
     pollMs: options.permissionPollMs ?? 500,
     // Menu and grant changes land in the one audit log, in the change's own transaction.
-    recordAudit: options.recordAudit ?? ((tx, entry) => void writeAudit(tx, { ...entry, at: clock.now() })),
+    recordAudit: options.recordAudit ?? ((tx, entry) => recordAudit(tx, { ...entry, at: clock.now() })),
     onError: (err) => app.log.warn({ err }, 'permission refresh failed; keeping the last copy'),
   });
   // Before any route: every route registered below is checked against the permission table.
   const routes = installPermissionGuard(app, permissions.permit);
-  await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
+  await app.register(healthRoutes, { probeDb: createDbProbe(store), redisHealth: (): RedisHealth => fanout.health() });
   const loginWindowMs = config.login.windowSeconds * 1000;
   const loginFailures = config.redisUrl
     ? createRedisFailureCounter(config.redisUrl, loginWindowMs, app.log, { keepAliveMs: config.redis.keepAliveMs })
@@ -339,7 +340,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   const mediaRule = ruleForRoute('GET', '/xd/media/:fileName');
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
-  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
+  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(store), access, guard, io, clock, tzName: config.tzName });
   await app.register(adminRoutes, { prefix: '/xd/admin', store, io, guard, clock });
   await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(store), guard, tzName: config.tzName });
   const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };

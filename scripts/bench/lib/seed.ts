@@ -4,6 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { applyMigrations, openDatabase } from '../../../src/db/open.js';
 import { seedIfEmpty } from '../../../src/db/seed.js';
+import { createSqliteStore } from '../../../src/db/sqlite-store.js';
 import { dayRange } from '../../../src/time.js';
 import { createMessageIndexer } from '../../../src/search/message-index.repository.js';
 import { rebuildDashboardIfMissing } from '../../../src/dashboard/rebuild.repository.js';
@@ -25,7 +26,7 @@ async function openSeeded(dir: string) {
   const path = join(dir, 'hub.db');
   const database = openDatabase(path);
   applyMigrations(database.db);
-  await seedIfEmpty(database.db, { production: false, now: Date.now(), tzName: TZ });
+  await seedIfEmpty(createSqliteStore(database.sqlite, () => undefined), { production: false, now: Date.now(), tzName: TZ });
   return { path, database };
 }
 
