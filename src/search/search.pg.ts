@@ -3,6 +3,7 @@
 // Nothing to index first: the GIN indexes follow every insert. Same scopes, limits and order
 // as SQLite's FTS5 queries (ids newest first), so both engines answer the same hits.
 import { sql, type SQL } from 'drizzle-orm';
+import { PgDialect } from 'drizzle-orm/pg-core';
 import type { SeatScope } from '../access/access.js';
 import type { PgStore } from '../db/store.js';
 import {
@@ -17,6 +18,14 @@ import {
   type SearchRepository,
   type TargetHit,
 } from './search.rules.js';
+
+// store.rows() goes through drizzle's execute, which reads int8 (ids, times, counts) as
+// strings; the pool's own parsers read them as numbers, as SQLite does.
+const dialect = new PgDialect();
+async function rowsOf<T>(store: PgStore, query: SQL): Promise<T[]> {
+  const { sql: text, params } = dialect.sqlToQuery(query);
+  return (await store.pool.query(text, params)).rows as T[];
+}
 
 /** The seats whose conversations a scope covers, as a condition on `c.seat_id`. */
 function scopeCondition(scope: Exclude<SeatScope, { kind: 'none' }>): SQL {
@@ -43,11 +52,11 @@ export function createPgSearch(store: PgStore): SearchRepository {
       const like = likePattern(keyword);
       if (!short) {
         const [targets, messages] = await Promise.all([
-          store.rows<TargetHit>(sql`
+          rowsOf<TargetHit>(store, sql`
             SELECT ${TARGET_COLUMNS} FROM targets t JOIN conversations c ON c.target_id = t.id
             WHERE (t.name ILIKE ${like} ESCAPE '\\' OR t.platform_uid ILIKE ${like} ESCAPE '\\') AND ${inScope}
             ORDER BY t.id DESC LIMIT ${TARGET_LIMIT}`),
-          store.rows<MessageHit>(sql`
+          rowsOf<MessageHit>(store, sql`
             SELECT ${MESSAGE_COLUMNS} FROM messages m
             JOIN conversations c ON c.target_id = m.target_id JOIN targets t ON t.id = m.target_id
             WHERE m.content ILIKE ${like} ESCAPE '\\' AND m.status <> 'recalled' AND ${inScope}
@@ -55,7 +64,7 @@ export function createPgSearch(store: PgStore): SearchRepository {
         ]);
         return { targets, messages, short };
       }
-      const targets = store.rows<TargetHit>(sql`
+      const targets = rowsOf<TargetHit>(store, sql`
         SELECT ${TARGET_COLUMNS}
         FROM (SELECT c.target_id FROM conversations c WHERE ${inScope} ORDER BY c.id DESC LIMIT ${SHORT_TARGET_WINDOW}) v
         JOIN targets t ON t.id = v.target_id
@@ -65,7 +74,7 @@ export function createPgSearch(store: PgStore): SearchRepository {
       const since = shortSince(now);
       const messages =
         scope.kind === 'seat'
-          ? store.rows<MessageHit>(sql`
+          ? rowsOf<MessageHit>(store, sql`
               SELECT ${MESSAGE_COLUMNS}
               FROM (SELECT c.target_id FROM conversations c WHERE c.seat_id = ${scope.seatId} AND c.last_send_time >= ${since}
                     ORDER BY c.last_send_time DESC, c.id DESC LIMIT ${SHORT_MESSAGE_CONVERSATIONS}) v
