@@ -11,13 +11,15 @@ const COLUMNS = `c.target_id AS "targetId", t.name AS "targetName", c.account_id
 const LAST_OF_CONVERSATION = `c.last_message_id AS "lastMessageId", c.last_content AS "lastContent",
   c.last_content_type AS "lastContentType", c.last_send_time AS "lastSendTime"`;
 
-// The page's own order key travels as "orderKey" so the outer join can keep that order.
+// The page's own order key travels as "orderKey" so the outer join can keep that order. No
+// NULL passes the filter, so NULLS FIRST changes no answer: it is the order of a backward scan
+// of conversations_seat_last, which the planner can then follow instead of sorting every row.
 const TIMELINE_SQL = `
 WITH page AS (
   SELECT ${COLUMNS}, ${LAST_OF_CONVERSATION}, c.id AS "orderKey"
   FROM conversations c JOIN targets t ON t.id = c.target_id
   WHERE c.seat_id = $1 AND c.last_send_time IS NOT NULL
-  ORDER BY c.last_send_time DESC NULLS LAST, c.id DESC
+  ORDER BY c.last_send_time DESC NULLS FIRST, c.id DESC
   LIMIT $2 OFFSET $3)
 SELECT (SELECT coalesce(max(cursor), 0) FROM activity) AS "headCursor",
   coalesce((SELECT seq FROM seat_streams WHERE seat_id = $1), 0) AS "headSeq",
