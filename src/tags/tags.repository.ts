@@ -114,7 +114,9 @@ export function createTagsRepository(store: Store): TagsRepository {
         }
         const own = (await tx.select({ id: seatTags.id }).from(seatTags).where(eq(seatTags.seatId, seatId))).map((t) => t.id);
         if (own.length > 0) await tx.delete(targetTags).where(and(eq(targetTags.targetId, targetId), inArray(targetTags.tagId, own)));
-        if (unique.length > 0) await tx.insert(targetTags).values(unique.map((tagId) => ({ tagId, targetId, createdAt: now })));
+        // Two concurrent replaces of one target may both insert a pair on PostgreSQL: the same
+        // row either way, so the second is not an error.
+        if (unique.length > 0) await tx.insert(targetTags).values(unique.map((tagId) => ({ tagId, targetId, createdAt: now }))).onConflictDoNothing();
         return unique;
       });
     },
