@@ -331,19 +331,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
   await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
-  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
-  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
+  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(store), access, guard, clock, tzName: config.tzName });
+  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(store), guard, io, clock });
   const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
-  const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
+  const translate = createTranslateService({ cache: createTranslationCache(store), translator, clock });
   await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
-  const media = createMediaRepository(database.db);
+  const media = createMediaRepository(store);
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   const mediaRule = ruleForRoute('GET', '/xd/media/:fileName');
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
   await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(store), access, guard, io, clock, tzName: config.tzName });
   await app.register(adminRoutes, { prefix: '/xd/admin', store, io, guard, clock });
   await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(store), guard, tzName: config.tzName });
-  const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
+  const seatRead = { prefix: '/xd/client', store, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
@@ -355,9 +355,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     onlineUsers: config.redisUrl ? (ids) => onlineUsers(io, ids) : async (ids) => locallyOnlineUsers(io, ids),
   });
   await app.register(dashboardRoutes, { prefix: '/xd/dashboard', guard, dashboard });
-  const messageIndexer = createMessageIndexer(database.sqlite);
+  const messageIndexer = createMessageIndexer(store);
   const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
-  await app.register(searchRoutes, { ...seatRead, messageIndexer });
+  await app.register(searchRoutes, seatRead);
 
   // Last: the console's fallback route must not shadow any API route registered above.
   await app.register(consoleRoutes, { webRoot: fileURLToPath(new URL('../dist/web', import.meta.url)) });

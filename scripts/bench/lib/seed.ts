@@ -6,7 +6,7 @@ import { applyMigrations, openDatabase } from '../../../src/db/open.js';
 import { seedIfEmpty } from '../../../src/db/seed.js';
 import { createSqliteStore } from '../../../src/db/sqlite-store.js';
 import { dayRange } from '../../../src/time.js';
-import { createMessageIndexer } from '../../../src/search/message-index.repository.js';
+import { createSqliteMessageIndexing } from '../../../src/search/message-index.sqlite.js';
 import { rebuildDashboardIfMissing } from '../../../src/dashboard/rebuild.repository.js';
 
 export const TZ = 'Asia/Shanghai';
@@ -101,7 +101,7 @@ export async function prepareHistory(dir: string, messages: number): Promise<His
   })();
   // A database with a long history has long been indexed for quick search: without this the
   // hub would spend the measurement indexing a million messages in the background.
-  const indexer = createMessageIndexer(sqlite);
+  const indexer = createSqliteMessageIndexing(sqlite);
   indexer.catchUp(Number.MAX_SAFE_INTEGER);
   if (!indexer.upToDate()) throw new Error('history seed: quick-search index not caught up');
   // Its dashboard counters too: the hub would otherwise build them from every message at start.
