@@ -192,7 +192,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const authRepository = createAuthRepository(database.db);
+  const authRepository = createAuthRepository(store);
   const guard = createGuard(authRepository, clock);
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
@@ -234,7 +234,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(navigationRoutes, { prefix: '/xd/auth', guard, store: permissions.store, repository: permissions.repository });
   await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
-  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', db: database.db, authRepository, guard, io, clock });
+  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', store, authRepository, guard, io, clock });
 
   const dashboardChanges = createDashboardChanges({ io });
   // Presence and account status change today's figures (seats and accounts online).

@@ -3,6 +3,7 @@
 import { recordAuditSync as recordAudit, auditChanges } from '../audit/audit.repository.js';
 import type { AuthRepository } from '../auth/auth.repository.js';
 import { hashPassword } from '../auth/password.js';
+import { revokeUserTokensSync, setPasswordHashSync } from '../auth/legacy-sync.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import type { Role } from '../db/schema.js';
 import { badRequest, conflict, hubError, notFound } from '../http/errors.js';
@@ -40,7 +41,7 @@ export interface UpdateUserInput {
 const AUDITED = ['name', 'role', 'branchId', 'disabled'] as const;
 
 export function createUsersService(deps: UsersServiceDeps) {
-  const { db, users, branches, authRepository, io } = deps;
+  const { db, users, branches, io } = deps;
 
   /** A role's branch rule: branch roles need an existing branch, master and admin none. */
   function checkBranchRule(tx: Db, role: Role, branchId: number | null): void {
@@ -105,7 +106,7 @@ export function createUsersService(deps: UsersServiceDeps) {
         if (Object.keys(changes).length === 0) return { disabled: false, moved: false };
         users.update(tx, id, next);
         const disabled = next.disabled && !current.disabled;
-        if (disabled) authRepository.revokeUserTokens(id, ctx.now);
+        if (disabled) revokeUserTokensSync(tx, id, ctx.now);
         recordAudit(tx, { ...auditBy(ctx), action: 'user.update', subject: `user:${id}`, detail: changes });
         return { disabled, moved: 'role' in changes || 'branchId' in changes };
       });
@@ -117,8 +118,8 @@ export function createUsersService(deps: UsersServiceDeps) {
       const passwordHash = await hashPassword(password);
       writeTransaction(db, (tx) => {
         assertMayManage(ctx.actor, load(tx, id));
-        authRepository.setPasswordHash(id, passwordHash);
-        authRepository.revokeUserTokens(id, ctx.now);
+        setPasswordHashSync(tx, id, passwordHash);
+        revokeUserTokensSync(tx, id, ctx.now);
         recordAudit(tx, { ...auditBy(ctx), action: 'user.password.reset', subject: `user:${id}`, detail: {} });
       });
       dropSockets(id);

@@ -87,7 +87,7 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
       // From the raw URL: a token is accepted only under its exact name, never as `%74oken`.
       const token = (Array.isArray(header) ? header[0] : header) ?? exactQueryParam(request.url, 'token');
       if (!token) throw unauthorized('token: header or query parameter is required');
-      const user = deps.authRepository.resolveToken(token, deps.clock.now());
+      const user = await deps.authRepository.resolveToken(token, deps.clock.now());
       if (!user) throw unauthorized('token: invalid, expired or revoked');
       deps.permitMedia?.(user);
       const found = media.byFileName(request.params.fileName);

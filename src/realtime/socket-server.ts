@@ -48,9 +48,9 @@ export function createSocketServer(options: SocketServerOptions): HubServer {
     },
   });
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const token = handshakeToken(socket);
-    const user = token ? options.authRepository.resolveToken(token, options.clock.now()) : undefined;
+    const user = token ? await options.authRepository.resolveToken(token, options.clock.now()) : undefined;
     if (!user) {
       next(Object.assign(new Error('unauthorized'), { data: { code: 401, msg: 'token: invalid, expired or revoked' } }));
       return;
