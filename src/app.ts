@@ -322,7 +322,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
 
-  const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
+  const transfers = createTransfers({ store, access, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
   await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
   await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
