@@ -239,14 +239,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const dashboardChanges = createDashboardChanges({ io });
   // Presence and account status change today's figures (seats and accounts online).
   const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
-  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
+  const fans = createFans({ store, access, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
     db: database.db,
     io,
     clock,
     tzName: config.tzName,
     log: app.log,
-    onNewFan: (seatId, day, stamp) => fans.announce(seatId, day, stamp),
+    onNewFan: (seatId, day, stamp) => void fans.announce(seatId, day, stamp).catch((err: unknown) => app.log.error({ err }, 'new-fan announcement failed')),
     observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
     onDashboardChange: dashboardChanges.changed,
   });
