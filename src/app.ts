@@ -145,7 +145,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tzName: config.tzName,
   });
   // A database from before the dashboard counters gets them once, from its messages.
-  rebuildDashboardIfMissing(database.sqlite, config.tzName);
+  await rebuildDashboardIfMissing(store, config.tzName);
   const checkpointer = startCheckpointer(database.sqlite);
 
   const app = Fastify({
@@ -342,7 +342,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
   const dashboard = createDashboard({
-    summaries: createSummaryRepository(database.sqlite),
+    summaries: createSummaryRepository(store),
     clock,
     tzName: config.tzName,
     // One instance holds every socket: its own rooms answer, with no lookup round to time out.
