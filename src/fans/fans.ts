@@ -19,7 +19,10 @@ const seqStamp = (stamp: ActivityStamp) => ({ cursor: stamp.cursor, seq: stamp.s
 export interface FansDeps {
   store: Store;
   /** Who may correct or read which seat's fans. */
-  access: Pick<Access, 'accountFor' | 'seatFor'>;
+  access: {
+    accountFor(user: AuthUser, accountId: number): ReturnType<Access['accountFor']> | Promise<ReturnType<Access['accountFor']>>;
+    seatFor(user: AuthUser, seatId: number): ReturnType<Access['seatFor']> | Promise<ReturnType<Access['seatFor']>>;
+  };
   io: HubServer;
   clock: Clock;
   tzName: string;

@@ -16,7 +16,7 @@ import { createTransfersRepository, type TransferRow } from './transfers.reposit
 export interface TransfersDeps {
   store: Store;
   /** Who may see which target: checked before the move, whose transaction re-checks the owner. */
-  access: Pick<Access, 'targetFor'>;
+  access: { targetFor(user: AuthUser, targetId: number): ReturnType<Access['targetFor']> | Promise<ReturnType<Access['targetFor']>> };
   io: HubServer;
   clock: Clock;
   tzName: string;
