@@ -98,7 +98,11 @@ async function rebuildOnPg(store: PgStore, tzName: string): Promise<boolean> {
     await store.rows(sql`LOCK TABLE dashboard_hours IN SHARE ROW EXCLUSIVE MODE`, tx);
     if ((await store.rows(sql`SELECT 1 AS one FROM dashboard_hours LIMIT 1`, tx)).length > 0) return false;
     if ((await store.rows(sql`SELECT 1 AS one FROM messages LIMIT 1`, tx)).length === 0) return false;
-    const { counters, states } = tallyAll(await store.rows<Row>(sql.raw(MESSAGES_SQL), tx), tzName);
+    // Raw rows: bigint columns may come back as strings here, so every number is read as one.
+    const raw = await store.rows<{ [K in keyof Row]: number | string | null }>(sql.raw(MESSAGES_SQL), tx);
+    const orNull = (v: number | string | null) => (v === null ? null : Number(v));
+    const messages = raw.map((r) => ({ target_id: Number(r.target_id), sender: Number(r.sender), send_time: Number(r.send_time), seat_id: orNull(r.seat_id), branch_id: orNull(r.branch_id) }));
+    const { counters, states } = tallyAll(messages, tzName);
     const rows = [...counters.values()].map((c) => ({
       day: c.day,
       branchId: c.branchId,
