@@ -28,7 +28,7 @@ export interface IssuedToken {
 export const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
 
 // One-shot hash: every authenticated request and handshake pays it, and a Hash object costs 3x.
-export const hashToken = (token: string) => hash('sha256', token, 'hex');
+const hashToken = (token: string) => hash('sha256', token, 'hex');
 
 export function createAuthRepository(store: Store) {
   const { tokens, users } = store.tables;

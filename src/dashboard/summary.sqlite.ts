@@ -55,33 +55,33 @@ export function createSqliteSummaryRepository(store: SqliteStore): SummaryReposi
     read: (scope, day) =>
       store.exclusive((): ScopeRead =>
         readSnapshot(sqlite, () => {
-        const figures = new Map<number, SeatFigures>();
-        if (scope.kind === 'seat') {
-          const seat = q.seat.get({ seatId: scope.seatId }) as SeatRow | undefined;
-          figures.set(scope.seatId, perSeat(scope.seatId, day));
-          return { hours: q.hoursOfSeat.all({ seatId: scope.seatId, day }) as HourRow[], seats: seat ? [seat] : [], figures };
-        }
-        if (scope.kind === 'branch') {
-          const seats = q.seatsOfBranch.all({ branchId: scope.branchId }) as SeatRow[];
-          for (const seat of seats) figures.set(seat.id, perSeat(seat.id, day));
-          return { hours: q.hoursOfBranch.all({ day, branchId: scope.branchId }) as HourRow[], seats, figures };
-        }
-        // The organisation: grouped reads over the small tables (and the partial index), plus
-        // fans per seat; seat 0 holds what belongs to no seat (unassigned accounts).
-        const seats = q.seatsOfOrg.all() as SeatRow[];
-        const at = (seatId: number) => {
-          let f = figures.get(seatId);
-          if (!f) figures.set(seatId, (f = emptyFigures()));
-          return f;
-        };
-        for (const seat of seats) at(seat.id).newFans = (q.fansOfSeat.get({ seatId: seat.id, day }) as { n: number }).n;
-        for (const row of q.unrepliedOfOrg.all() as { seat_id: number; n: number }[]) at(row.seat_id).unreplied = row.n;
-        for (const row of q.accountsOfOrg.all() as { seat_id: number; total: number; online: number }[]) {
-          const f = at(row.seat_id);
-          f.accounts = row.total;
-          f.accountsOnline = row.online;
-        }
-        return { hours: q.hoursOfOrg.all({ day }) as HourRow[], seats, figures };
+          const figures = new Map<number, SeatFigures>();
+          if (scope.kind === 'seat') {
+            const seat = q.seat.get({ seatId: scope.seatId }) as SeatRow | undefined;
+            figures.set(scope.seatId, perSeat(scope.seatId, day));
+            return { hours: q.hoursOfSeat.all({ seatId: scope.seatId, day }) as HourRow[], seats: seat ? [seat] : [], figures };
+          }
+          if (scope.kind === 'branch') {
+            const seats = q.seatsOfBranch.all({ branchId: scope.branchId }) as SeatRow[];
+            for (const seat of seats) figures.set(seat.id, perSeat(seat.id, day));
+            return { hours: q.hoursOfBranch.all({ day, branchId: scope.branchId }) as HourRow[], seats, figures };
+          }
+          // The organisation: grouped reads over the small tables (and the partial index), plus
+          // fans per seat; seat 0 holds what belongs to no seat (unassigned accounts).
+          const seats = q.seatsOfOrg.all() as SeatRow[];
+          const at = (seatId: number) => {
+            let f = figures.get(seatId);
+            if (!f) figures.set(seatId, (f = emptyFigures()));
+            return f;
+          };
+          for (const seat of seats) at(seat.id).newFans = (q.fansOfSeat.get({ seatId: seat.id, day }) as { n: number }).n;
+          for (const row of q.unrepliedOfOrg.all() as { seat_id: number; n: number }[]) at(row.seat_id).unreplied = row.n;
+          for (const row of q.accountsOfOrg.all() as { seat_id: number; total: number; online: number }[]) {
+            const f = at(row.seat_id);
+            f.accounts = row.total;
+            f.accountsOnline = row.online;
+          }
+          return { hours: q.hoursOfOrg.all({ day }) as HourRow[], seats, figures };
         }),
       ),
   };
