@@ -37,7 +37,8 @@ export function createSessionFeature(deps: { sessions: SessionCheck; clock: Cloc
   return (socket) => {
     armExpiry(socket);
     // The check is a database read: chained per socket, so that events still reach their
-    // handlers in the order the client sent them.
+    // handlers in the order the client sent them. A failed read fails closed (the socket
+    // reconnects and its handshake checks the token again).
     let checked: Promise<void> = Promise.resolve();
     socket.use((packet, next) => {
       checked = checked.then(async () => {
