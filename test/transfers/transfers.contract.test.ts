@@ -137,4 +137,23 @@ describe.each(['sqlite', 'pg'] as const)('transfers on %s', (engine) => {
       if (second !== store) await second.close();
     }
   });
+  it('answers one transfer to two requests with the same key at once, from two stores', async () => {
+    const [a, b] = org.seats as [typeof org.master, typeof org.master];
+    const second = engine === 'pg' ? await open() : store;
+    try {
+      const repository = createTransfersRepository(store);
+      const target = org.targets[0]!;
+      const owner = await store.transaction((tx) => repository.ownerOf(tx, target));
+      const toSeatId = owner === a.id ? b.id : a.id;
+      const input = { targetId: target, toSeatId, reason: null, requestId: 'same-key' };
+      const outcomes = await Promise.all([transfersOn(store).transfer(org.master, input), transfersOn(second).transfer(org.master, input)]);
+      expect(outcomes[0]!.transferId).toBe(outcomes[1]!.transferId);
+      expect(outcomes.map((o) => o.replayed).sort()).toEqual([false, true]);
+      expect((await repository.transferChain(target)).filter((t) => t.requestKey === `${org.master.id}:same-key`)).toHaveLength(1);
+      gapFree(await streamOf(store, a.id));
+      gapFree(await streamOf(store, b.id));
+    } finally {
+      if (second !== store) await second.close();
+    }
+  });
 });
