@@ -148,7 +148,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tzName: config.tzName,
   });
   // A database from before the dashboard counters gets them once, from its messages.
-  rebuildDashboardIfMissing(database.sqlite, config.tzName);
+  await rebuildDashboardIfMissing(store, config.tzName);
   const checkpointer = startCheckpointer(database.sqlite);
 
   const app = Fastify({
@@ -195,7 +195,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const authRepository = createAuthRepository(database.db);
+  const authRepository = createAuthRepository(store);
   const guard = createGuard(authRepository, clock);
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
@@ -237,19 +237,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(navigationRoutes, { prefix: '/xd/auth', guard, store: permissions.store, repository: permissions.repository });
   await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
-  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', db: database.db, authRepository, guard, io, clock });
+  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', store, authRepository, guard, io, clock });
 
   const dashboardChanges = createDashboardChanges({ io });
   // Presence and account status change today's figures (seats and accounts online).
   const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
-  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
+  const fans = createFans({ store, access, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
     db: database.db,
     io,
     clock,
     tzName: config.tzName,
     log: app.log,
-    onNewFan: (seatId, day, stamp) => fans.announce(seatId, day, stamp),
+    onNewFan: (seatId, day, stamp) => void fans.announce(seatId, day, stamp).catch((err: unknown) => app.log.error({ err }, 'new-fan announcement failed')),
     observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
     onDashboardChange: dashboardChanges.changed,
   });
@@ -328,7 +328,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
 
-  const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
+  const transfers = createTransfers({ store, access, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
   await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
   await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(store), access, guard, clock, tzName: config.tzName });
@@ -348,7 +348,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
   const dashboard = createDashboard({
-    summaries: createSummaryRepository(database.sqlite),
+    summaries: createSummaryRepository(store),
     clock,
     tzName: config.tzName,
     // One instance holds every socket: its own rooms answer, with no lookup round to time out.

@@ -17,9 +17,9 @@ describe('access rules', () => {
     t = await startHub();
     const db = t.hub.database.db;
     access = createAccess(db);
-    const auth = createAuthRepository(db);
+    const auth = createAuthRepository(t.hub.store);
     for (const name of ['master', 'admin', 'branch1', 'super1', 'seat1', 'seat2']) {
-      who[name] = auth.resolveToken(await t.login(name), Date.now())!;
+      who[name] = (await auth.resolveToken(await t.login(name), Date.now()))!;
     }
     const otherBranch = db.insert(branches).values({ name: 'other' }).returning().get();
     otherBranchSeat = db.insert(users).values({ username: 'far', name: 'far', passwordHash: 'x', role: 'seat', branchId: otherBranch.id }).returning().get().id;

@@ -105,7 +105,7 @@ export async function prepareHistory(dir: string, messages: number): Promise<His
   indexer.catchUp(Number.MAX_SAFE_INTEGER);
   if (!indexer.upToDate()) throw new Error('history seed: quick-search index not caught up');
   // Its dashboard counters too: the hub would otherwise build them from every message at start.
-  if (!rebuildDashboardIfMissing(sqlite, TZ)) throw new Error('history seed: dashboard counters not built');
+  if (!(await rebuildDashboardIfMissing(createSqliteStore(sqlite, () => undefined), TZ))) throw new Error('history seed: dashboard counters not built');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   database.close();
   return { path, messages: n, targets, days };
