@@ -205,7 +205,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   installMetrics(app, { metrics, allow: config.metricsAllow });
   const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
-  const access = createAccess(database.db);
+  const access = createAccess(store);
   const permissions = createPermissions({
     db: database.db,
     io,
@@ -241,7 +241,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
   const fans = createFans({ db: database.db, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
-    db: database.db,
+    store,
     io,
     clock,
     tzName: config.tzName,
@@ -252,16 +252,16 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
   // that hands replies to it, and the sends that feed the worker.
-  const statuses = createMessageStatus({ db: database.db, io, clock });
+  const statuses = createMessageStatus({ store, io, clock });
   const accountEvents = createAccountEvents({ db: database.db, io, clock, onStatusChanged: changedToday });
   const bridge = countCalls(
-    createBridge(config, { db: database.db, applyStatus: (report) => statuses.apply(report), log: app.log }),
+    createBridge(config, { db: database.db, applyStatus: (report) => void statuses.apply(report).catch((error: unknown) => app.log.warn({ err: error, report }, 'sandbox status report not applied')), log: app.log }),
     metrics.bridgeCall,
     (error) => (error instanceof BridgeError && error.retryable ? 'retry' : 'failed'),
     ['close'],
   );
-  const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
+  const delivery = createDeliveryWorker({ store, bridge, clock, publish: statuses.push, log: app.log });
+  const messaging = createMessaging({ store, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
   const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
@@ -320,7 +320,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(groupPullRoutes, { prefix: '/xd/client', groupPulls, guard });
   groupPullScheduler.start();
 
-  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
+  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', store, access, guard, tzName: config.tzName });
 
   const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
@@ -368,7 +368,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     // The dashboard hint keeps its cursor (the newest one): presence itself carries none.
-    createPresenceFeature({ io, onPresenceChanged: (branchId) => changedToday(branchId, latestCursor(database.db)), onError: logSocketError }),
+    createPresenceFeature({ io, onPresenceChanged: (branchId) => void latestCursor(store).then((cursor) => changedToday(branchId, cursor), logSocketError), onError: logSocketError }),
   ]);
 
   let closed = false;

@@ -1,7 +1,7 @@
 // SQL of account administration: the scoped, filtered list, the writes, and the move of an
 // account's conversations from one seat to another. Writers take the caller's `tx`.
 import { and, count, desc, eq, isNull, or, sql, type SQL } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivitySync } from '../activity/activity.repository.js';
 import type { Db } from '../db/open.js';
 import { accounts, branches, conversations, proxies, targets, users, type AccountStatus } from '../db/schema.js';
 import type { AdminScope } from './admin-scope.js';
@@ -144,7 +144,7 @@ export function createAccountsAdminRepository(db: Db) {
         // Each moved target takes a number in its new seat's stream with no push of its own: the
         // account:assigned push that follows carries a later number, so the seat's console sees
         // the gap and finds the moved targets by catching up.
-        const cursor = move.toSeatId === null ? null : appendActivity(tx, { seatId: move.toSeatId, targetId, kind: 'account:assigned', at: move.at }).cursor;
+        const cursor = move.toSeatId === null ? null : appendActivitySync(tx, { seatId: move.toSeatId, targetId, kind: 'account:assigned', at: move.at }).cursor;
         tx.update(conversations)
           .set(cursor === null ? { seatId: null } : { seatId: move.toSeatId, lastCursor: cursor })
           .where(eq(conversations.targetId, targetId))

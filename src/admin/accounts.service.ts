@@ -4,7 +4,7 @@
 // seat hears account:unassigned and the new one account:assigned. Pushes follow conversation
 // ownership (ingest, status and access all read it), so from the commit on the old seat gets
 // no more of the account's traffic and 403 on its targets, on every instance.
-import { appendActivity, streamOf } from '../activity/activity.repository.js';
+import { appendActivitySync, streamOf } from '../activity/activity.repository.js';
 import { auditChanges, recordAuditSync as recordAudit } from '../audit/audit.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict, forbidden, hubError, notFound } from '../http/errors.js';
@@ -52,7 +52,7 @@ interface SeatMark {
 }
 
 function markSeat(tx: Db, seatId: number, branchId: number | null, kind: 'account:assigned' | 'account:unassigned', at: number): SeatMark {
-  const stamp = appendActivity(tx, { seatId, kind, at });
+  const stamp = appendActivitySync(tx, { seatId, kind, at });
   return { seatId, branchId, cursor: stamp.cursor, seq: stamp.seq! };
 }
 

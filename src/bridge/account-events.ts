@@ -8,7 +8,7 @@ import type { AccountStatusPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
-import { latestCursor } from '../timeline/timeline-alerts.repository.js';
+import { latestCursorSync } from '../timeline/timeline-alerts.repository.js';
 import { applyPhoneStatus, type PhoneStatusResult } from './bridge.repository.js';
 
 export interface AccountRooms {
@@ -50,7 +50,7 @@ export function createAccountEvents(deps: AccountEventsDeps) {
     pushQr(account: AccountRooms, qr: LoginQr): void {
       const to = roomsOf(account);
       if (to.length === 0) return;
-      deps.io.to(to).emit('account:qr', { accountId: String(account.id), qr: qr.qr, expiresAt: qr.expiresAt, cursor: latestCursor(deps.db) });
+      deps.io.to(to).emit('account:qr', { accountId: String(account.id), qr: qr.qr, expiresAt: qr.expiresAt, cursor: latestCursorSync(deps.db) });
     },
   };
 }

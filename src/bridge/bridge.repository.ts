@@ -1,10 +1,10 @@
 // Accounts and proxies as the bridge sees them, and the account status it reports.
 import { and, eq, inArray, isNotNull, isNull } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivitySync } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { accounts, proxies, users, type AccountStatus } from '../db/schema.js';
 import { hubError, notFound } from '../http/errors.js';
-import { claimWebhookId } from './deliveries.repository.js';
+import { claimWebhookIdSync } from './deliveries.repository.js';
 
 export interface AccountStatusChange {
   accountId: number;
@@ -36,7 +36,7 @@ export function applyPhoneStatus(
       .get();
     if (!account) throw notFound('phone');
     if (account.disabled) throw hubError('bridge_account_disabled', 'account disabled');
-    if (options.webhookId !== undefined && !claimWebhookId(tx, options.webhookId, 'phoneStatus', options.now)) {
+    if (options.webhookId !== undefined && !claimWebhookIdSync(tx, options.webhookId, 'phoneStatus', options.now)) {
       return { duplicate: true, accountId: account.id, status: account.status };
     }
     const reason = report.reason ?? null;
@@ -44,7 +44,7 @@ export function applyPhoneStatus(
       return { duplicate: false, accountId: account.id, status: account.status, change: null };
     }
     tx.update(accounts).set({ status: report.status, statusReason: reason, statusAt: options.now }).where(eq(accounts.id, account.id)).run();
-    const { cursor, seq } = appendActivity(tx, { seatId: account.seatId, kind: 'account', at: options.now });
+    const { cursor, seq } = appendActivitySync(tx, { seatId: account.seatId, kind: 'account', at: options.now });
     return {
       duplicate: false,
       accountId: account.id,

@@ -58,7 +58,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
       schema: { tags: ['bridge'], summary: 'Status of a message the hub sent (signed); never moves backwards', body: MessageStatusBody, response: MessageStatusResponse },
     },
     async (request) => {
-      const result = deps.statuses.apply(request.body, request.webhookId);
+      const result = await deps.statuses.apply(request.body, request.webhookId);
       return ok({
         msgId: idOrNull(result.messageId),
         status: result.status,

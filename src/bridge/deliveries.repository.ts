@@ -4,7 +4,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../db/open.js';
 import { webhookDeliveries } from '../db/schema.js';
 
-export { claimWebhookId } from '../messages/webhook-ids.repository.js';
+export { claimWebhookId, claimWebhookIdSync } from '../messages/webhook-ids.repository.js';
 
 /**
  * Forgets webhook ids received before `before`, at most `batch` rows per call so the write lock

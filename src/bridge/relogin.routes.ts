@@ -27,7 +27,7 @@ export const reloginRoutes: FastifyPluginAsyncTypebox<ReloginDeps> = async (app,
       schema: { tags: ['bridge'], summary: 'Ask the bridge to log an account in again', security: [{ token: [] }], body: ReloginBody, response: ReloginResponse },
     },
     async (request) => {
-      const account = deps.access.accountFor(currentUser(request), Number(request.body.accountId));
+      const account = await deps.access.accountFor(currentUser(request), Number(request.body.accountId));
       try {
         await deps.bridge.relogin(account.phone);
       } catch (error) {

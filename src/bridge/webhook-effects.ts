@@ -33,9 +33,9 @@ export function createWebhookEffects(deps: WebhookEffectsDeps) {
     },
 
     /** An ack of a message the hub never sent (written on the phone before it knew) changes nothing. */
-    ack(phone: string, msgId: string, status: 'sent' | 'delivered' | 'read' | 'failed', webhookId?: string) {
+    async ack(phone: string, msgId: string, status: 'sent' | 'delivered' | 'read' | 'failed', webhookId?: string) {
       try {
-        const result = deps.statuses.apply({ phone, msgId, status }, webhookId);
+        const result = await deps.statuses.apply({ phone, msgId, status }, webhookId);
         return { handled: true, duplicate: result.duplicate, msgId: result.messageId === null ? null : String(result.messageId), status: result.status ?? undefined };
       } catch (error) {
         if (error instanceof HubError && error.kind === 'notFound') return { handled: false, ignored: 'no message with that id' };

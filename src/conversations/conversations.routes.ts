@@ -65,7 +65,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
       },
     },
     async (request) => {
-      const seat = access.seatFor(currentUser(request), Number(request.body.custServId));
+      const seat = await access.seatFor(currentUser(request), Number(request.body.custServId));
       const day = resolveDay('date', request.body.date, clock, tzName);
       const rows = repository.activeOnDay(seat.id, dayRange(day, tzName));
       return ok(rows.map((row) => toConversationItem(row, tzName)));
@@ -86,11 +86,11 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
     },
     async (request) => {
       const { body } = request;
-      const seat = access.seatFor(currentUser(request), Number(body.custServId));
+      const seat = await access.seatFor(currentUser(request), Number(body.custServId));
       // An account filter names an account the caller may see, or (after a transfer) one on
       // which this seat owns a conversation although the account is assigned to another seat.
       const accountId = body.accountId === undefined ? undefined : Number(body.accountId);
-      if (accountId !== undefined && !repository.ownsConversationOn(seat.id, accountId)) access.accountFor(currentUser(request), accountId);
+      if (accountId !== undefined && !repository.ownsConversationOn(seat.id, accountId)) await access.accountFor(currentUser(request), accountId);
       const page = pageOf(body);
       const { rows, total } = repository.targetsOfType(seat.id, body.convType, accountId, { limit: page.pageSize, offset: page.offset });
       return ok({ rows: rows.map((row) => toConversationItem(row, tzName)), total, pageno: page.pageno, pageSize: page.pageSize });
@@ -113,7 +113,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
     },
     async (request) => {
       const { body } = request;
-      const seat = access.seatFor(currentUser(request), Number(body.custServId));
+      const seat = await access.seatFor(currentUser(request), Number(body.custServId));
       const range = body.date === undefined ? undefined : dayRange(resolveDay('date', body.date, clock, tzName), tzName);
       const page = pageOf(body);
       const { cursor, seq, rows, total } = repository.timeline(seat.id, { limit: page.pageSize, offset: page.offset }, range);

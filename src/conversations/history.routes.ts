@@ -55,7 +55,7 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async
       const user = currentUser(request);
       if (body.pageNo === undefined && body.pageno === undefined) throw badRequest('body.pageNo', 'is required (or pageno)');
       const seatId = Number(body.custServId);
-      const target = access.ownedTargetFor(user, seatId, Number(body.receId));
+      const target = await access.ownedTargetFor(user, seatId, Number(body.receId));
 
       const day = resolveDay('oocDate', body.oocDate, clock, tzName);
       const page = pageOf(body);

@@ -1,7 +1,7 @@
 // What an empty database starts with: the demo organisation outside production, the first
 // master from HUB_ADMIN_USER / HUB_ADMIN_PASSWORD in production.
 import { count, eq } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivitySync } from '../activity/activity.repository.js';
 import { hashPassword } from '../auth/password.js';
 import { dayOf } from '../time.js';
 import { writeTransaction, type Db } from './open.js';
@@ -106,7 +106,7 @@ export async function seedIfEmpty(db: Db, options: SeedOptions): Promise<SeedOut
         let unread = 0;
         t.lines.forEach(([sender, content], li) => {
           const sendTime = options.now - (t.lines.length - li) * 60_000;
-          const { cursor } = appendActivity(tx, { seatId, targetId: target.id, kind: 'message', at: sendTime });
+          const { cursor } = appendActivitySync(tx, { seatId, targetId: target.id, kind: 'message', at: sendTime });
           const msg = tx
             .insert(messages)
             .values({ accountId: account.id, targetId: target.id, bridgeMsgId: `demo-${i}-${ti}-${li}`, sender, contentType: '1', content, sendTime, status: sender === 1 ? 'received' : 'delivered', cursor })

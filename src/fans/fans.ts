@@ -2,8 +2,8 @@
 // its first message, plus audited manual corrections. Every change pushes `fans:count` to the
 // seat room and the branch room.
 import type { AuthUser } from '../auth/auth.repository.js';
-import { createAccess } from '../access/access.js';
-import { appendActivity, type ActivityStamp } from '../activity/activity.repository.js';
+import { createAccessSync } from '../access/access-sync.js';
+import { appendActivitySync, type ActivityStamp } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict } from '../http/errors.js';
 import type { FansCountPayload } from '../realtime/events.js';
@@ -31,7 +31,7 @@ export const MAX_FAN_DAYS = 366;
 
 export function createFans(deps: FansDeps) {
   const { db, io, clock, tzName } = deps;
-  const access = createAccess(db);
+  const access = createAccessSync(db);
   const today = () => dayOf(clock.now(), tzName);
 
   function push(seatId: number, day: string, count: number, stamp: { cursor: number; seq: number }, corrected = false): FansCountPayload {
@@ -54,7 +54,7 @@ export function createFans(deps: FansDeps) {
      * its own activity row, so that every fans:count a seat sees has its number.
      */
     announce(seatId: number, day: string, stamp?: { cursor: number; seq: number }): FansCountPayload {
-      const place = stamp ?? seqStamp(writeTransaction(db, (tx) => appendActivity(tx, { seatId, kind: 'fans', at: clock.now() })));
+      const place = stamp ?? seqStamp(writeTransaction(db, (tx) => appendActivitySync(tx, { seatId, kind: 'fans', at: clock.now() })));
       return push(seatId, day, fanCountOn(db, seatId, day), place);
     },
 
@@ -73,7 +73,7 @@ export function createFans(deps: FansDeps) {
           throw conflict(`delta: would take today's fans of seat ${seatId} below zero (now ${count - input.delta})`);
         }
         insertFanCorrection(tx, { seatId, accountId: account.id, day, delta: input.delta, reason: input.reason, byUserId: user.id, at: now });
-        const stamp = seqStamp(appendActivity(tx, { seatId, kind: 'fans', at: now }));
+        const stamp = seqStamp(appendActivitySync(tx, { seatId, kind: 'fans', at: now }));
         return { seatId, count, stamp };
       });
       push(done.seatId, day, done.count, done.stamp, true);

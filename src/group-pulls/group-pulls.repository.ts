@@ -2,7 +2,7 @@
 // transaction, so two scheduler passes (or two hub processes on one file) never take the same
 // step or the same member.
 import { and, asc, count, desc, eq, inArray, isNull, lt, lte, sql, type SQL } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivitySync } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { accounts, groupPullMembers, groupPulls, users, type GroupMemberState, type GroupPullStatus } from '../db/schema.js';
 
@@ -229,7 +229,7 @@ export function createGroupPullsRepository(db: Db) {
 
     /** A hint's cursor (group:progress carries no seat stream number). */
     hintCursor(now: number): number {
-      return writeTransaction(db, (tx) => appendActivity(tx, { seatId: null, kind: 'group', at: now }).cursor);
+      return writeTransaction(db, (tx) => appendActivitySync(tx, { seatId: null, kind: 'group', at: now }).cursor);
     },
 
     /** The account a pull runs through, with its owner, for access checks. */

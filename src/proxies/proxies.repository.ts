@@ -1,7 +1,7 @@
 // The proxy pool's queries. Writes that count accounts against maxAccounts run in one
 // write transaction, so two assignments can never overfill a proxy.
 import { and, asc, count, desc, eq, isNull, like, lte, ne, or, sql, type SQL } from 'drizzle-orm';
-import { appendActivity } from '../activity/activity.repository.js';
+import { appendActivitySync } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 
 /** Runs inside a write's transaction, after the change (an audit row commits with it). */
@@ -238,7 +238,7 @@ export function createProxiesRepository(db: Db) {
 
     /** A cursor for a pushed hint about proxies (no seat's stream). */
     hintCursor(now: number): number {
-      return writeTransaction(db, (tx) => appendActivity(tx, { seatId: null, kind: 'proxy', at: now }).cursor);
+      return writeTransaction(db, (tx) => appendActivitySync(tx, { seatId: null, kind: 'proxy', at: now }).cursor);
     },
 
     accountIdOfPhone(phone: string): { id: number; proxyId: number | null } | undefined {

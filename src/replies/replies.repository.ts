@@ -1,6 +1,6 @@
 // Quick replies and managed content (快捷回复 / 内容管理): a seat's own items plus its branch's.
 import { and, count, desc, eq, or, sql, type Column, type SQL } from 'drizzle-orm';
-import { appendActivity, type ActivityStamp } from '../activity/activity.repository.js';
+import { appendActivitySync, type ActivityStamp } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { contents, users } from '../db/schema.js';
 
@@ -38,7 +38,7 @@ export function createRepliesRepository(db: Db) {
     create(item: NewContent, now: number): { id: number; stamp: ActivityStamp } {
       return writeTransaction(db, (tx) => {
         const { id } = tx.insert(contents).values({ ...item, createdAt: now }).returning({ id: contents.id }).get();
-        const stamp = appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
+        const stamp = appendActivitySync(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
         return { id, stamp };
       });
     },
@@ -50,7 +50,7 @@ export function createRepliesRepository(db: Db) {
     remove(item: ContentRow, now: number): ActivityStamp {
       return writeTransaction(db, (tx) => {
         tx.delete(contents).where(eq(contents.id, item.id)).run();
-        return appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
+        return appendActivitySync(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
       });
     },
 

@@ -81,7 +81,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
     async (request) => {
       const user = currentUser(request);
       const targetId = Number(request.body.receId);
-      access.targetFor(user, targetId);
+      await access.targetFor(user, targetId);
       tags.replaceTargetTags(user.id, targetId, request.body.tagIds.map(Number), clock.now());
       return ok({ receId: String(targetId), tagIds: tags.tagsOfTarget(user.id, targetId).map(String) });
     },

@@ -2,8 +2,8 @@
 // The move, its record and the activity for both seats commit in one write transaction; the
 // pushes follow the commit, each with its cursor, so a client that misses one catches up by cursor.
 import type { AuthUser } from '../auth/auth.repository.js';
-import { createAccess } from '../access/access.js';
-import { appendActivity, streamOf } from '../activity/activity.repository.js';
+import { createAccessSync } from '../access/access-sync.js';
+import { appendActivitySync, streamOf } from '../activity/activity.repository.js';
 import { writeTransaction, type Db } from '../db/open.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
@@ -45,7 +45,7 @@ export interface TransferOutcome {
 export const SEAT_SEARCH_LIMIT = 50;
 export function createTransfers(deps: TransfersDeps) {
   const { db, io, clock, tzName } = deps;
-  const access = createAccess(db);
+  const access = createAccessSync(db);
 
   function replayOf(existing: TransferRow, input: TransferInput): TransferOutcome {
     if (existing.targetId !== input.targetId || existing.toSeatId !== input.toSeatId) {
@@ -88,8 +88,8 @@ export function createTransfers(deps: TransfersDeps) {
 
         // Both seats' streams move in this one transaction: transfer:out in the giver's,
         // transfer:in in the receiver's.
-        const out = appendActivity(tx, { seatId: fromSeatId, targetId: target.id, kind: 'transfer:out', at: now });
-        const into = appendActivity(tx, { seatId: to.id, targetId: target.id, kind: 'transfer:in', at: now });
+        const out = appendActivitySync(tx, { seatId: fromSeatId, targetId: target.id, kind: 'transfer:out', at: now });
+        const into = appendActivitySync(tx, { seatId: to.id, targetId: target.id, kind: 'transfer:in', at: now });
         if (!moveConversation(tx, { targetId: target.id, fromSeatId, toSeatId: to.id, cursor: into.cursor })) {
           throw conflict('receId: its owner changed, try again');
         }

@@ -55,7 +55,7 @@ export const evolutionRoutes: FastifyPluginAsyncTypebox<EvolutionRoutesDeps> = a
       case 'messages.update': {
         const update = evolutionUpdate(data);
         if (!update) return ok({ event, handled: false, ignored: 'not an update the hub tracks' });
-        return ok({ event, ...deps.effects.ack(account.phone, update.msgId, update.status) });
+        return ok({ event, ...(await deps.effects.ack(account.phone, update.msgId, update.status)) });
       }
       case 'connection.update': {
         const state = evolutionConnection(data);

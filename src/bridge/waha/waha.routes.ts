@@ -69,7 +69,7 @@ export const wahaRoutes: FastifyPluginAsyncTypebox<WahaRoutesDeps> = async (app,
         case 'message.ack': {
           const ack = wahaAck(envelope.payload);
           if (!ack) return ok({ event, handled: false, ignored: 'not an ack the hub tracks' });
-          return ok({ event, ...deps.effects.ack(account.phone, ack.msgId, ack.status, webhookId) });
+          return ok({ event, ...(await deps.effects.ack(account.phone, ack.msgId, ack.status, webhookId)) });
         }
         case 'session.status': {
           const state = wahaSessionStatus(envelope.payload);
