@@ -12,8 +12,8 @@ describe('hub start', () => {
     const db = first.hub.database.db;
     const target = ownedTarget(db, 'seat1');
     const base = { seatId: target.seatId, accountId: target.accountId, targetId: target.targetId, contentType: '1', content: 'x', tzName: 'Asia/Shanghai' };
-    const stale = createPendingMessage(db, { ...base, clientMsgId: 'stale', now: Date.now() - 10 * 60_000 });
-    const fresh = createPendingMessage(db, { ...base, clientMsgId: 'fresh', now: Date.now() });
+    const stale = await createPendingMessage(first.hub.store, { ...base, clientMsgId: 'stale', now: Date.now() - 10 * 60_000 });
+    const fresh = await createPendingMessage(first.hub.store, { ...base, clientMsgId: 'fresh', now: Date.now() });
     await first.hub.close();
     const second = await startHub({ dir: first.dir });
     try {

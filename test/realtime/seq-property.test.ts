@@ -140,7 +140,7 @@ describe('seat stream over two instances (property)', () => {
       fc.asyncProperty(fc.constantFrom(0, 1), fc.array(op, { minLength: 1, maxLength: 20 }), async (firstVia, ops) => {
         run += 1;
         const hubs = [env.t, env.socketHub];
-        const start = currentSeq(db(), seatId);
+        const start = (await currentSeq(env.t.hub.store, seatId));
         const client = new StreamClient(String(seatId), start, async (sinceSeq) => {
           const res = await env.t.call('POST', '/xd/client/timelineAlerts', { token, body: { custServId: String(seatId), sinceSeq } });
           expect(res.status).toBe(200);
@@ -162,7 +162,7 @@ describe('seat stream over two instances (property)', () => {
           }
           await Promise.all(inFlight);
           if (!client.socket) await client.connect(hubs[1]!.url, token);
-          const end = currentSeq(db(), seatId);
+          const end = (await currentSeq(env.t.hub.store, seatId));
           await waitFor(() => client.last >= end, 5000, `seq ${end} (at ${client.last})`);
           await client.idle();
 

@@ -5,7 +5,7 @@ import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentSeq } from '../../src/activity/activity.repository.js';
 import { activity, seatStreams } from '../../src/db/schema.js';
-import { storeBridgeMessages } from '../../src/messages/inbound.repository.js';
+import { createInboundStore } from '../../src/messages/inbound.repository.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { findOwnedTarget, userId } from '../helpers/demo.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
@@ -64,7 +64,7 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
     const target = findOwnedTarget(db(), seat1Id);
     // The demo's unread messages are read first, so the read below covers exactly two.
     expect(await emitWithAck(s1, 'message:read', { receId: String(target.targetId) })).toMatchObject({ code: 200 });
-    const start = currentSeq(db(), seat1Id);
+    const start = (await currentSeq(env.t.hub.store, seat1Id));
     const mine = streamOf(s1);
     const watched = streamOf(watcher);
 
@@ -88,7 +88,7 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
     // Another seat's traffic is numbered in its own stream and reaches neither socket.
     await postCallback(env.t, 'messageCallback', inboundMessage({ phone: SEAT2_PHONE }));
 
-    const end = currentSeq(db(), seat1Id);
+    const end = (await currentSeq(env.t.hub.store, seat1Id));
     const seat = String(seat1Id);
     await waitFor(() => seqsOf(mine, seat, start).length >= end - start && seqsOf(watched, seat, start).length >= end - start, 5000, 'every push');
     const expected = Array.from({ length: end - start }, (_, i) => start + 1 + i);
@@ -121,14 +121,14 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
     const s2 = await open(seat2);
     const out = collectEvents(s1, 'transfer:out');
     const into = collectEvents(s2, 'transfer:in');
-    const before = [currentSeq(db(), seat1Id), currentSeq(db(), seat2Id)];
+    const before = [(await currentSeq(env.t.hub.store, seat1Id)), (await currentSeq(env.t.hub.store, seat2Id))];
     const target = findOwnedTarget(db(), seat1Id, 'Maria Silva');
     const res = await env.t.call('POST', '/xd/client/transfer', { token: seat1, body: { receId: String(target.targetId), toCustServId: String(seat2Id) } });
     expect(res.status).toBe(200);
     await waitFor(() => out.length === 1 && into.length === 1, 5000, 'transfer pushes');
     expect(out[0]).toMatchObject({ custServId: String(seat1Id), seq: before[0]! + 1 });
     expect(into[0]).toMatchObject({ custServId: String(seat2Id), seq: before[1]! + 1 });
-    expect([currentSeq(db(), seat1Id), currentSeq(db(), seat2Id)]).toEqual([before[0]! + 1, before[1]! + 1]);
+    expect([(await currentSeq(env.t.hub.store, seat1Id)), (await currentSeq(env.t.hub.store, seat2Id))]).toEqual([before[0]! + 1, before[1]! + 1]);
     // And catch-up by seq finds the target in the receiving seat's stream.
     const answer = await env.t.call('POST', '/xd/client/timelineAlerts', { token: seat2, body: { custServId: String(seat2Id), sinceSeq: before[1] } });
     expect(answer.body.data).toMatchObject({ seq: before[1]! + 1, more: false, alerts: [{ receId: String(target.targetId) }] });
@@ -178,8 +178,8 @@ describe('seat streams in storage', () => {
     }
   });
 
-  it('gives several messages of one seat in one group-commit batch consecutive numbers', () => {
-    const start = currentSeq(db(), seat1Id);
+  it('gives several messages of one seat in one group-commit batch consecutive numbers', async () => {
+    const start = (await currentSeq(env.t.hub.store, seat1Id));
     const known = findOwnedTarget(db(), seat1Id);
     const items = Array.from({ length: 5 }, (_, i) => ({
       input: i === 2 ? inboundMessage({ from: { id: 'batch-new-fan' } }) : inboundMessage({ phone: known.phone, from: { id: known.platformUid } }),
@@ -187,20 +187,20 @@ describe('seat streams in storage', () => {
     }));
     // One item fails alone (unknown phone) and takes no number.
     items.splice(3, 0, { input: inboundMessage({ phone: '+19999999999' }), options: items[0]!.options });
-    const outcomes = storeBridgeMessages(db(), items);
+    const outcomes = await createInboundStore(env.t.hub.store).storeBatch(items);
     const seqs = outcomes.map((o) => ('ok' in o && !o.ok.duplicate ? o.ok.seq : null));
     // The new fan's message keeps the number after its own for fans:count.
     expect(seqs).toEqual([start + 1, start + 2, start + 3, null, start + 5, start + 6]);
-    expect(currentSeq(db(), seat1Id)).toBe(start + 6);
+    expect((await currentSeq(env.t.hub.store, seat1Id))).toBe(start + 6);
   });
 
   it('answers sinceSeq with the targets after it and the seq it covers, page by page', async () => {
-    const start = currentSeq(db(), seat1Id);
+    const start = (await currentSeq(env.t.hub.store, seat1Id));
     expect((await byTarget(start)).body.data).toEqual({ seq: start, alerts: [], more: false });
     const a = await postCallback(env.t, 'messageCallback', inboundMessage({ from: { id: 'rt-a' }, content: 'a1' }));
     const b = await postCallback(env.t, 'messageCallback', inboundMessage({ from: { id: 'rt-b' }, content: 'b1' }));
     await postCallback(env.t, 'messageCallback', inboundMessage({ from: { id: 'rt-a' }, content: 'a2' }));
-    const end = currentSeq(db(), seat1Id);
+    const end = (await currentSeq(env.t.hub.store, seat1Id));
     const all = (await byTarget(start)).body.data;
     expect(all.seq).toBe(end);
     expect(all.more).toBe(false);

@@ -26,7 +26,7 @@ describe('POST /xd/client/timelineAlerts', () => {
   };
 
   it('lists the targets with activity after the cursor with their current state', async () => {
-    const since = latestCursor(db());
+    const since = await latestCursor(t.hub.store);
     const a = await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a1' }));
     await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a2' }));
     // Another seat's traffic is not in seat1's alerts.
@@ -61,7 +61,7 @@ describe('POST /xd/client/timelineAlerts', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
         run += 1;
-        let since = latestCursor(db());
+        let since = await latestCursor(t.hub.store);
         const stored: { cursor: number; receId: string }[] = [];
         const covered: { cursor: number; receId: string }[] = [];
         let lastBody: ReturnType<typeof inboundMessage> | undefined;
