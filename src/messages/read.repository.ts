@@ -59,6 +59,8 @@ export async function updateMessages(store: Store, input: UpdateInput): Promise<
       updated = rows.map((r) => ({ id: r.id, status: 'recalled' as const }));
     }
     if (updated.length === 0) return { updated, cursor: null, seq: null };
+    // RETURNING's order is the engine's (and the plan's) to choose: the pushes go by id.
+    updated.sort((a, b) => a.id - b.id);
 
     const { cursor, seq } = await appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: input.action, at: input.now }, updated.length);
     const unread = sql`(SELECT count(*) FROM ${messages} WHERE ${messages.targetId} = ${input.targetId} AND ${messages.sender} = 1 AND ${messages.readState} = 0)`;
