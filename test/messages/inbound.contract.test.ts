@@ -14,6 +14,19 @@ const stored = (outcome: BatchOutcome | undefined): StoredMessage => {
   return outcome.ok;
 };
 
+/** Locks a seat's stream row from a connection of its own until the returned function runs
+ * (PostgreSQL; SQLite's writers are serial, and holding its lock would stall the test). */
+async function holdStreamRow(store: Store, seatId: number): Promise<() => Promise<void>> {
+  if (store.dialect !== 'pg') return async () => undefined;
+  const client = await store.pool.connect();
+  await client.query('BEGIN');
+  await client.query('SELECT 1 FROM seat_streams WHERE seat_id = $1 FOR UPDATE', [seatId]);
+  return async () => {
+    await client.query('COMMIT');
+    client.release();
+  };
+}
+
 describe.each(ENGINES)('inbound store on %s', (engine) => {
   const engines = engineStores(engine);
   let store: Store;
@@ -112,9 +125,22 @@ describe.each(ENGINES)('inbound store on %s', (engine) => {
   it('numbers one seat\'s events without gaps or repeats when two stores on one database store batches at once', async () => {
     const { activity } = store.tables;
     const second = await reopen();
+    stored((await createInboundStore(store).storeBatch([item(message(other.phone, 'warm-up'))]))[0]);
     const start = await seqOf(other.seatId);
-    const batchOf = (tag: string) => Array.from({ length: 8 }, (_, i) => item(message(other.phone, `${tag}-${i % 3}`)));
-    const [x, y] = await Promise.all([createInboundStore(store).storeBatch(batchOf('x')), createInboundStore(second).storeBatch(batchOf('y'))]);
+    // Hours apart, so that the batches share no dashboard row: the seat's stream row is the only
+    // row both must lock.
+    const batchOf = (tag: string, hours: number) =>
+      Array.from({ length: 8 }, (_, i) => {
+        const input = message(other.phone, `${tag}-${i % 3}`);
+        return item({ ...input, sendTime: input.sendTime + hours * 3600_000 });
+      });
+    // On PostgreSQL the seat's stream row is held by a third connection while both batches
+    // start, so both are under way when it is let go: they overlap for certain.
+    const release = await holdStreamRow(store, other.seatId);
+    const racing = Promise.all([createInboundStore(store).storeBatch(batchOf('x', 0)), createInboundStore(second).storeBatch(batchOf('y', 3))]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await release();
+    const [x, y] = await racing;
     const seqs = [...x!, ...y!].map((o) => stored(o).seq!);
     const end = await seqOf(other.seatId);
     // Six first-seen targets took two numbers each: 16 messages + 6 fans:count.
