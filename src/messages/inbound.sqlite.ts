@@ -1,10 +1,10 @@
 // The inbound hot path on SQLite: every statement of a callback prepared once per connection,
 // and a batch stored in one synchronous BEGIN IMMEDIATE … COMMIT on the raw connection (inside
 // the store's `exclusive`), each item in its own savepoint. What an item stores is described in
-// inbound.repository.ts; the PostgreSQL side (inbound.pg.ts) stores the same rows.
+// inbound.types.ts; the PostgreSQL side (inbound.pg.ts) stores the same rows.
 import { and, eq, sql } from 'drizzle-orm';
-import { tallyMessage, type ConversationTally } from '../dashboard/counters.repository.js';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
+import { tallyMessage, type ConversationTally } from '../dashboard/counters.repository.js';
 import { clientOf, type Db, type Sqlite } from '../db/open.js';
 import * as schema from '../db/schema.js';
 import type { SqliteStore } from '../db/store.js';
