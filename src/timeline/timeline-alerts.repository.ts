@@ -6,7 +6,7 @@
 import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
 import type { Db as SyncDb } from '../db/open.js';
 import * as syncTables from '../db/schema.js';
-import type { Db, Store } from '../db/store.js';
+import type { Store } from '../db/store.js';
 
 export interface TimelineAlertRow {
   targetId: number;
@@ -50,41 +50,40 @@ export async function timelineAlertsBySeq(store: Store, seatId: number, sinceSeq
 async function alertsAfter(store: Store, seatId: number, by: 'cursor' | 'seq', since: number, limit: number) {
   const { activity, conversations, targets } = store.tables;
   const position: typeof activity.cursor | typeof activity.seq = activity[by];
-  // One transaction: the grouped scan and the conversation rows read together (one snapshot on
-  // SQLite). On PostgreSQL the rows may be newer than the scan, which is harmless: they are the
-  // targets' current state, and whatever made them newer is after `top` and comes again.
-  return store.transaction(async (tx: Db) => {
-    const groups = await tx
-      .select({ targetId: activity.targetId, top: max(position).as('top') })
-      .from(activity)
-      .where(and(eq(activity.seatId, seatId), gt(position, since)))
-      .groupBy(activity.targetId)
-      .orderBy(asc(sql`top`))
-      .limit(limit + 1);
-    const more = groups.length > limit;
-    const covered = groups.slice(0, limit);
-    // Taking the groups with the smallest latest position first: every event up to the last one
-    // taken belongs to a target in this answer or is repeated by a later group.
-    const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
-    const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
-    if (ids.length === 0) return { top, alerts: [], more };
-    const rows = await tx
-      .select({
-        targetId: targets.id,
-        name: targets.name,
-        accountId: conversations.accountId,
-        unread: conversations.unreadCount,
-        lastContent: conversations.lastContent,
-        lastSendTime: conversations.lastSendTime,
-        lastCursor: conversations.lastCursor,
-      })
-      .from(conversations)
-      .innerJoin(targets, eq(targets.id, conversations.targetId))
-      // A target transferred away since then is no longer this seat's to show.
-      .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
-      .orderBy(asc(conversations.lastCursor));
-    return { top, alerts: rows, more };
-  });
+  // Two plain reads, no transaction (on SQLite the store's transactions take the write lock):
+  // the position comes from the one grouped statement, and the conversation rows read after it
+  // may only be newer, which is harmless. They are the targets' current state, and whatever made
+  // them newer is numbered after `top` and comes again in the next answer.
+  const groups = await store.db
+    .select({ targetId: activity.targetId, top: max(position).as('top') })
+    .from(activity)
+    .where(and(eq(activity.seatId, seatId), gt(position, since)))
+    .groupBy(activity.targetId)
+    .orderBy(asc(sql`top`))
+    .limit(limit + 1);
+  const more = groups.length > limit;
+  const covered = groups.slice(0, limit);
+  // Taking the groups with the smallest latest position first: every event up to the last one
+  // taken belongs to a target in this answer or is repeated by a later group.
+  const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
+  const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
+  if (ids.length === 0) return { top, alerts: [], more };
+  const rows = await store.db
+    .select({
+      targetId: targets.id,
+      name: targets.name,
+      accountId: conversations.accountId,
+      unread: conversations.unreadCount,
+      lastContent: conversations.lastContent,
+      lastSendTime: conversations.lastSendTime,
+      lastCursor: conversations.lastCursor,
+    })
+    .from(conversations)
+    .innerJoin(targets, eq(targets.id, conversations.targetId))
+    // A target transferred away since then is no longer this seat's to show.
+    .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
+    .orderBy(asc(conversations.lastCursor));
+  return { top, alerts: rows, more };
 }
 
 /** The newest cursor of the whole hub (0 on an empty log). */
