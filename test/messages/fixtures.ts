@@ -1,5 +1,5 @@
 // Looks up demo rows by name, so tests do not depend on generated ids.
-import { and, eq } from 'drizzle-orm';
+import { and, count, eq } from 'drizzle-orm';
 import type { Db } from '../../src/db/open.js';
 import type { Store } from '../../src/db/store.js';
 import { conversations, messages } from '../../src/db/schema.js';
@@ -25,7 +25,7 @@ export function conversationOf(db: Db, targetId: number | string) {
 // The same look-ups through the hub's store, so that a test reads the database whichever
 // engine the hub runs on.
 
-export async function seatIdIn(store: Store, username: string): Promise<number> {
+export async function userIdIn(store: Store, username: string): Promise<number> {
   const { users } = store.tables;
   const [row] = await store.db.select({ id: users.id }).from(users).where(eq(users.username, username));
   if (!row) throw new Error(`no user ${username}`);
@@ -34,16 +34,22 @@ export async function seatIdIn(store: Store, username: string): Promise<number> 
 
 /** A demo target owned by `username`, with its account. */
 export async function ownedTargetIn(store: Store, username: string, name = '曾林') {
+  const seatId = await userIdIn(store, username);
+  const row = await targetOwnedBy(store, seatId, name);
+  return { ...row, receId: String(row.targetId), accountIdText: String(row.accountId), seatId };
+}
+
+/** The target named `name` whose conversation seat `seatId` owns. */
+export async function targetOwnedBy(store: Store, seatId: number, name = '曾林') {
   const { accounts, conversations: c, targets } = store.tables;
-  const seatId = await seatIdIn(store, username);
   const [row] = await store.db
     .select({ targetId: targets.id, accountId: accounts.id, phone: accounts.phone, platformUid: targets.platformUid })
     .from(c)
     .innerJoin(targets, eq(targets.id, c.targetId))
     .innerJoin(accounts, eq(accounts.id, c.accountId))
     .where(and(eq(c.seatId, seatId), eq(targets.name, name)));
-  if (!row) throw new Error(`no target ${name} owned by ${username}`);
-  return { ...row, receId: String(row.targetId), accountIdText: String(row.accountId), seatId };
+  if (!row) throw new Error(`no target ${name} owned by seat ${seatId}`);
+  return row;
 }
 
 export async function messageIn(store: Store, id: number | string) {
@@ -63,4 +69,9 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs = 5000
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+export async function messageCount(store: Store): Promise<number> {
+  const { messages: m } = store.tables;
+  return (await store.db.select({ n: count() }).from(m))[0]!.n;
 }

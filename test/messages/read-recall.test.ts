@@ -4,7 +4,7 @@ import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { type TestHub } from '../helpers/hub.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, emitWithAck, waitFor, type ClientSocket } from '../helpers/sockets.js';
-import { conversationIn, messageIn, seatIdIn } from './fixtures.js';
+import { conversationIn, messageIn, userIdIn } from './fixtures.js';
 
 describe.each(realtimeSetups)('message:read and PUT /xd/client/updateMessage ($name)', (setup) => {
   let env: RealtimeEnv;
@@ -77,7 +77,7 @@ describe.each(realtimeSetups)('message:read and PUT /xd/client/updateMessage ($n
     const seat2Token = await t.login('seat2');
     const seat2 = await connectSocket(env.socketUrl, seat2Token);
     sockets.push(sup, seat2);
-    expect(await emitWithAck(sup, 'watch', { custServId: String(await seatIdIn(t.hub.store, 'seat1')) })).toMatchObject({ code: 200 });
+    expect(await emitWithAck(sup, 'watch', { custServId: String(await userIdIn(t.hub.store, 'seat1')) })).toMatchObject({ code: 200 });
     expect(await emitWithAck(sup, 'message:read', { receId })).toMatchObject({ code: 403 });
     expect((await t.call('PUT', '/xd/client/updateMessage', { token: supToken, body: { receId } })).status).toBe(403);
     expect(await emitWithAck(seat2, 'message:read', { receId })).toMatchObject({ code: 403 });
