@@ -208,7 +208,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   installMetrics(app, { metrics, allow: config.metricsAllow });
   const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
-  const access = createAccess(database.db);
+  const access = createAccess(store);
   const permissions = await createPermissions({
     store,
     io,
@@ -244,7 +244,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
   const fans = createFans({ store, access, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
-    db: database.db,
+    store,
     io,
     clock,
     tzName: config.tzName,
@@ -255,17 +255,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
   // that hands replies to it, and the sends that feed the worker.
-  const statuses = createMessageStatus({ db: database.db, io, clock });
+  const statuses = createMessageStatus({ store, io, clock });
   const bridgeRepository = createBridgeRepository(store);
   const accountEvents = createAccountEvents({ repository: bridgeRepository, io, clock, onStatusChanged: changedToday });
   const bridge = countCalls(
-    createBridge(config, { repository: bridgeRepository, applyStatus: (report) => statuses.apply(report), log: app.log }),
+    createBridge(config, { repository: bridgeRepository, applyStatus: (report) => void statuses.apply(report).catch((error: unknown) => app.log.warn({ err: error, report }, 'sandbox status report not applied')), log: app.log }),
     metrics.bridgeCall,
     (error) => (error instanceof BridgeError && error.retryable ? 'retry' : 'failed'),
     ['close'],
   );
-  const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
+  const delivery = createDeliveryWorker({ store, bridge, clock, publish: statuses.push, log: app.log });
+  const messaging = createMessaging({ store, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
   const stopDeliveryPruning = startDeliveryPruning({ deliveries: createDeliveriesRepository(store), clock, log: app.log });
   const stopDemoInbound =
     bridge.kind === 'sandbox' ? startSandboxInbound({ repository: bridgeRepository, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
@@ -326,7 +326,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(groupPullRoutes, { prefix: '/xd/client', groupPulls, guard });
   groupPullScheduler.start();
 
-  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
+  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', store, access, guard, tzName: config.tzName });
 
   const transfers = createTransfers({ store, access, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
@@ -374,7 +374,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     // The dashboard hint keeps its cursor (the newest one): presence itself carries none.
-    createPresenceFeature({ io, onPresenceChanged: (branchId) => changedToday(branchId, latestCursor(database.db)), onError: logSocketError }),
+    createPresenceFeature({ io, onPresenceChanged: (branchId) => void latestCursor(store).then((cursor) => changedToday(branchId, cursor), logSocketError), onError: logSocketError }),
   ]);
 
   let closed = false;

@@ -91,7 +91,7 @@ export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> =
     },
     async (request) => {
       const user = currentUser(request);
-      const seat = access.seatFor(user, Number(request.params.custServId));
+      const seat = await access.seatFor(user, Number(request.params.custServId));
       const link = request.body.link;
       if (link !== null && !isAllowedTelegramLink(link)) throw badRequest('link', 'must be an https:// or tg:// link');
       await management.setTelegramLink(seat.id, link);

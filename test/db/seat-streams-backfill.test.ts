@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { appendActivity } from '../../src/activity/activity.repository.js';
+import { appendActivitySync } from '../../src/activity/activity.repository.js';
 import { applyMigrations, openDatabase } from '../../src/db/open.js';
 import { migrationsBefore } from '../helpers/migrations-before.js';
 
@@ -37,8 +37,8 @@ describe('backfill of seat streams', () => {
       { seat: 4, seq: 2 },
     ]);
     // New activity continues each stream.
-    expect(appendActivity(database.db, { seatId: 3, kind: 'message', at: 0 }).seq).toBe(4);
-    expect(appendActivity(database.db, { seatId: 5, kind: 'message', at: 0 }).seq).toBe(1);
+    expect(appendActivitySync(database.db, { seatId: 3, kind: 'message', at: 0 }).seq).toBe(4);
+    expect(appendActivitySync(database.db, { seatId: 5, kind: 'message', at: 0 }).seq).toBe(1);
     database.close();
   });
 });

@@ -37,7 +37,7 @@ describe('fans:count pushes', () => {
     const seat1 = userId(db, 'seat1');
     const { s1, s2, b1 } = await connectAll();
     const seat2Fans = collectEvents(s2, 'fans:count');
-    const fans = createFans({ store: t.hub.store, access: createAccess(db), io: t.hub.io, clock, tzName: TZ });
+    const fans = createFans({ store: t.hub.store, access: createAccess(t.hub.store), io: t.hub.io, clock, tzName: TZ });
 
     const stored = storeBridgeMessage(
       db,

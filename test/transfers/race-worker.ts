@@ -18,7 +18,7 @@ const user = { id: manager.id, username: manager.username, name: manager.name, r
 // Not attached to any HTTP server: the pushes go nowhere, the database is what is under test.
 const io: HubServer = new Server();
 const store = createSqliteStore(database.sqlite, database.close);
-const transfers = createTransfers({ store, access: createAccess(database.db), io, clock: { now: () => Date.now() }, tzName: 'Asia/Shanghai' });
+const transfers = createTransfers({ store, access: createAccess(store), io, clock: { now: () => Date.now() }, tzName: 'Asia/Shanghai' });
 const seats = seatList.split(',').map(Number);
 
 // Every process starts at the same instant, so their transactions really interleave.

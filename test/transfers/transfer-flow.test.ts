@@ -129,7 +129,7 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
     expect((await pushed).message.content).toBe('还在吗');
 
     // Flush: one more push to each seat proves nothing else was queued before it.
-    const fans = createFans({ store: t.hub.store, access: createAccess(db), io: t.hub.io, clock: { now: () => NOW }, tzName: TZ });
+    const fans = createFans({ store: t.hub.store, access: createAccess(t.hub.store), io: t.hub.io, clock: { now: () => NOW }, tzName: TZ });
     const flush1 = nextEvent(s1, 'fans:count');
     const flush2 = nextEvent(s2, 'fans:count');
     await fans.announce(seat1, '2024-03-01');
