@@ -30,7 +30,7 @@ import { startSandboxInbound } from './bridge/sandbox-inbound.js';
 import { createPresenceFeature } from './realtime/presence.socket.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { createWatchFeature } from './realtime/watch.socket.js';
-import { latestCursor } from './timeline/timeline-alerts.repository.js';
+import { latestCursor } from './activity/activity.repository.js';
 import { timelineAlertsRoutes } from './timeline/timeline-alerts.routes.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -44,8 +44,8 @@ import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
 import { startCheckpointer } from './db/checkpointer.js';
-import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
-import { createSqliteStore } from './db/sqlite-store.js';
+import { sqliteView, type Database_ } from './db/open.js';
+import { openStore } from './db/open-store.js';
 import type { Store } from './db/store.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
@@ -114,7 +114,8 @@ export { redactTokenQuery } from './http/query-token.js';
 export interface Hub {
   app: FastifyInstance;
   io: HubServer;
-  database: Database_;
+  /** The SQLite file's connection, for tests and tools that inspect it; throws on PostgreSQL. */
+  readonly database: Database_;
   /** The data handle repositories get, on either engine. */
   store: Store;
   config: Config;
@@ -136,10 +137,7 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
-  if (config.databaseUrl !== undefined) throw new Error('DATABASE_URL: PostgreSQL is not served by this build yet; unset it to use the SQLite file');
-  const database = openDatabase(config.databasePath, { synchronous: config.sqliteSynchronous });
-  applyMigrations(database.db);
-  const store = createSqliteStore(database.sqlite, database.close);
+  const store = await openStore(config);
   const seeded = await seedIfEmpty(store, {
     production: config.nodeEnv === 'production',
     adminUser: config.adminUser,
@@ -149,7 +147,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   // A database from before the dashboard counters gets them once, from its messages.
   await rebuildDashboardIfMissing(store, config.tzName);
-  const checkpointer = startCheckpointer(database.sqlite);
+  // SQLite's WAL is checkpointed off the event loop; PostgreSQL checkpoints by itself.
+  const checkpointer = store.dialect === 'sqlite' ? startCheckpointer(store.sqlite) : undefined;
+  const database = store.dialect === 'sqlite' ? sqliteView(store.sqlite) : undefined;
 
   const app = Fastify({
     logger: {
@@ -374,14 +374,17 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     // The dashboard hint keeps its cursor (the newest one): presence itself carries none.
-    createPresenceFeature({ io, onPresenceChanged: (branchId) => void latestCursor(store).then((cursor) => changedToday(branchId, cursor), logSocketError), onError: logSocketError }),
+    createPresenceFeature({ io, onPresenceChanged: (branchId) => void latestCursor(store.db).then((cursor) => changedToday(branchId, cursor), logSocketError), onError: logSocketError }),
   ]);
 
   let closed = false;
   return {
     app,
     io,
-    database,
+    get database() {
+      if (!database) throw new Error('hub.database is the SQLite file, and this hub runs on PostgreSQL: use hub.store');
+      return database;
+    },
     store,
     config,
     seeded,
@@ -405,7 +408,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await loginFailures.close();
       await io.close().catch(() => undefined);
       await app.close();
-      await checkpointer.stop();
+      await checkpointer?.stop();
       metrics.close();
       await store.close();
     },

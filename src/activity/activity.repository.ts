@@ -1,9 +1,7 @@
 // Appends to the hub-wide cursor and, for a seat's event, to that seat's stream. Call inside
 // the write transaction of the event it records, so the cursor, the seq and the event commit
 // together.
-import { eq, sql } from 'drizzle-orm';
-import type { Db as SyncDb } from '../db/open.js';
-import * as syncTables from '../db/schema.js';
+import { eq, max, sql } from 'drizzle-orm';
 import { tablesOf, type Db, type Store } from '../db/store.js';
 
 export interface ActivityEvent {
@@ -57,24 +55,11 @@ export async function appendActivity(tx: Db, event: ActivityEvent, span = 1): Pr
   return { cursor: row!.cursor, seq };
 }
 
-/** appendActivity for a caller still on the synchronous SQLite handle (being ported). */
-export function appendActivitySync(tx: SyncDb, event: ActivityEvent, span = 1): ActivityStamp {
-  const { activity, seatStreams } = syncTables;
-  const seq =
-    event.seatId === null
-      ? null
-      : tx
-          .insert(seatStreams)
-          .values({ seatId: event.seatId, seq: span })
-          .onConflictDoUpdate({ target: seatStreams.seatId, set: { seq: sql`${seatStreams.seq} + excluded.seq` } })
-          .returning({ seq: seatStreams.seq })
-          .get().seq;
-  const row = tx
-    .insert(activity)
-    .values({ seatId: event.seatId, targetId: event.targetId ?? null, kind: event.kind, messageId: event.messageId ?? null, seq, createdAt: event.at })
-    .returning({ cursor: activity.cursor })
-    .get();
-  return { cursor: row.cursor, seq };
+/** The newest cursor (0 before any event): what a hint that stores nothing carries. */
+export async function latestCursor(db: Db): Promise<number> {
+  const { activity } = tablesOf(db);
+  const [row] = await db.select({ top: max(activity.cursor) }).from(activity);
+  return row?.top ?? 0;
 }
 
 /** The `custServId`/`seq` pair a push of a seat's event carries. */

@@ -5,7 +5,7 @@ import type { AccountStatus, accounts as accountsTable } from '../db/schema.js';
 import { dbFailure, type Db, type Store } from '../db/store.js';
 import type { AdminScope } from './admin-scope.js';
 import { containsText } from './keyword.js';
-import { appendSeatActivity } from './seat-activity.js';
+import { appendActivity } from '../activity/activity.repository.js';
 
 export type AccountRow = typeof accountsTable.$inferSelect;
 
@@ -150,7 +150,7 @@ export function createAccountsAdminRepository(store: Store) {
         // Each moved target takes a number in its new seat's stream with no push of its own: the
         // account:assigned push that follows carries a later number, so the seat's console sees
         // the gap and finds the moved targets by catching up.
-        const cursor = move.toSeatId === null ? null : (await appendSeatActivity(tx, { seatId: move.toSeatId, targetId, kind: 'account:assigned', at: move.at })).cursor;
+        const cursor = move.toSeatId === null ? null : (await appendActivity(tx, { seatId: move.toSeatId, targetId, kind: 'account:assigned', at: move.at })).cursor;
         await tx
           .update(conversations)
           .set(cursor === null ? { seatId: null } : { seatId: move.toSeatId, lastCursor: cursor })

@@ -14,7 +14,7 @@ import type { AdminContext } from './admin-context.js';
 import { auditBy } from './admin-context.js';
 import { adminScopeOf, assertBranchInScope } from './admin-scope.js';
 import type { AccountChange, AccountRow, AccountsAdminRepository } from './accounts.repository.js';
-import { appendSeatActivity } from './seat-activity.js';
+import { appendActivity } from '../activity/activity.repository.js';
 
 export interface AccountsServiceDeps {
   store: Store;
@@ -53,8 +53,9 @@ interface SeatMark {
 }
 
 async function markSeat(tx: Db, seatId: number, branchId: number | null, kind: 'account:assigned' | 'account:unassigned', at: number): Promise<SeatMark> {
-  const stamp = await appendSeatActivity(tx, { seatId, kind, at });
-  return { seatId, branchId, cursor: stamp.cursor, seq: stamp.seq };
+  const stamp = await appendActivity(tx, { seatId, kind, at });
+  // A seat's event always takes a number of its stream.
+  return { seatId, branchId, cursor: stamp.cursor, seq: stamp.seq! };
 }
 
 /** A phone taken by a concurrent create surfaces as the unique index's refusal: the same 409. */

@@ -1,8 +1,6 @@
 // The audit log: one row per administrative write. Writers pass the `tx` of the change itself,
 // so the row and the change commit (or roll back) together. Any feature may call recordAudit.
 import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import type { Db as SyncDb } from '../db/open.js';
-import * as syncTables from '../db/schema.js';
 import { tablesOf, type Db, type Store } from '../db/store.js';
 
 export interface AuditEntry {
@@ -40,15 +38,6 @@ export async function recordAudit(tx: Db, entry: AuditEntry): Promise<number> {
     })
     .returning({ id: auditLog.id });
   return row!.id;
-}
-
-/** recordAudit for a caller still on the synchronous SQLite handle (being ported). */
-export function recordAuditSync(tx: SyncDb, entry: AuditEntry): number {
-  return tx
-    .insert(syncTables.auditLog)
-    .values({ actorId: entry.actorId, action: entry.action, subject: entry.subject, detail: JSON.stringify(scrub(entry.detail)), ip: entry.ip, createdAt: entry.at })
-    .returning({ id: syncTables.auditLog.id })
-    .get().id;
 }
 
 /**

@@ -3,8 +3,8 @@ import { and, eq, inArray, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { AccountStatus } from '../db/schema.js';
 import type { Store } from '../db/store.js';
 import { hubError, notFound } from '../http/errors.js';
-import { appendActivityOn, latestCursorOn } from './bridge-activity.js';
-import { claimWebhookId } from './deliveries.repository.js';
+import { appendActivity, latestCursor } from '../activity/activity.repository.js';
+import { claimWebhookId } from '../messages/webhook-ids.repository.js';
 
 export interface AccountStatusChange {
   accountId: number;
@@ -71,7 +71,7 @@ export function createBridgeRepository(store: Store) {
           return { duplicate: false, accountId: account.id, status: account.status, change: null };
         }
         await tx.update(accounts).set({ status: report.status, statusReason: reason, statusAt: options.now }).where(eq(accounts.id, account.id));
-        const { cursor, seq } = await appendActivityOn(tx, { seatId: account.seatId, kind: 'account', at: options.now });
+        const { cursor, seq } = await appendActivity(tx, { seatId: account.seatId, kind: 'account', at: options.now });
         return {
           duplicate: false,
           accountId: account.id,
@@ -123,7 +123,7 @@ export function createBridgeRepository(store: Store) {
 
     /** The newest activity cursor: what a hint that stores nothing (a login QR) carries. */
     async latestCursor(): Promise<number> {
-      return latestCursorOn(db);
+      return latestCursor(db);
     },
 
     /** The rooms an account's pushes go to: its seat's and that seat's branch's. */

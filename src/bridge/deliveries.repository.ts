@@ -1,22 +1,7 @@
-// Standard Webhooks ids already taken, and their pruning. A delivery's id is claimed inside the
-// transaction that stores what it carried, so a replay is refused exactly when the first
-// delivery committed; the primary key decides, on either engine and across hosts.
+// The pruning of Standard Webhooks ids already taken (claimed by messages/webhook-ids.repository.ts
+// inside the transaction that stores what a delivery carried).
 import { inArray, lt } from 'drizzle-orm';
-import { affected, tablesOf, type Db, type Store } from '../db/store.js';
-
-/**
- * True when `webhookId` is new (and is now taken), false when it was delivered before. On
- * PostgreSQL a concurrent first delivery makes this wait for its commit, then answers false.
- */
-export async function claimWebhookId(tx: Db, webhookId: string, path: string, now: number): Promise<boolean> {
-  const { webhookDeliveries } = tablesOf(tx);
-  const rows = await tx
-    .insert(webhookDeliveries)
-    .values({ webhookId, path, receivedAt: now })
-    .onConflictDoNothing()
-    .returning({ webhookId: webhookDeliveries.webhookId });
-  return rows.length > 0;
-}
+import { affected, type Store } from '../db/store.js';
 
 export function createDeliveriesRepository(store: Store) {
   const { webhookDeliveries } = store.tables;

@@ -38,6 +38,12 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   return { sqlite, db, close: () => sqlite.close() };
 }
 
+/** A synchronous drizzle handle on a connection opened elsewhere (tests and tools inspecting
+ * the file); closing the connection stays with its owner. */
+export function sqliteView(sqlite: Sqlite): Database_ {
+  return { sqlite, db: drizzle(sqlite, { schema }), close: () => undefined };
+}
+
 /**
  * Applies pending migrations. Two processes starting together may race: the loser fails on a
  * table the winner just created, and a second pass then finds everything applied.

@@ -1,6 +1,7 @@
 // What an empty database starts with: the demo organisation outside production, the first
 // master from HUB_ADMIN_USER / HUB_ADMIN_PASSWORD in production.
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
+import { appendActivity } from '../activity/activity.repository.js';
 import { hashPassword } from '../auth/password.js';
 import { dayOf } from '../time.js';
 import type { ConvType, Role } from './schema.js';
@@ -76,21 +77,6 @@ export async function seedIfEmpty(store: Store, options: SeedOptions): Promise<S
   }
 }
 
-/**
- * The seat's stream number and the hub-wide cursor of one demo message, as the activity log
- * takes them for a live one (an upsert of the seat's stream, then the activity row).
- */
-async function demoActivity(tx: Db, seatId: number, targetId: number, at: number): Promise<number> {
-  const { activity, seatStreams } = tablesOf(tx);
-  const [stream] = await tx
-    .insert(seatStreams)
-    .values({ seatId, seq: 1 })
-    .onConflictDoUpdate({ target: seatStreams.seatId, set: { seq: sql`${seatStreams.seq} + excluded.seq` } })
-    .returning({ seq: seatStreams.seq });
-  const [row] = await tx.insert(activity).values({ seatId, targetId, kind: 'message', seq: stream!.seq, createdAt: at }).returning({ cursor: activity.cursor });
-  return row!.cursor;
-}
-
 async function writeDemo(tx: Db, hashes: string[], secondHashes: string[], options: SeedOptions): Promise<void> {
   const { accounts, branches, conversations, fanEvents, messages, proxies, targets, users } = tablesOf(tx);
   const [branch] = await tx.insert(branches).values({ name: '一部' }).returning({ id: branches.id });
@@ -133,7 +119,7 @@ async function writeDemo(tx: Db, hashes: string[], secondHashes: string[], optio
       let unread = 0;
       for (const [li, [sender, content]] of t.lines.entries()) {
         const sendTime = options.now - (t.lines.length - li) * 60_000;
-        const cursor = await demoActivity(tx, seatId, target!.id, sendTime);
+        const { cursor } = await appendActivity(tx, { seatId, targetId: target!.id, kind: 'message', at: sendTime });
         const [msg] = await tx
           .insert(messages)
           .values({ accountId: account!.id, targetId: target!.id, bridgeMsgId: `demo-${i}-${ti}-${li}`, sender, contentType: '1', content, sendTime, status: sender === 1 ? 'received' : 'delivered', cursor })

@@ -3,7 +3,7 @@
 // seat room and the branch room.
 import type { AuthUser } from '../auth/auth.repository.js';
 import type { Access } from '../access/access.js';
-import { appendActivityOn } from '../activity/activity-append.js';
+import { appendActivity } from '../activity/activity.repository.js';
 import type { ActivityStamp } from '../activity/activity.repository.js';
 import { dbFailure, type Store } from '../db/store.js';
 import { badRequest, conflict } from '../http/errors.js';
@@ -60,7 +60,7 @@ export function createFans(deps: FansDeps) {
      * its own activity row, so that every fans:count a seat sees has its number.
      */
     async announce(seatId: number, day: string, stamp?: { cursor: number; seq: number }): Promise<FansCountPayload> {
-      const place = stamp ?? seqStamp(await store.transaction((tx) => appendActivityOn(tx, { seatId, kind: 'fans', at: clock.now() })));
+      const place = stamp ?? seqStamp(await store.transaction((tx) => appendActivity(tx, { seatId, kind: 'fans', at: clock.now() })));
       return push(seatId, day, await repository.fanCountOn(seatId, day), place);
     },
 
@@ -87,7 +87,7 @@ export function createFans(deps: FansDeps) {
               throw conflict(`delta: would take today's fans of seat ${seatId} below zero (now ${count - input.delta})`);
             }
             await repository.insertFanCorrection(tx, { seatId, accountId: account.id, day, delta: input.delta, reason: input.reason, byUserId: user.id, at: now });
-            const stamp = seqStamp(await appendActivityOn(tx, { seatId, kind: 'fans', at: now }));
+            const stamp = seqStamp(await appendActivity(tx, { seatId, kind: 'fans', at: now }));
             return { count, stamp };
           },
           { serializable: true },

@@ -1,8 +1,6 @@
 // Webhook ids already taken. Claimed inside the transaction that stores what the delivery
 // carried, so a replay is refused exactly when the first delivery committed. Here, not in
 // bridge/, because the message paths claim them and messages/ depends on no driver.
-import type { Db as SyncDb } from '../db/open.js';
-import * as syncTables from '../db/schema.js';
 import { tablesOf, type Db } from '../db/store.js';
 
 /** True when `webhookId` is new (and is now taken), false when it was delivered before. The
@@ -17,9 +15,3 @@ export async function claimWebhookId(tx: Db, webhookId: string, path: string, no
   return rows.length > 0;
 }
 
-/** claimWebhookId for a caller still on the synchronous SQLite handle (being ported). */
-export function claimWebhookIdSync(tx: SyncDb, webhookId: string, path: string, now: number): boolean {
-  const { webhookDeliveries } = syncTables;
-  const row = tx.insert(webhookDeliveries).values({ webhookId, path, receivedAt: now }).onConflictDoNothing().returning({ webhookId: webhookDeliveries.webhookId }).get();
-  return row !== undefined;
-}

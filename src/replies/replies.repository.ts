@@ -1,9 +1,8 @@
 // Quick replies and managed content (快捷回复 / 内容管理): a seat's own items plus its branch's.
 import { and, count, desc, eq, or, sql, type Column, type SQL } from 'drizzle-orm';
-import type { ActivityStamp } from '../activity/activity.repository.js';
+import { appendActivity, type ActivityStamp } from '../activity/activity.repository.js';
 import type * as schema from '../db/schema.js';
 import type { Store } from '../db/store.js';
-import { appendActivityIn } from './activity-stamp.js';
 
 export type ContentRow = typeof schema.contents.$inferSelect;
 
@@ -66,7 +65,7 @@ export function createRepliesRepository(store: Store): RepliesRepository {
     create(item, now) {
       return store.transaction(async (tx) => {
         const [row] = await tx.insert(contents).values({ ...item, createdAt: now }).returning({ id: contents.id });
-        const stamp = await appendActivityIn(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
+        const stamp = await appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
         return { id: row!.id, stamp };
       });
     },
@@ -79,7 +78,7 @@ export function createRepliesRepository(store: Store): RepliesRepository {
     remove(item, now) {
       return store.transaction(async (tx) => {
         await tx.delete(contents).where(eq(contents.id, item.id));
-        return appendActivityIn(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
+        return appendActivity(tx, { seatId: item.scope === 'seat' ? item.ownerUserId : null, kind: 'replies', at: now });
       });
     },
 

@@ -4,8 +4,6 @@
 // cursor N holds all below it: nothing is skipped, and nothing is repeated once the client moves
 // to the new position. The seq form does not need that single writer (see timelineAlertsBySeq).
 import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
-import type { Db as SyncDb } from '../db/open.js';
-import * as syncTables from '../db/schema.js';
 import type { Store } from '../db/store.js';
 
 export interface TimelineAlertRow {
@@ -86,14 +84,3 @@ async function alertsAfter(store: Store, seatId: number, by: 'cursor' | 'seq', s
   return { top, alerts: rows, more };
 }
 
-/** The newest cursor of the whole hub (0 on an empty log). */
-export async function latestCursor(store: Store): Promise<number> {
-  const { activity } = store.tables;
-  const [row] = await store.db.select({ top: max(activity.cursor) }).from(activity);
-  return row?.top ?? 0;
-}
-
-/** latestCursor for a caller still on the synchronous SQLite handle (being ported). */
-export function latestCursorSync(db: SyncDb): number {
-  return db.select({ top: max(syncTables.activity.cursor) }).from(syncTables.activity).get()?.top ?? 0;
-}

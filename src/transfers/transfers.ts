@@ -3,7 +3,7 @@
 // pushes follow the commit, each with its cursor, so a client that misses one catches up by cursor.
 import type { AuthUser } from '../auth/auth.repository.js';
 import type { Access } from '../access/access.js';
-import { appendActivityOn } from '../activity/activity-append.js';
+import { appendActivity } from '../activity/activity.repository.js';
 import { streamOf } from '../activity/activity.repository.js';
 import { dbFailure, type Store } from '../db/store.js';
 import { badRequest, conflict, notFound } from '../http/errors.js';
@@ -92,8 +92,8 @@ export function createTransfers(deps: TransfersDeps) {
 
             // Both seats' streams move in this one transaction: transfer:out in the giver's,
             // transfer:in in the receiver's.
-            const out = await appendActivityOn(tx, { seatId: fromSeatId, targetId: target.id, kind: 'transfer:out', at: now });
-            const into = await appendActivityOn(tx, { seatId: to.id, targetId: target.id, kind: 'transfer:in', at: now });
+            const out = await appendActivity(tx, { seatId: fromSeatId, targetId: target.id, kind: 'transfer:out', at: now });
+            const into = await appendActivity(tx, { seatId: to.id, targetId: target.id, kind: 'transfer:in', at: now });
             if (!(await repository.moveConversation(tx, { targetId: target.id, fromSeatId, toSeatId: to.id, cursor: into.cursor }))) {
               throw conflict('receId: its owner changed, try again');
             }

@@ -3,7 +3,8 @@
 // only old ids, a batch at a time.
 import { asc } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { claimWebhookId, createDeliveriesRepository } from '../../src/bridge/deliveries.repository.js';
+import { createDeliveriesRepository } from '../../src/bridge/deliveries.repository.js';
+import { claimWebhookId } from '../../src/messages/webhook-ids.repository.js';
 import type { Store } from '../../src/db/store.js';
 import { engineStores, ENGINES } from './contract-stores.js';
 

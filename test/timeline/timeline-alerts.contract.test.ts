@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/db/store.js';
 import { createInboundStore, type BridgeMessage } from '../../src/messages/inbound.repository.js';
-import { latestCursor, timelineAlerts, timelineAlertsBySeq } from '../../src/timeline/timeline-alerts.repository.js';
+import { latestCursor } from '../../src/activity/activity.repository.js';
+import { timelineAlerts, timelineAlertsBySeq } from '../../src/timeline/timeline-alerts.repository.js';
 import { currentSeq } from '../../src/activity/activity.repository.js';
 import { ENGINES, engineStores, message, seedSeat, TZ, type SeatFixture } from '../messages/store-fixtures.js';
 
@@ -30,7 +31,7 @@ describe.each(ENGINES)('timeline alerts on %s', (engine) => {
   };
 
   it('answers an empty log with nothing, at the position asked', async () => {
-    expect(await latestCursor(store)).toBe(0);
+    expect(await latestCursor(store.db)).toBe(0);
     expect(await timelineAlertsBySeq(store, seat.seatId, 0)).toEqual({ seq: 0, alerts: [], more: false });
     expect(await timelineAlerts(store, seat.seatId, 0)).toEqual({ cursor: 0, alerts: [], more: false });
   });
@@ -55,7 +56,7 @@ describe.each(ENGINES)('timeline alerts on %s', (engine) => {
     const byCursor = await timelineAlerts(store, seat.seatId, a1!.cursor - 1);
     expect(byCursor.cursor).toBe(a2!.cursor);
     expect(byCursor.alerts.map((x) => x.targetId).sort()).toEqual([a1!.target.id, b1!.target.id].sort());
-    expect(await latestCursor(store)).toBeGreaterThanOrEqual(a2!.cursor);
+    expect(await latestCursor(store.db)).toBeGreaterThanOrEqual(a2!.cursor);
   });
 
   it('pages by the position of the last target it covered', async () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestCursor } from '../../src/timeline/timeline-alerts.repository.js';
+import { latestCursor } from '../../src/activity/activity.repository.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { conversationIn, messageIn, userIdIn } from '../messages/fixtures.js';
@@ -24,7 +24,7 @@ describe('POST /xd/client/timelineAlerts', () => {
   };
 
   it('lists the targets with activity after the cursor with their current state', async () => {
-    const since = await latestCursor(t.hub.store);
+    const since = await latestCursor(t.hub.store.db);
     const a = await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a1' }));
     const a2 = await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a2' }));
     // Another seat's traffic is not in seat1's alerts.
@@ -59,7 +59,7 @@ describe('POST /xd/client/timelineAlerts', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
         run += 1;
-        let since = await latestCursor(t.hub.store);
+        let since = await latestCursor(t.hub.store.db);
         const stored: { cursor: number; receId: string }[] = [];
         const covered: { cursor: number; receId: string }[] = [];
         let lastBody: ReturnType<typeof inboundMessage> | undefined;
