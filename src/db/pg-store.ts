@@ -14,6 +14,8 @@ export interface PgStoreOptions {
   /** Gives up on a statement after this long (ms; 30 s by default) instead of holding a
    * connection forever. */
   statementTimeoutMs?: number;
+  /** An idle connection the server dropped (restart, failover, admin command). */
+  onIdleError?: (error: Error) => void;
 }
 
 // int8 (ids, counts, epoch ms) as JS numbers, exact up to 2^53, as SQLite's integers read. Set
@@ -61,6 +63,9 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     max: options.poolMax ?? 10,
     statement_timeout: options.statementTimeoutMs ?? 30_000,
   });
+  // Without a listener, a server dropping an idle connection would be an unhandled 'error' and
+  // end the process; the pool has already discarded that client and opens a new one on demand.
+  pool.on('error', (error) => options.onIdleError?.(error));
   try {
     await applyPgMigrations(pool);
   } catch (error) {

@@ -29,15 +29,17 @@ export interface StartHubOptions extends BuildOptions {
 
 /** On PostgreSQL, the database of each test dir: hubs started on one dir share it, as they
  * share the SQLite file in it. */
-const pgDatabases = new Map<string, string>();
+const pgDatabases = new Map<string, { url: string; hubs: number }>();
 
 export async function startHub(options: StartHubOptions = {}): Promise<TestHub> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hub-test-'));
   let databaseUrl: string | undefined;
   if (testEngine === 'pg') {
-    databaseUrl = pgDatabases.get(dir) ?? (await freshPgDatabase());
-    pgDatabases.set(dir, databaseUrl);
+    const shared = pgDatabases.get(dir) ?? { url: await freshPgDatabase(), hubs: 0 };
+    shared.hubs += 1;
+    pgDatabases.set(dir, shared);
+    databaseUrl = shared.url;
   }
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -77,6 +79,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<TestHub> 
     return { status: response.statusCode, body };
   };
 
+  let closed = false;
   return {
     hub,
     dir,
@@ -88,13 +91,15 @@ export async function startHub(options: StartHubOptions = {}): Promise<TestHub> 
       return body.data.token as string;
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await hub.close();
-      if (ownDir) {
-        rmSync(dir, { recursive: true, force: true });
-        if (databaseUrl) {
-          pgDatabases.delete(dir);
-          await dropPgDatabase(databaseUrl);
-        }
+      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      // The database goes with the last hub on it, whichever test dir owner closes first.
+      const shared = pgDatabases.get(dir);
+      if (shared && --shared.hubs === 0) {
+        pgDatabases.delete(dir);
+        await dropPgDatabase(shared.url);
       }
     },
   };

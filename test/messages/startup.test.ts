@@ -15,7 +15,9 @@ describe('hub start', () => {
     await first.hub.close();
     const second = await startHub({ dir: first.dir });
     try {
-      expect((await messageIn(second.hub.store, stale.message.id))).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/hub stopped/) });
+      // The sweep runs beside the start, not before it answers.
+      await eventually(async () => (await messageIn(second.hub.store, stale.message.id))?.status === 'failed', 5000, 'the stale reply failed');
+      expect(await messageIn(second.hub.store, stale.message.id)).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/hub stopped/) });
       expect((await messageIn(second.hub.store, fresh.message.id))!.status).toBe('pending');
     } finally {
       await second.close();
