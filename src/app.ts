@@ -54,6 +54,7 @@ import { createDbProbe } from './health/db-probe.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { ErrorCodeSchema } from './http/envelope.schemas.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
+import { installTextGuard } from './http/text-guard.js';
 import type { HubServer } from './realtime/hub-server.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { createMessageIndexer } from './search/message-index.repository.js';
@@ -178,6 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  installTextGuard(app);
   // Shared before any route: every failure response refers to it, and OpenAPI lists it once.
   app.addSchema(ErrorCodeSchema);
   app.addHook('onSend', async (request, reply) => {
