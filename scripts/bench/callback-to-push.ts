@@ -60,15 +60,17 @@ export async function callbackToPush(smoke: boolean, engine: Engine = 'sqlite'):
   let bare: Server | undefined;
   let listening: Listening | undefined;
   try {
-    // On PostgreSQL both measure the same freshly seeded database: the ceiling stores too.
+    // On PostgreSQL the ceiling stores too: it and the hub each get a freshly seeded database
+    // (the load's message ids repeat between the two runs, and the hub would dedupe them).
     const pgUrl = engine === 'pg' ? await seededBenchDatabase(tmp.dir) : undefined;
+    const hubPgUrl = engine === 'pg' ? await seededBenchDatabase(tmp.dir) : undefined;
     bare = await startBare({ pgUrl });
     listening = await bareListeners(bare.url);
     const ceiling = await highestRate(bare, listening, smoke);
     listening.close();
     await bare.stop();
 
-    hub = await startHub({ dir: tmp.dir, env: pgUrl ? { DATABASE_URL: pgUrl } : {} });
+    hub = await startHub({ dir: tmp.dir, env: hubPgUrl ? { DATABASE_URL: hubPgUrl } : {} });
     const joined = await hubListeners(hub.url).catch((e: Error) => e);
     if (joined instanceof Error) return invalid(scenario, joined.message, { rate: null, ceiling: ceiling.rate });
     listening = joined;
