@@ -8,7 +8,8 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     // The browser tests drive the built console: build it first when missing or older than its source.
-    globalSetup: ['./test/web/build-console.ts'],
+    // HUB_TEST_ENGINE=pg: one private PostgreSQL cluster for the run (test/helpers/pg-global.ts).
+    globalSetup: ['./test/web/build-console.ts', './test/helpers/pg-global.ts'],
     reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });

@@ -23,12 +23,14 @@ import { createUnhandledEvents } from './bridge/webhook-intake.js';
 import { createDeliveryWorker } from './messages/delivery-worker.js';
 import { createMessageStatus } from './messages/message-status.js';
 import { startDeliveryPruning } from './bridge/deliveries-pruning.js';
+import { createDeliveriesRepository } from './bridge/deliveries.repository.js';
+import { createBridgeRepository } from './bridge/bridge.repository.js';
 import { reloginRoutes } from './bridge/relogin.routes.js';
 import { startSandboxInbound } from './bridge/sandbox-inbound.js';
 import { createPresenceFeature } from './realtime/presence.socket.js';
 import { attachRedisAdapter } from './realtime/redis-adapter.js';
 import { createWatchFeature } from './realtime/watch.socket.js';
-import { latestCursor } from './timeline/timeline-alerts.repository.js';
+import { latestCursor } from './activity/activity.repository.js';
 import { timelineAlertsRoutes } from './timeline/timeline-alerts.routes.js';
 import { createAuthRepository } from './auth/auth.repository.js';
 import { authRoutes } from './auth/auth.routes.js';
@@ -42,13 +44,17 @@ import type { Config } from './config.js';
 import { conversationRoutes } from './conversations/conversations.routes.js';
 import { historyRoutes } from './conversations/history.routes.js';
 import { startCheckpointer } from './db/checkpointer.js';
-import { applyMigrations, openDatabase, type Database_ } from './db/open.js';
+import { sqliteView, type Database_ } from './db/open.js';
+import { openStore } from './db/open-store.js';
+import type { Store } from './db/store.js';
 import { seedIfEmpty, type SeedOutcome } from './db/seed.js';
 import { createFans } from './fans/fans.js';
 import { fansRoutes } from './fans/fans.routes.js';
+import { createDbProbe } from './health/db-probe.js';
 import { healthRoutes, type RedisHealth } from './health/health.routes.js';
 import { ErrorCodeSchema } from './http/envelope.schemas.js';
 import { frameworkErrors, installErrorHandling } from './http/error-handler.js';
+import { installTextGuard } from './http/text-guard.js';
 import type { HubServer } from './realtime/hub-server.js';
 import { attachSocketFeatures, createSocketServer } from './realtime/socket-server.js';
 import { createMessageIndexer } from './search/message-index.repository.js';
@@ -90,7 +96,7 @@ import { createPermissions } from './permissions/permissions.js';
 import type { RecordAudit } from './permissions/permissions.service.js';
 import { redactTokenQuery } from './http/query-token.js';
 import { adminRoutes } from './admin/admin.routes.js';
-import { createAuditRepository, recordAudit as writeAudit } from './audit/audit.repository.js';
+import { createAuditRepository, recordAudit } from './audit/audit.repository.js';
 import { auditRoutes } from './audit/audit.routes.js';
 import { passwordChangeRoutes } from './auth/password-change.routes.js';
 import { createHttpGroupCalls, createSandboxGroupCalls, groupCallsThroughPort } from './bridge/group-calls.js';
@@ -109,7 +115,10 @@ export { redactTokenQuery } from './http/query-token.js';
 export interface Hub {
   app: FastifyInstance;
   io: HubServer;
-  database: Database_;
+  /** The SQLite file's connection, for tests and tools that inspect it; throws on PostgreSQL. */
+  readonly database: Database_;
+  /** The data handle repositories get, on either engine. */
+  store: Store;
   config: Config;
   seeded: SeedOutcome;
   /** Every route registered after the permission guard, with the permission it needs. */
@@ -129,9 +138,8 @@ export interface BuildOptions {
 
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<Hub> {
   const clock = options.clock ?? systemClock;
-  const database = openDatabase(config.databasePath, { synchronous: config.sqliteSynchronous });
-  applyMigrations(database.db);
-  const seeded = await seedIfEmpty(database.db, {
+  const store = await openStore(config);
+  const seeded = await seedIfEmpty(store, {
     production: config.nodeEnv === 'production',
     adminUser: config.adminUser,
     adminPassword: config.adminPassword,
@@ -139,8 +147,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     tzName: config.tzName,
   });
   // A database from before the dashboard counters gets them once, from its messages.
-  rebuildDashboardIfMissing(database.sqlite, config.tzName);
-  const checkpointer = startCheckpointer(database.sqlite);
+  await rebuildDashboardIfMissing(store, config.tzName);
+  // SQLite's WAL is checkpointed off the event loop; PostgreSQL checkpoints by itself.
+  const checkpointer = store.dialect === 'sqlite' ? startCheckpointer(store.sqlite) : undefined;
+  const database = store.dialect === 'sqlite' ? sqliteView(store.sqlite) : undefined;
 
   const app = Fastify({
     logger: {
@@ -169,6 +179,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   installErrorHandling(app);
+  installTextGuard(app);
   // Shared before any route: every failure response refers to it, and OpenAPI lists it once.
   app.addSchema(ErrorCodeSchema);
   app.addHook('onSend', async (request, reply) => {
@@ -186,7 +197,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
-  const authRepository = createAuthRepository(database.db);
+  const authRepository = createAuthRepository(store);
   const guard = createGuard(authRepository, clock);
   const io = createSocketServer({ httpServer: app.server, authRepository, clock, allowedOrigins: config.allowedOrigins });
 
@@ -199,19 +210,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   installMetrics(app, { metrics, allow: config.metricsAllow });
   const stopSessionWatch = startSessionWatch({ io, sessions: authRepository, clock, intervalMs: config.sessionCheckIntervalMs, log: app.log });
-  const access = createAccess(database.db);
-  const permissions = createPermissions({
-    db: database.db,
+  const access = createAccess(store);
+  const permissions = await createPermissions({
+    store,
     io,
     broadcast: config.redisUrl !== undefined,
     pollMs: options.permissionPollMs ?? 500,
     // Menu and grant changes land in the one audit log, in the change's own transaction.
-    recordAudit: options.recordAudit ?? ((tx, entry) => void writeAudit(tx, { ...entry, at: clock.now() })),
+    recordAudit: options.recordAudit ?? ((tx, entry) => recordAudit(tx, { ...entry, at: clock.now() })),
     onError: (err) => app.log.warn({ err }, 'permission refresh failed; keeping the last copy'),
   });
   // Before any route: every route registered below is checked against the permission table.
   const routes = installPermissionGuard(app, permissions.permit);
-  await app.register(healthRoutes, { sqlite: database.sqlite, redisHealth: (): RedisHealth => fanout.health() });
+  await app.register(healthRoutes, { probeDb: createDbProbe(store), redisHealth: (): RedisHealth => fanout.health() });
   const loginWindowMs = config.login.windowSeconds * 1000;
   const loginFailures = config.redisUrl
     ? createRedisFailureCounter(config.redisUrl, loginWindowMs, app.log, { keepAliveMs: config.redis.keepAliveMs })
@@ -228,38 +239,39 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   await app.register(navigationRoutes, { prefix: '/xd/auth', guard, store: permissions.store, repository: permissions.repository });
   await app.register(menuRoutes, { prefix: '/xd/admin', guard, permissions: permissions.service });
-  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', db: database.db, authRepository, guard, io, clock });
+  await app.register(passwordChangeRoutes, { prefix: '/xd/auth', store, authRepository, guard, io, clock });
 
   const dashboardChanges = createDashboardChanges({ io });
   // Presence and account status change today's figures (seats and accounts online).
   const changedToday = (branchId: number | null, cursor: number) => dashboardChanges.changed(branchId, dayOf(clock.now(), config.tzName), cursor);
-  const fans = createFans({ db: database.db, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
+  const fans = createFans({ store, access, io, clock, tzName: config.tzName, onCorrected: dashboardChanges.changed });
   const ingest = createInboundIngest({
-    db: database.db,
+    store,
     io,
     clock,
     tzName: config.tzName,
     log: app.log,
-    onNewFan: (seatId, day, stamp) => fans.announce(seatId, day, stamp),
+    onNewFan: (seatId, day, stamp) => void fans.announce(seatId, day, stamp).catch((err: unknown) => app.log.error({ err }, 'new-fan announcement failed')),
     observe: { batch: metrics.ingestBatch, pushed: metrics.pushed },
     onDashboardChange: dashboardChanges.changed,
   });
   // Status first: the sandbox bridge reports through it; then the bridge, the delivery worker
   // that hands replies to it, and the sends that feed the worker.
-  const statuses = createMessageStatus({ db: database.db, io, clock });
-  const accountEvents = createAccountEvents({ db: database.db, io, clock, onStatusChanged: changedToday });
+  const statuses = createMessageStatus({ store, io, clock });
+  const bridgeRepository = createBridgeRepository(store);
+  const accountEvents = createAccountEvents({ repository: bridgeRepository, io, clock, onStatusChanged: changedToday });
   const bridge = countCalls(
-    createBridge(config, { db: database.db, applyStatus: (report) => statuses.apply(report), log: app.log }),
+    createBridge(config, { repository: bridgeRepository, applyStatus: (report) => void statuses.apply(report).catch((error: unknown) => app.log.warn({ err: error, report }, 'sandbox status report not applied')), log: app.log }),
     metrics.bridgeCall,
     (error) => (error instanceof BridgeError && error.retryable ? 'retry' : 'failed'),
     ['close'],
   );
-  const delivery = createDeliveryWorker({ db: database.db, bridge, clock, publish: statuses.push, log: app.log });
-  const messaging = createMessaging({ db: database.db, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
-  const stopDeliveryPruning = startDeliveryPruning({ db: database.db, clock, log: app.log });
+  const delivery = createDeliveryWorker({ store, bridge, clock, publish: statuses.push, log: app.log });
+  const messaging = createMessaging({ store, io, access, clock, tzName: config.tzName, log: app.log, delivery, onDashboardChange: dashboardChanges.changed });
+  const stopDeliveryPruning = startDeliveryPruning({ deliveries: createDeliveriesRepository(store), clock, log: app.log });
   const stopDemoInbound =
-    bridge.kind === 'sandbox' ? startSandboxInbound({ db: database.db, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
-  const proxies = createProxiesRepository(database.db);
+    bridge.kind === 'sandbox' ? startSandboxInbound({ repository: bridgeRepository, ingest, clock, perMinute: config.sandboxInboundPerMinute, log: app.log }) : () => undefined;
+  const proxies = createProxiesRepository(store);
   const proxyPool = createProxyPool({
     proxies,
     io,
@@ -275,7 +287,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     pool: proxyPool,
     guard,
     clock,
-    audit: (tx, entry) => void writeAudit(tx, { ...entry, at: clock.now() }),
+    audit: async (tx, entry) => {
+      await recordAudit(tx, { ...entry, at: clock.now() });
+    },
   });
   await app.register(bridgeCallbackRoutes, {
     prefix: '/xd/protocol',
@@ -283,19 +297,19 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     ingest,
     statuses,
     accountEvents,
-    db: database.db,
+    repository: bridgeRepository,
     ensureProxy: (phone) => proxyPool.ensureProxy(phone),
   });
   // The webhook of the chosen real bridge; the others' paths stay unknown (404).
   const unhandledEvents = createUnhandledEvents(app.log);
   const effects = createWebhookEffects({ ingest, statuses, accountEvents, bridge, log: app.log });
-  if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, db: database.db, clock, effects, unhandled: unhandledEvents });
-  if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, db: database.db, clock, effects, unhandled: unhandledEvents });
-  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, db: database.db, bridge, accountEvents });
+  if (config.waha) await app.register(wahaRoutes, { prefix: '/xd/protocol', hmacKey: config.waha.webhookHmacKey, repository: bridgeRepository, clock, effects, unhandled: unhandledEvents });
+  if (config.evolution) await app.register(evolutionRoutes, { prefix: '/xd/protocol', secret: config.evolution.webhookSecret, repository: bridgeRepository, clock, effects, unhandled: unhandledEvents });
+  await app.register(reloginRoutes, { prefix: '/xd/protocol', guard, access, repository: bridgeRepository, bridge, accountEvents });
   await app.register(messageRoutes, { prefix: '/xd/client', guard, messaging });
 
   const GROUP_CALL_TIMEOUT_MS = 30_000;
-  const groupPullsRepository = createGroupPullsRepository(database.db);
+  const groupPullsRepository = createGroupPullsRepository(store);
   const groupPulls = createGroupPulls({ repository: groupPullsRepository, io, clock });
   const groupPullScheduler = createGroupPullScheduler({
     repository: groupPullsRepository,
@@ -308,44 +322,44 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     clock,
     minuteMs: config.groupPullMinuteMs,
     callTimeoutMs: GROUP_CALL_TIMEOUT_MS,
-    onProgress: (taskId) => groupPulls.progress(taskId),
+    onProgress: (taskId) => void groupPulls.progress(taskId).catch((err: unknown) => app.log.warn({ err, taskId }, 'group:progress not pushed')),
     onError: (err) => app.log.error({ err }, 'group pull step failed'),
   });
   await app.register(groupPullRoutes, { prefix: '/xd/client', groupPulls, guard });
   groupPullScheduler.start();
 
-  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', db: database.db, access, guard, tzName: config.tzName });
+  await app.register(timelineAlertsRoutes, { prefix: '/xd/client', store, access, guard, tzName: config.tzName });
 
-  const transfers = createTransfers({ db: database.db, io, clock, tzName: config.tzName });
+  const transfers = createTransfers({ store, access, io, clock, tzName: config.tzName });
   await app.register(transferRoutes, { prefix: '/xd/client', transfers, guard });
   await app.register(fansRoutes, { prefix: '/xd/client', fans, guard });
-  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(database.db), access, guard, clock, tzName: config.tzName });
-  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(database.db), guard, io, clock });
+  await app.register(tagRoutes, { prefix: '/xd/client', tags: createTagsRepository(store), access, guard, clock, tzName: config.tzName });
+  await app.register(replyRoutes, { prefix: '/xd/client', replies: createRepliesRepository(store), guard, io, clock });
   const translator = config.translateUrl ? createLibreTranslate({ baseUrl: config.translateUrl, timeoutMs: 4000 }) : undefined;
-  const translate = createTranslateService({ cache: createTranslationCache(database.db), translator, clock });
+  const translate = createTranslateService({ cache: createTranslationCache(store), translator, clock });
   await app.register(translateRoutes, { prefix: '/xd/client', translate, guard });
-  const media = createMediaRepository(database.db);
+  const media = createMediaRepository(store);
   const originals = createOriginalImages({ media, bridge, mediaDir: config.mediaDir, clock });
   const mediaRule = ruleForRoute('GET', '/xd/media/:fileName');
   await app.register(mediaRoutes, { prefix: '/xd', media, originals, access, authRepository, guard, clock, permitMedia: (user) => permissions.permit(user, mediaRule) });
-  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(database.db), access, guard, io, clock, tzName: config.tzName });
-  await app.register(adminRoutes, { prefix: '/xd/admin', db: database.db, io, guard, authRepository, clock });
-  await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(database.db), guard, tzName: config.tzName });
-  const seatRead = { prefix: '/xd/client', sqlite: database.sqlite, access, guard, clock, tzName: config.tzName };
+  await app.register(managementRoutes, { prefix: '/xd', management: createManagementRepository(store), access, guard, io, clock, tzName: config.tzName });
+  await app.register(adminRoutes, { prefix: '/xd/admin', store, io, guard, clock });
+  await app.register(auditRoutes, { prefix: '/xd/admin', audit: createAuditRepository(store), guard, tzName: config.tzName });
+  const seatRead = { prefix: '/xd/client', store, access, guard, clock, tzName: config.tzName };
   await app.register(accountRoutes, seatRead);
   await app.register(conversationRoutes, seatRead);
   await app.register(historyRoutes, seatRead);
   const dashboard = createDashboard({
-    summaries: createSummaryRepository(database.sqlite),
+    summaries: createSummaryRepository(store),
     clock,
     tzName: config.tzName,
     // One instance holds every socket: its own rooms answer, with no lookup round to time out.
     onlineUsers: config.redisUrl ? (ids) => onlineUsers(io, ids) : async (ids) => locallyOnlineUsers(io, ids),
   });
   await app.register(dashboardRoutes, { prefix: '/xd/dashboard', guard, dashboard });
-  const messageIndexer = createMessageIndexer(database.sqlite);
+  const messageIndexer = createMessageIndexer(store);
   const stopMessageIndexing = startMessageIndexing(messageIndexer, { log: app.log });
-  await app.register(searchRoutes, { ...seatRead, messageIndexer });
+  await app.register(searchRoutes, seatRead);
 
   // Last: the console's fallback route must not shadow any API route registered above.
   await app.register(consoleRoutes, { webRoot: fileURLToPath(new URL('../dist/web', import.meta.url)) });
@@ -362,14 +376,18 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     createMessagesFeature({ messaging, onError: logSocketError }),
     createWatchFeature({ access, onError: logSocketError }),
     // The dashboard hint keeps its cursor (the newest one): presence itself carries none.
-    createPresenceFeature({ io, onPresenceChanged: (branchId) => changedToday(branchId, latestCursor(database.db)), onError: logSocketError }),
+    createPresenceFeature({ io, onPresenceChanged: (branchId) => void latestCursor(store.db).then((cursor) => changedToday(branchId, cursor), logSocketError), onError: logSocketError }),
   ]);
 
   let closed = false;
   return {
     app,
     io,
-    database,
+    get database() {
+      if (!database) throw new Error('hub.database is the SQLite file, and this hub runs on PostgreSQL: use hub.store');
+      return database;
+    },
+    store,
     config,
     seeded,
     routes,
@@ -377,7 +395,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       if (closed) return;
       closed = true;
       stopSessionWatch();
-      stopDeliveryPruning();
+      await stopDeliveryPruning();
       stopProxyChecker();
       // Before the database closes: calls in flight are interrupted and their members settled.
       await groupPullScheduler.stop();
@@ -392,9 +410,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       await loginFailures.close();
       await io.close().catch(() => undefined);
       await app.close();
-      await checkpointer.stop();
+      await checkpointer?.stop();
       metrics.close();
-      database.close();
+      await store.close();
     },
   };
 }

@@ -9,6 +9,10 @@ export interface Config {
   port: number;
   host: string;
   databasePath: string;
+  /** postgres://… puts the hub's data in PostgreSQL; unset keeps the SQLite file at databasePath. */
+  databaseUrl: string | undefined;
+  /** PostgreSQL connections per hub process. */
+  pgPoolMax: number;
   /** FULL trades write speed for durability across power loss; NORMAL is safe across crashes in WAL. */
   sqliteSynchronous: 'NORMAL' | 'FULL';
   redisUrl: string | undefined;
@@ -282,6 +286,8 @@ export function loadConfig(env: Env = process.env): Config {
     port: integer(env, 'PORT', 8080, 0, 65535),
     host: text(env, 'HOST', '127.0.0.1'),
     databasePath: text(env, 'DATABASE_PATH', './data/hub.db'),
+    databaseUrl: url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']),
+    pgPoolMax: integer(env, 'PG_POOL_MAX', 10, 1, 1000),
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['NORMAL', 'FULL'] as const, 'NORMAL'),
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     redis: {

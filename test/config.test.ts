@@ -10,6 +10,8 @@ describe('loadConfig', () => {
       port: 8080,
       host: '127.0.0.1',
       databasePath: './data/hub.db',
+      databaseUrl: undefined,
+      pgPoolMax: 10,
       redisUrl: undefined,
       mediaDir: './data/media',
       tzName: 'Asia/Shanghai',
@@ -25,6 +27,8 @@ describe('loadConfig', () => {
     ['PORT', '70000', /PORT must be an integer 0\.\.65535/],
     ['TOKEN_TTL_HOURS', '0', /TOKEN_TTL_HOURS/],
     ['REDIS_URL', 'http://x', /REDIS_URL must be a URL/],
+    ['DATABASE_URL', 'mysql://db/hub', /DATABASE_URL must be a URL \(postgres: or postgresql:\)/],
+    ['PG_POOL_MAX', '0', /PG_POOL_MAX/],
     ['PROTOCOL_URL', 'not a url', /PROTOCOL_URL must be a URL/],
     ['TRANSLATE_URL', 'ftp://x', /TRANSLATE_URL/],
     ['TZ_NAME', 'Mars/Olympus', /TZ_NAME must be an IANA time zone/],
@@ -76,7 +80,9 @@ describe('loadConfig', () => {
       ALLOWED_ORIGINS: 'https://a.example.com, http://localhost:5173',
       REDIS_URL: 'redis://127.0.0.1:6379',
       PROTOCOL_URL: 'http://bridge.local:9000/',
+      DATABASE_URL: 'postgres://hub@db.local:5432/hub',
     });
+    expect(config.databaseUrl).toBe('postgres://hub@db.local:5432/hub');
     expect(config.protocolSecret).toBe(secret);
     expect(config.protocolSecretGenerated).toBe(false);
     expect(config.allowedOrigins).toEqual(['https://a.example.com', 'http://localhost:5173']);

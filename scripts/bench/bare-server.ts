@@ -1,10 +1,11 @@
-// The ceiling server: the hub's stack (Fastify + Socket.IO + better-sqlite3) doing the least
-// possible work. No signature check, no store, no auth: a callback is one io.to(room).emit, a
+// The ceiling server: the hub's stack (Fastify + Socket.IO + better-sqlite3, or pg with PG_URL:
+// ./bare-pg.ts) doing the least possible work. No signature check, no store, no auth: a callback is one io.to(room).emit, a
 // history request is the same SQL the hub needs, run raw.
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
 import { Server } from 'socket.io';
 import { dayRange, formatJavaDate } from '../../src/time.js';
+import { pgRoutes } from './bare-pg.js';
 
 const TZ = 'Asia/Shanghai';
 const app = Fastify({ logger: false });
@@ -20,7 +21,8 @@ io.use((socket, next) => {
 app.get('/healthz', async () => ({ msg: 'ok', code: 200, data: { db: 'ok', redis: 'off' } }));
 
 let seq = 0;
-app.post('/xd/protocol/messageCallback', async (request) => {
+if (process.env.PG_URL) await pgRoutes(app, io, process.env.PG_URL);
+else app.post('/xd/protocol/messageCallback', async (request) => {
   const body = request.body as { phone: string; msgId: string; from: { id: string; name?: string }; content: string; sendTime: number };
   seq += 1;
   io.to(`phone:${body.phone}`).emit('message:new', {
@@ -34,7 +36,7 @@ app.post('/xd/protocol/messageCallback', async (request) => {
   return { msg: 'ok', code: 200, data: { msgId: String(seq), receId: body.from.id, duplicate: false } };
 });
 
-if (process.env.DATABASE_PATH) {
+if (process.env.DATABASE_PATH && !process.env.PG_URL) {
   const db = new Database(process.env.DATABASE_PATH, { readonly: true });
   const target = db.prepare('SELECT name FROM targets WHERE id = ?');
   const summary = db.prepare('SELECT count(*) AS total, max(send_time) AS last FROM messages WHERE target_id = ? AND send_time >= ? AND send_time < ?');

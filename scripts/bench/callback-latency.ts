@@ -2,6 +2,7 @@
 // time to its receipt on the seat's socket; the ceiling is the bare server's p99 at the same load.
 import { bareListeners, DEMO_PHONE, deliveryProblem, hubListeners, type Listening } from './lib/listeners.js';
 import { callbackLoad, type LoadResult } from './lib/load.js';
+import { named, seededBenchDatabase, type Engine } from './lib/pg.js';
 import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
 import { invalid, percentileMs, ratio, type Line } from './lib/stats.js';
 
@@ -14,14 +15,18 @@ function problemOf(r: LoadResult, who: string): string | null {
   return null;
 }
 
-export async function callbackLatency(smoke: boolean): Promise<Line> {
-  const scenario = 'callback_latency_1k';
+export async function callbackLatency(smoke: boolean, engine: Engine = 'sqlite'): Promise<Line> {
+  const scenario = named('callback_latency_1k', engine);
   const seconds = smoke ? 3 : 30;
   const tmp = tempDir('latency');
   let server: Server | undefined;
   let listening: Listening | undefined;
   try {
-    server = await startBare();
+    // On PostgreSQL the ceiling stores too: it and the hub each get a freshly seeded database
+    // (the load's message ids repeat between the two runs, and the hub would dedupe them).
+    const pgUrl = engine === 'pg' ? await seededBenchDatabase(tmp.dir) : undefined;
+    const hubPgUrl = engine === 'pg' ? await seededBenchDatabase(tmp.dir) : undefined;
+    server = await startBare({ pgUrl });
     listening = await bareListeners(server.url, 1);
     await callbackLoad({ url: server.url, phone: DEMO_PHONE, rate: RATE, seconds: 0.5, listeners: listening.listeners }); // warm-up
     const bare = await callbackLoad({ url: server.url, phone: DEMO_PHONE, rate: RATE, seconds, listeners: listening.listeners });
@@ -29,7 +34,7 @@ export async function callbackLatency(smoke: boolean): Promise<Line> {
     await server.stop();
     const ceiling = percentileMs(bare.histogram, 99);
 
-    server = await startHub({ dir: tmp.dir });
+    server = await startHub({ dir: tmp.dir, env: hubPgUrl ? { DATABASE_URL: hubPgUrl } : {} });
     const joined = await hubListeners(server.url, { supervisor: false }).catch((e: Error) => e);
     if (joined instanceof Error) return invalid(scenario, joined.message, { ceiling });
     listening = joined;

@@ -2,6 +2,7 @@
 // pushed to the seat and a watching supervisor, all delivered with p99 < 50 ms.
 import { bareListeners, DEMO_PHONE, deliveryProblem, hubListeners, type Listening } from './lib/listeners.js';
 import { callbackLoad, type LoadResult } from './lib/load.js';
+import { named, seededBenchDatabase, type Engine } from './lib/pg.js';
 import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
 import { invalid, ratio, type Line } from './lib/stats.js';
 
@@ -52,20 +53,24 @@ async function highestRate(server: Server, listening: Listening, smoke: boolean)
   return { rate: pass, p99Ms: passP99, generatorBound: false, steps };
 }
 
-export async function callbackToPush(smoke: boolean): Promise<Line> {
-  const scenario = 'callback_to_push';
+export async function callbackToPush(smoke: boolean, engine: Engine = 'sqlite'): Promise<Line> {
+  const scenario = named('callback_to_push', engine);
   const tmp = tempDir('push');
   let hub: Server | undefined;
   let bare: Server | undefined;
   let listening: Listening | undefined;
   try {
-    bare = await startBare();
+    // On PostgreSQL the ceiling stores too: it and the hub each get a freshly seeded database
+    // (the load's message ids repeat between the two runs, and the hub would dedupe them).
+    const pgUrl = engine === 'pg' ? await seededBenchDatabase(tmp.dir) : undefined;
+    const hubPgUrl = engine === 'pg' ? await seededBenchDatabase(tmp.dir) : undefined;
+    bare = await startBare({ pgUrl });
     listening = await bareListeners(bare.url);
     const ceiling = await highestRate(bare, listening, smoke);
     listening.close();
     await bare.stop();
 
-    hub = await startHub({ dir: tmp.dir });
+    hub = await startHub({ dir: tmp.dir, env: hubPgUrl ? { DATABASE_URL: hubPgUrl } : {} });
     const joined = await hubListeners(hub.url).catch((e: Error) => e);
     if (joined instanceof Error) return invalid(scenario, joined.message, { rate: null, ceiling: ceiling.rate });
     listening = joined;

@@ -2,6 +2,8 @@
 // ceiling is a bare Fastify route running the same SQL on the same file.
 import { closedLoop, closedLoopLine } from './lib/closed-loop.js';
 import { login, postJson } from './lib/http.js';
+import { migrateToPg } from '../migrate-to-pg.js';
+import { benchDatabase, named, type Engine } from './lib/pg.js';
 import { startBare, startHub, tempDir, type Server } from './lib/procs.js';
 import { prepareHistory, type History } from './lib/seed.js';
 import type { Line } from './lib/stats.js';
@@ -26,14 +28,18 @@ function queries(history: History, custServId: string): string[] {
   return bodies;
 }
 
-export async function history(smoke: boolean): Promise<Line> {
-  const scenario = 'history';
+export async function history(smoke: boolean, engine: Engine = 'sqlite'): Promise<Line> {
+  const scenario = named('history', engine);
   const seconds = smoke ? 2 : 10;
   const tmp = tempDir('history');
   let server: Server | undefined;
   try {
     const built = await prepareHistory(tmp.dir, smoke ? 20_000 : 1_000_000);
-    server = await startHub({ dir: tmp.dir });
+    // PostgreSQL gets the same rows, copied as an operator would move a hub over.
+    const pgUrl = engine === 'pg' ? await benchDatabase() : undefined;
+    if (pgUrl) await migrateToPg({ from: built.path, to: pgUrl });
+    const env: Record<string, string> = pgUrl ? { DATABASE_URL: pgUrl } : {};
+    server = await startHub({ dir: tmp.dir, env });
     const seat = await login(server.url, 'seat1');
     const bodies = queries(built, seat.userId);
     const sample = await postJson(server.url, PATH, bodies[0], { token: seat.token });
@@ -45,7 +51,7 @@ export async function history(smoke: boolean): Promise<Line> {
     const hub = await closedLoop(server.url, PATH, bodies, { token: seat.token }, seconds);
     await server.stop();
 
-    server = await startBare({ databasePath: built.path });
+    server = await startBare({ databasePath: built.path, pgUrl });
     const bare = await closedLoop(server.url, PATH, bodies, {}, seconds);
     return closedLoopLine(scenario, built.messages, hub, bare);
   } finally {

@@ -7,6 +7,7 @@ import { callbackToPush } from './callback-to-push.js';
 import { crossInstance } from './cross-instance.js';
 import { dashboard } from './dashboard.js';
 import { history } from './history.js';
+import { stopBenchPostgres } from './lib/pg.js';
 import { pinSelf, useBuiltHub } from './lib/procs.js';
 import { invalid, printLine, type Line } from './lib/stats.js';
 import { reconnectStorm } from './reconnect-storm.js';
@@ -22,6 +23,10 @@ const SCENARIOS: Record<string, (smoke: boolean) => Promise<Line>> = {
   dashboard,
   reconnect_storm: reconnectStorm,
   slow_consumer: slowConsumer,
+  // The same paths with the hub on PostgreSQL, each against a ceiling on PostgreSQL.
+  'callback_to_push@pg': (smoke) => callbackToPush(smoke, 'pg'),
+  'callback_latency_1k@pg': (smoke) => callbackLatency(smoke, 'pg'),
+  'history@pg': (smoke) => history(smoke, 'pg'),
 };
 
 const args = process.argv.slice(2);
@@ -50,6 +55,8 @@ for (const [name, run] of Object.entries(SCENARIOS)) {
   lines.push(line);
   if (process.env.BENCH_VERBOSE) process.stderr.write(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
+
+await stopBenchPostgres();
 
 const show = (v: unknown) => (v === null || v === undefined ? '-' : String(v));
 const rows = lines.map((l) => {

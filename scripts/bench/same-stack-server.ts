@@ -29,7 +29,7 @@ const [{ buildApp }, { loadConfig }, { createGuard, ALL_ROLES }, { createAuthRep
 ]);
 
 const hub = await buildApp(loadConfig());
-const guard = createGuard(createAuthRepository(hub.database.db), systemClock);
+const guard = createGuard(createAuthRepository(hub.store), systemClock);
 const row = hub.database.sqlite.prepare('SELECT inbound, outbound FROM dashboard_hours WHERE day = ? LIMIT 1');
 
 hub.app.post('/xd/dashboard/one-row', { onRequest: guard(...ALL_ROLES), schema: { body: SummaryInput } }, async (request) => {

@@ -2,19 +2,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import type { Sqlite } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { ok } from '../http/errors.js';
 import { createAccountsRepository } from './accounts.repository.js';
 import { GetAccountsBody, GetAccountsResponse } from './accounts.schemas.js';
 
 export interface AccountRoutesDeps {
-  sqlite: Sqlite;
+  store: Store;
   access: Access;
   guard: Guard;
 }
 
 export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = async (app, deps) => {
-  const repository = createAccountsRepository(deps.sqlite);
+  const repository = createAccountsRepository(deps.store);
 
   app.post(
     '/getAccounts',
@@ -33,7 +33,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = async
       },
     },
     async (request) => {
-      const rows = repository.visibleAccounts(deps.access.seatScope(currentUser(request)));
+      const rows = await repository.visibleAccounts(await deps.access.seatScope(currentUser(request)));
       return ok(
         rows.map((a) => ({
           accountId: String(a.accountId),

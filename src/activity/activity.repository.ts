@@ -1,9 +1,8 @@
 // Appends to the hub-wide cursor and, for a seat's event, to that seat's stream. Call inside
 // the write transaction of the event it records, so the cursor, the seq and the event commit
 // together.
-import { sql } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { activity, seatStreams } from '../db/schema.js';
+import { eq, max, sql } from 'drizzle-orm';
+import { tablesOf, type Db, type Store } from '../db/store.js';
 
 export interface ActivityEvent {
   seatId: number | null;
@@ -25,22 +24,24 @@ export interface ActivityStamp {
  * locks the seat's row until commit (on PostgreSQL as on SQLite), so a later transaction of the
  * same seat waits and the numbers commit in order, without gaps.
  */
-export function takeSeq(tx: Db, seatId: number, span = 1): number {
-  return tx
+export async function takeSeq(tx: Db, seatId: number, span = 1): Promise<number> {
+  const { seatStreams } = tablesOf(tx);
+  const [row] = await tx
     .insert(seatStreams)
     .values({ seatId, seq: span })
     .onConflictDoUpdate({ target: seatStreams.seatId, set: { seq: sql`${seatStreams.seq} + excluded.seq` } })
-    .returning({ seq: seatStreams.seq })
-    .get().seq;
+    .returning({ seq: seatStreams.seq });
+  return row!.seq;
 }
 
 /**
  * Records an event. `span` is how many pushes of the seat it stands for (a read of several
  * messages pushes one `message:updated` each): they take the numbers `seq - span + 1 … seq`.
  */
-export function appendActivity(tx: Db, event: ActivityEvent, span = 1): ActivityStamp {
-  const seq = event.seatId === null ? null : takeSeq(tx, event.seatId, span);
-  const row = tx
+export async function appendActivity(tx: Db, event: ActivityEvent, span = 1): Promise<ActivityStamp> {
+  const { activity } = tablesOf(tx);
+  const seq = event.seatId === null ? null : await takeSeq(tx, event.seatId, span);
+  const [row] = await tx
     .insert(activity)
     .values({
       seatId: event.seatId,
@@ -50,9 +51,15 @@ export function appendActivity(tx: Db, event: ActivityEvent, span = 1): Activity
       seq,
       createdAt: event.at,
     })
-    .returning({ cursor: activity.cursor })
-    .get();
-  return { cursor: row.cursor, seq };
+    .returning({ cursor: activity.cursor });
+  return { cursor: row!.cursor, seq };
+}
+
+/** The newest cursor (0 before any event): what a hint that stores nothing carries. */
+export async function latestCursor(db: Db): Promise<number> {
+  const { activity } = tablesOf(db);
+  const [row] = await db.select({ top: max(activity.cursor) }).from(activity);
+  return row?.top ?? 0;
 }
 
 /** The `custServId`/`seq` pair a push of a seat's event carries. */
@@ -61,6 +68,8 @@ export function streamOf(seatId: number, seq: number): { custServId: string; seq
 }
 
 /** The last number of a seat's stream (0 before its first event). */
-export function currentSeq(db: Db, seatId: number): number {
-  return db.select({ seq: seatStreams.seq }).from(seatStreams).where(sql`${seatStreams.seatId} = ${seatId}`).get()?.seq ?? 0;
+export async function currentSeq(store: Store, seatId: number, tx?: Db): Promise<number> {
+  const { seatStreams } = store.tables;
+  const [row] = await (tx ?? store.db).select({ seq: seatStreams.seq }).from(seatStreams).where(eq(seatStreams.seatId, seatId));
+  return row?.seq ?? 0;
 }

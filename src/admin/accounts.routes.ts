@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Guard } from '../auth/auth.guard.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { Envelope, Id, Paged, errorResponses, pageOf } from '../http/envelope.schemas.js';
 import { ok } from '../http/errors.js';
 import type { Clock } from '../time.js';
@@ -15,7 +15,7 @@ import { AccountListRow, AccountStatusSchema, ImportBody, ImportResult, NewAccou
 import type { AccountsService } from './accounts.service.js';
 
 export interface AccountRoutesDeps {
-  db: Db;
+  store: Store;
   accounts: AccountsAdminRepository;
   service: AccountsService;
   guard: Guard;
@@ -27,7 +27,7 @@ const numberOrNull = (id: string | null | undefined) => (id === undefined ? unde
 const AccountParams = Type.Object({ accountId: Id });
 
 export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = async (app, deps) => {
-  const { db, accounts, service, clock } = deps;
+  const { store, accounts, service, clock } = deps;
   const onRequest = deps.guard('master', 'admin', 'branch');
 
   app.get(
@@ -51,7 +51,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
     async (request) => {
       const q = request.query;
       const page = pageOf(q);
-      const { rows, total } = accounts.list(adminScopeOf(adminContext(request, clock).actor), {
+      const { rows, total } = await accounts.list(adminScopeOf(adminContext(request, clock).actor), {
         branchId: numberOrNull(q.branchId) ?? undefined,
         seatId: numberOrNull(q.seatId) ?? undefined,
         status: q.status,
@@ -90,7 +90,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
     },
     async (request) => {
       const b = request.body;
-      const accountId = service.create(adminContext(request, clock), { phone: b.phone, platform: b.platform, branchId: Number(b.branchId), seatId: numberOrNull(b.seatId) });
+      const accountId = await service.create(adminContext(request, clock), { phone: b.phone, platform: b.platform, branchId: Number(b.branchId), seatId: numberOrNull(b.seatId) });
       return ok({ accountId: String(accountId) });
     },
   );
@@ -101,7 +101,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
       onRequest,
       schema: { ...adminRoute, summary: 'Create many accounts in one transaction: bad rows are skipped with their reason, good rows kept', body: ImportBody, response: writeResponses(ImportResult) },
     },
-    async (request) => ok(importAccounts(db, service, adminContext(request, clock), request.body.accounts as Record<string, unknown>[])),
+    async (request) => ok(await importAccounts(store, service, adminContext(request, clock), request.body.accounts as Record<string, unknown>[])),
   );
 
   app.put(
@@ -119,7 +119,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
     async (request) => {
       const b = request.body;
       const id = Number(request.params.accountId);
-      service.update(adminContext(request, clock), id, {
+      await service.update(adminContext(request, clock), id, {
         seatId: numberOrNull(b.seatId),
         branchId: b.branchId === undefined ? undefined : Number(b.branchId),
         proxyId: numberOrNull(b.proxyId),
@@ -135,7 +135,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
     { onRequest, schema: { ...adminRoute, summary: 'Delete an account that has no conversations (otherwise 409: disable it)', params: AccountParams, response: writeResponses(Type.Object({ accountId: Id })) } },
     async (request) => {
       const id = Number(request.params.accountId);
-      service.remove(adminContext(request, clock), id);
+      await service.remove(adminContext(request, clock), id);
       return ok({ accountId: String(id) });
     },
   );

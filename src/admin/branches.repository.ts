@@ -1,18 +1,23 @@
 // SQL of branches: the paged list with its head counts, and the writes.
-import { and, count, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { accounts, branches, contents, users } from '../db/schema.js';
+import { count, desc, eq, sql, type SQL } from 'drizzle-orm';
+import type { branches as branchesTable } from '../db/schema.js';
+import { dbFailure, type Db, type Store } from '../db/store.js';
+import { containsText } from './keyword.js';
 
-export type BranchRow = typeof branches.$inferSelect;
+export type BranchRow = typeof branchesTable.$inferSelect;
 
+// count(*) is a bigint on PostgreSQL: mapWith(Number) reads it as a number on both engines.
 const usersOfRole = (role: string) =>
   sql<number>`(select count(*) from users u where u.branch_id = "branches"."id" and u.role = ${role})`.mapWith(Number);
 
-export function createBranchesRepository(db: Db) {
+export function createBranchesRepository(store: Store) {
+  const { accounts, branches, contents, users } = store.tables;
+  const first = async <T>(rows: Promise<T[]>): Promise<T | undefined> => (await rows)[0];
+
   return {
-    list(options: { keyword?: string; offset: number; limit: number }) {
-      const where: SQL | undefined = options.keyword === undefined ? undefined : sql`instr(lower(${branches.name}), ${options.keyword.toLowerCase()}) > 0`;
-      const rows = db
+    async list(options: { keyword?: string; offset: number; limit: number }) {
+      const where: SQL | undefined = options.keyword === undefined ? undefined : containsText(branches.name, options.keyword);
+      const rows = await store.db
         .select({
           id: branches.id,
           name: branches.name,
@@ -25,42 +30,45 @@ export function createBranchesRepository(db: Db) {
         .where(where)
         .orderBy(desc(branches.id))
         .limit(options.limit)
-        .offset(options.offset)
-        .all();
-      const total = db.select({ n: count() }).from(branches).where(where).get()?.n ?? 0;
-      return { rows, total };
+        .offset(options.offset);
+      const [counted] = await store.db.select({ n: count() }).from(branches).where(where);
+      return { rows, total: counted?.n ?? 0 };
     },
 
-    find(tx: Db, id: number): BranchRow | undefined {
-      return tx.select().from(branches).where(eq(branches.id, id)).get();
+    find(tx: Db, id: number): Promise<BranchRow | undefined> {
+      return first(tx.select().from(branches).where(eq(branches.id, id)));
     },
 
-    findByName(tx: Db, name: string): BranchRow | undefined {
-      return tx.select().from(branches).where(eq(branches.name, name)).get();
+    findByName(tx: Db, name: string): Promise<BranchRow | undefined> {
+      return first(tx.select().from(branches).where(eq(branches.name, name)));
     },
 
-    insert(tx: Db, name: string, now: number): BranchRow {
-      return tx.insert(branches).values({ name, createdAt: now }).returning().get();
+    async insert(tx: Db, name: string, now: number): Promise<BranchRow> {
+      const [row] = await tx.insert(branches).values({ name, createdAt: now }).returning();
+      return row!;
     },
 
-    rename(tx: Db, id: number, name: string): void {
-      tx.update(branches).set({ name }).where(eq(branches.id, id)).run();
+    async rename(tx: Db, id: number, name: string): Promise<void> {
+      await tx.update(branches).set({ name }).where(eq(branches.id, id));
     },
 
     /** What still hangs on the branch: users, accounts and branch-scope content. */
-    dependents(tx: Db, id: number): { users: number; accounts: number; contents: number } {
-      const n = (table: typeof users | typeof accounts | typeof contents) =>
-        tx.select({ n: count() }).from(table).where(and(eq(table.branchId, id))).get()?.n ?? 0;
-      return { users: n(users), accounts: n(accounts), contents: n(contents) };
+    async dependents(tx: Db, id: number): Promise<{ users: number; accounts: number; contents: number }> {
+      const n = async (table: typeof users | typeof accounts | typeof contents) =>
+        (await first(tx.select({ n: count() }).from(table).where(eq(table.branchId, id))))?.n ?? 0;
+      return { users: await n(users), accounts: await n(accounts), contents: await n(contents) };
     },
 
     /** False when a row this repository does not know of still refers to the branch. */
-    remove(tx: Db, id: number): boolean {
+    async remove(tx: Db, id: number): Promise<boolean> {
       try {
-        tx.delete(branches).where(eq(branches.id, id)).run();
+        // A savepoint: on PostgreSQL a failed statement would otherwise poison the whole transaction.
+        await store.transaction(async (inner) => {
+          await inner.delete(branches).where(eq(branches.id, id));
+        }, { within: tx });
         return true;
       } catch (error) {
-        if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') return false;
+        if (dbFailure(error) === 'foreign_key') return false;
         throw error;
       }
     },

@@ -1,10 +1,11 @@
 // SQL of user administration: the scoped, filtered list and the writes.
-import { and, count, desc, eq, inArray, sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { accounts, users, type Role } from '../db/schema.js';
+import { and, count, desc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import type { Role, users as usersTable } from '../db/schema.js';
+import type { Db, Store } from '../db/store.js';
 import type { AdminScope } from './admin-scope.js';
+import { containsText } from './keyword.js';
 
-export type UserRow = typeof users.$inferSelect;
+export type UserRow = typeof usersTable.$inferSelect;
 
 export interface UserFilter {
   role?: Role;
@@ -15,59 +16,72 @@ export interface UserFilter {
   limit: number;
 }
 
-const listed = {
-  id: users.id,
-  username: users.username,
-  name: users.name,
-  role: users.role,
-  branchId: users.branchId,
-  disabled: users.disabled,
-  lastLoginAt: users.lastLoginAt,
-  createdAt: users.createdAt,
-};
+export function createUsersRepository(store: Store) {
+  const { accounts, tokens, users } = store.tables;
+  const first = async <T>(rows: Promise<T[]>): Promise<T | undefined> => (await rows)[0];
+  const listed = {
+    id: users.id,
+    username: users.username,
+    name: users.name,
+    role: users.role,
+    branchId: users.branchId,
+    disabled: users.disabled,
+    lastLoginAt: users.lastLoginAt,
+    createdAt: users.createdAt,
+  };
 
-export function createUsersRepository(db: Db) {
   return {
-    list(scope: AdminScope, filter: UserFilter) {
+    async list(scope: AdminScope, filter: UserFilter) {
       const where: SQL[] = [];
       if (scope.kind === 'branch') where.push(eq(users.branchId, scope.branchId), inArray(users.role, ['supervisor', 'seat']));
       if (filter.role !== undefined) where.push(eq(users.role, filter.role));
       if (filter.branchId !== undefined) where.push(eq(users.branchId, filter.branchId));
       if (filter.disabled !== undefined) where.push(eq(users.disabled, filter.disabled));
-      if (filter.keyword !== undefined) {
-        const needle = filter.keyword.toLowerCase();
-        // instr() rather than LIKE, so that % and _ in the keyword match literally.
-        where.push(sql`(instr(lower(${users.name}), ${needle}) > 0 OR instr(lower(${users.username}), ${needle}) > 0)`);
-      }
+      if (filter.keyword !== undefined) where.push(or(containsText(users.name, filter.keyword), containsText(users.username, filter.keyword))!);
       const condition = where.length > 0 ? and(...where) : undefined;
-      const rows = db.select(listed).from(users).where(condition).orderBy(desc(users.id)).limit(filter.limit).offset(filter.offset).all();
-      const total = db.select({ n: count() }).from(users).where(condition).get()?.n ?? 0;
-      return { rows, total };
+      const rows = await store.db.select(listed).from(users).where(condition).orderBy(desc(users.id)).limit(filter.limit).offset(filter.offset);
+      const [counted] = await store.db.select({ n: count() }).from(users).where(condition);
+      return { rows, total: counted?.n ?? 0 };
     },
 
-    find(tx: Db, id: number): UserRow | undefined {
-      return tx.select().from(users).where(eq(users.id, id)).get();
+    find(tx: Db, id: number): Promise<UserRow | undefined> {
+      return first(tx.select().from(users).where(eq(users.id, id)));
     },
 
-    usernameTaken(tx: Db, username: string): boolean {
-      return tx.select({ id: users.id }).from(users).where(eq(users.username, username)).get() !== undefined;
+    async usernameTaken(tx: Db, username: string): Promise<boolean> {
+      return (await first(tx.select({ id: users.id }).from(users).where(eq(users.username, username)))) !== undefined;
     },
 
-    insert(tx: Db, row: { username: string; name: string; passwordHash: string; role: Role; branchId: number | null; now: number }): UserRow {
-      return tx
+    async insert(tx: Db, row: { username: string; name: string; passwordHash: string; role: Role; branchId: number | null; now: number }): Promise<UserRow> {
+      const [inserted] = await tx
         .insert(users)
         .values({ username: row.username, name: row.name, passwordHash: row.passwordHash, role: row.role, branchId: row.branchId, createdAt: row.now })
-        .returning()
-        .get();
+        .returning();
+      return inserted!;
     },
 
-    update(tx: Db, id: number, change: Partial<Pick<UserRow, 'name' | 'role' | 'branchId' | 'disabled'>>): void {
+    async update(tx: Db, id: number, change: Partial<Pick<UserRow, 'name' | 'role' | 'branchId' | 'disabled'>>): Promise<void> {
       if (Object.keys(change).length === 0) return;
-      tx.update(users).set(change).where(eq(users.id, id)).run();
+      await tx.update(users).set(change).where(eq(users.id, id));
     },
 
-    accountsOfSeat(tx: Db, seatId: number): number {
-      return tx.select({ n: count() }).from(accounts).where(eq(accounts.seatId, seatId)).get()?.n ?? 0;
+    async setPasswordHash(tx: Db, id: number, passwordHash: string): Promise<void> {
+      await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
+    },
+
+    /**
+     * Revokes every live token of the user in the caller's transaction, so the revocation
+     * commits with the change that caused it (auth's repository polls revoked ids from here).
+     */
+    async revokeTokens(tx: Db, userId: number, now: number): Promise<void> {
+      await tx
+        .update(tokens)
+        .set({ revokedAt: now })
+        .where(and(eq(tokens.userId, userId), isNull(tokens.revokedAt)));
+    },
+
+    async accountsOfSeat(tx: Db, seatId: number): Promise<number> {
+      return (await first(tx.select({ n: count() }).from(accounts).where(eq(accounts.seatId, seatId))))?.n ?? 0;
     },
   };
 }

@@ -66,7 +66,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesDeps> = async (app,
       const q = request.query;
       const page = pageOf(q);
       const scope = adminScopeOf(adminContext(request, clock).actor);
-      const { rows, total } = users.list(scope, {
+      const { rows, total } = await users.list(scope, {
         role: q.role,
         branchId: q.branchId === undefined ? undefined : Number(q.branchId),
         keyword: q.keyword,
@@ -150,7 +150,7 @@ export const userRoutes: FastifyPluginAsyncTypebox<UserRoutesDeps> = async (app,
     async (request) => {
       const body = request.body;
       const id = Number(request.params.userId);
-      service.update(adminContext(request, clock), id, {
+      await service.update(adminContext(request, clock), id, {
         name: body.name?.trim(),
         role: body.role,
         branchId: body.branchId === undefined ? undefined : body.branchId === null ? null : Number(body.branchId),

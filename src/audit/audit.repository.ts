@@ -1,8 +1,7 @@
 // The audit log: one row per administrative write. Writers pass the `tx` of the change itself,
 // so the row and the change commit (or roll back) together. Any feature may call recordAudit.
 import { and, count, desc, eq, gte, lt, type SQL } from 'drizzle-orm';
-import type { Db } from '../db/open.js';
-import { auditLog, users } from '../db/schema.js';
+import { tablesOf, type Db, type Store } from '../db/store.js';
 
 export interface AuditEntry {
   /** The user who made the change (null for the hub itself). */
@@ -25,8 +24,9 @@ function scrub(detail: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Records one audit row inside the caller's write transaction. */
-export function recordAudit(tx: Db, entry: AuditEntry): number {
-  return tx
+export async function recordAudit(tx: Db, entry: AuditEntry): Promise<number> {
+  const { auditLog } = tablesOf(tx);
+  const [row] = await tx
     .insert(auditLog)
     .values({
       actorId: entry.actorId,
@@ -36,8 +36,8 @@ export function recordAudit(tx: Db, entry: AuditEntry): number {
       ip: entry.ip,
       createdAt: entry.at,
     })
-    .returning({ id: auditLog.id })
-    .get().id;
+    .returning({ id: auditLog.id });
+  return row!.id;
 }
 
 /**
@@ -64,27 +64,28 @@ export interface AuditFilter {
   limit: number;
 }
 
-export function createAuditRepository(db: Db) {
+export function createAuditRepository(store: Store) {
+  const { auditLog, users } = store.tables;
+  const db = store.db;
   return {
     /** Newest first; `from`/`to` bound the time as [from, to). */
-    list(filter: AuditFilter) {
+    async list(filter: AuditFilter) {
       const where: SQL[] = [];
       if (filter.actorId !== undefined) where.push(eq(auditLog.actorId, filter.actorId));
       if (filter.action !== undefined) where.push(eq(auditLog.action, filter.action));
       if (filter.from !== undefined) where.push(gte(auditLog.createdAt, filter.from));
       if (filter.to !== undefined) where.push(lt(auditLog.createdAt, filter.to));
       const condition = where.length > 0 ? and(...where) : undefined;
-      const rows = db
+      const rows = await db
         .select({ row: auditLog, actorName: users.name })
         .from(auditLog)
         .leftJoin(users, eq(users.id, auditLog.actorId))
         .where(condition)
         .orderBy(desc(auditLog.id))
         .limit(filter.limit)
-        .offset(filter.offset)
-        .all();
-      const total = db.select({ n: count() }).from(auditLog).where(condition).get()?.n ?? 0;
-      return { rows, total };
+        .offset(filter.offset);
+      const [counted] = await db.select({ n: count() }).from(auditLog).where(condition);
+      return { rows, total: counted?.n ?? 0 };
     },
   };
 }

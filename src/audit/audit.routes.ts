@@ -55,7 +55,7 @@ export const auditRoutes: FastifyPluginAsyncTypebox<AuditRoutesDeps> = async (ap
       }
       if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw badRequest('to', 'must not be before from');
       const page = pageOf(q);
-      const { rows, total } = deps.audit.list({
+      const { rows, total } = await deps.audit.list({
         actorId: q.actorId === undefined ? undefined : Number(q.actorId),
         action: q.action,
         // Both days inclusive.

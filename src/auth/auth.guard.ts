@@ -22,7 +22,7 @@ export function createGuard(authRepository: AuthRepository, clock: Clock): Guard
       const header = request.headers.token;
       const token = Array.isArray(header) ? header[0] : header;
       if (!token) throw unauthorized('token: header is required');
-      const user = authRepository.resolveToken(token, clock.now());
+      const user = await authRepository.resolveToken(token, clock.now());
       if (!user) throw unauthorized('token: invalid, expired or revoked');
       if (roles.length > 0 && !roles.includes(user.role)) {
         throw forbidden(`role ${user.role} may not do this (needs ${roles.join(' or ')})`);

@@ -45,7 +45,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
         void reply.header('retry-after', String(deps.loginThrottle.retryAfterSeconds));
         throw tooManyRequests();
       }
-      const user = authRepository.findUserByUsername(username);
+      const user = await authRepository.findUserByUsername(username);
       let valid: boolean;
       try {
         valid = await deps.hashGate.verify(password, user?.passwordHash);
@@ -62,8 +62,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
       await attempt.release();
       // Only after the password checked out, so a guesser learns nothing about disabled users.
       if (user.disabled) throw hubError('account_disabled', 'account disabled');
-      const issued = authRepository.issueToken(user.id, clock.now(), deps.tokenTtlSeconds * 1000);
-      authRepository.markLogin(user.id, clock.now());
+      const issued = await authRepository.issueToken(user.id, clock.now(), deps.tokenTtlSeconds * 1000);
+      await authRepository.markLogin(user.id, clock.now());
       return ok({ token: issued.token, expiresAt: issued.expiresAt, user: publicUser(user) });
     },
   );
@@ -81,7 +81,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<AuthRoutesDeps> = async (app,
     },
     async (request) => {
       const user = currentUser(request);
-      authRepository.revokeToken(user.tokenId, clock.now());
+      await authRepository.revokeToken(user.tokenId, clock.now());
       // Through the adapter this reaches the sockets of this token on every instance.
       io.in(rooms.token(user.tokenId)).disconnectSockets(true);
       return ok({ revoked: true });

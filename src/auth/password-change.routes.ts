@@ -3,7 +3,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { recordAudit } from '../audit/audit.repository.js';
-import { writeTransaction, type Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { Envelope, ErrorEnvelope, errorResponses } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
@@ -14,7 +14,7 @@ import type { AuthRepository } from './auth.repository.js';
 import { hashPassword, verifyPassword } from './password.js';
 
 export interface PasswordChangeDeps {
-  db: Db;
+  store: Store;
   authRepository: AuthRepository;
   guard: Guard;
   io: HubServer;
@@ -22,7 +22,7 @@ export interface PasswordChangeDeps {
 }
 
 export const passwordChangeRoutes: FastifyPluginAsyncTypebox<PasswordChangeDeps> = async (app, deps) => {
-  const { db, authRepository, io, clock } = deps;
+  const { store, authRepository, io, clock } = deps;
 
   app.post(
     '/password',
@@ -43,14 +43,14 @@ export const passwordChangeRoutes: FastifyPluginAsyncTypebox<PasswordChangeDeps>
     },
     async (request) => {
       const user = currentUser(request);
-      const stored = authRepository.passwordHashOf(user.id);
+      const stored = await authRepository.passwordHashOf(user.id);
       if (!stored || !(await verifyPassword(request.body.oldPassword, stored))) throw badRequest('oldPassword', 'is wrong');
       const passwordHash = await hashPassword(request.body.newPassword);
       const now = clock.now();
-      const revoked = writeTransaction(db, (tx) => {
-        authRepository.setPasswordHash(user.id, passwordHash);
-        const ids = authRepository.revokeUserTokens(user.id, now, user.tokenId);
-        recordAudit(tx, { actorId: user.id, action: 'user.password.change', subject: `user:${user.id}`, detail: {}, ip: request.ip, at: now });
+      const revoked = await store.transaction(async (tx) => {
+        await authRepository.setPasswordHash(tx, user.id, passwordHash);
+        const ids = await authRepository.revokeUserTokens(tx, user.id, now, user.tokenId);
+        await recordAudit(tx, { actorId: user.id, action: 'user.password.change', subject: `user:${user.id}`, detail: {}, ip: request.ip, at: now });
         return ids;
       });
       for (const tokenId of revoked) io.in(rooms.token(tokenId)).disconnectSockets(true);

@@ -7,8 +7,8 @@ import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
 
 export interface RevocationSource {
-  revokedTokenIdsSince(since: number): number[];
-  disabledUserIds(): number[];
+  revokedTokenIdsSince(since: number): Promise<number[]>;
+  disabledUserIds(): Promise<number[]>;
 }
 
 /** Looks back this far past the last look: a revocation is stamped before its transaction commits. */
@@ -25,14 +25,19 @@ export function startSessionWatch(deps: {
   let lastLook = clock.now();
   const localRooms = () => io.of('/').adapter.rooms;
 
-  const look = () => {
+  // One look at a time: a slow database must not pile up overlapping looks.
+  let looking = false;
+  const look = async () => {
+    if (looking) return;
+    looking = true;
     const now = clock.now();
     try {
-      for (const tokenId of sessions.revokedTokenIdsSince(lastLook - OVERLAP_MS)) {
+      const [revoked, disabled] = await Promise.all([sessions.revokedTokenIdsSince(lastLook - OVERLAP_MS), sessions.disabledUserIds()]);
+      for (const tokenId of revoked) {
         const room = rooms.token(tokenId);
         if (localRooms().has(room)) io.local.in(room).disconnectSockets(true);
       }
-      for (const userId of sessions.disabledUserIds()) {
+      for (const userId of disabled) {
         const room = rooms.user(userId);
         if (localRooms().has(room)) io.local.in(room).disconnectSockets(true);
       }
@@ -40,9 +45,11 @@ export function startSessionWatch(deps: {
     } catch (err) {
       // A busy or briefly locked database: the next look covers this one's window too.
       deps.log.warn({ err }, 'session check failed; retrying at the next interval');
+    } finally {
+      looking = false;
     }
   };
-  const timer = setInterval(look, deps.intervalMs);
+  const timer = setInterval(() => void look(), deps.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

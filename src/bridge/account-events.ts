@@ -1,15 +1,13 @@
 // Account login state as any driver reports it: the status is stored (with its cursor) and
 // pushed as account:status; a login QR is a hint, pushed as account:qr and never stored.
 import { streamOf } from '../activity/activity.repository.js';
-import type { Db } from '../db/open.js';
 import type { AccountStatus } from '../db/schema.js';
 import type { LoginQr } from '../messages/bridge-port.js';
 import type { AccountStatusPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import type { Clock } from '../time.js';
-import { latestCursor } from '../timeline/timeline-alerts.repository.js';
-import { applyPhoneStatus, type PhoneStatusResult } from './bridge.repository.js';
+import type { BridgeRepository, PhoneStatusResult } from './bridge.repository.js';
 
 export interface AccountRooms {
   id: number;
@@ -25,7 +23,7 @@ const roomsOf = (account: { seatId: number | null; branchId: number | null }) =>
 };
 
 export interface AccountEventsDeps {
-  db: Db;
+  repository: BridgeRepository;
   io: HubServer;
   clock: Clock;
   /** Told after a stored status change (the dashboard's accounts-online figure moved). */
@@ -34,8 +32,9 @@ export interface AccountEventsDeps {
 
 export function createAccountEvents(deps: AccountEventsDeps) {
   return {
-    applyStatus(report: { phone: string; status: AccountStatus; reason?: string }, webhookId?: string): PhoneStatusResult {
-      const result = applyPhoneStatus(deps.db, report, { now: deps.clock.now(), webhookId });
+    /** Resolves once the status committed: the bridge is answered after it, the push follows it. */
+    async applyStatus(report: { phone: string; status: AccountStatus; reason?: string }, webhookId?: string): Promise<PhoneStatusResult> {
+      const result = await deps.repository.applyPhoneStatus(report, { now: deps.clock.now(), webhookId });
       const change = result.duplicate ? null : result.change;
       if (change) {
         const to = roomsOf(change);
@@ -47,10 +46,11 @@ export function createAccountEvents(deps: AccountEventsDeps) {
       return result;
     },
 
-    pushQr(account: AccountRooms, qr: LoginQr): void {
+    async pushQr(account: AccountRooms, qr: LoginQr): Promise<void> {
       const to = roomsOf(account);
       if (to.length === 0) return;
-      deps.io.to(to).emit('account:qr', { accountId: String(account.id), qr: qr.qr, expiresAt: qr.expiresAt, cursor: latestCursor(deps.db) });
+      const cursor = await deps.repository.latestCursor();
+      deps.io.to(to).emit('account:qr', { accountId: String(account.id), qr: qr.qr, expiresAt: qr.expiresAt, cursor });
     },
   };
 }

@@ -2,10 +2,9 @@
 // same path as a bridge's callbacks), the hub protocol at PROTOCOL_URL, WAHA or Evolution API.
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from '../config.js';
-import type { Db } from '../db/open.js';
 import { BridgeError, type BridgePort } from '../messages/bridge-port.js';
 import { createHttpBridgeClient } from './bridge-client.js';
-import { sessionOfPhone } from './bridge.repository.js';
+import type { BridgeRepository } from './bridge.repository.js';
 import { createEvolutionClient } from './evolution/evolution-client.js';
 import { createSandboxBridge, type SandboxStatusSink } from './sandbox-bridge.js';
 import { createWahaClient } from './waha/waha-client.js';
@@ -13,15 +12,15 @@ import { createWahaClient } from './waha/waha-client.js';
 export type Bridge = BridgePort & { close(): void };
 
 export interface BridgeFactoryDeps {
-  db: Db;
+  repository: Pick<BridgeRepository, 'sessionOfPhone'>;
   /** Where the sandbox reports its sends' status (the hub's status path). */
   applyStatus: SandboxStatusSink;
   log?: FastifyBaseLogger;
 }
 
 export function createBridge(config: Pick<Config, 'bridgeDriver' | 'protocolUrl' | 'protocolSecret' | 'waha' | 'evolution' | 'bridgeTimeoutMs'>, deps: BridgeFactoryDeps): Bridge {
-  const sessionOf = (phone: string) => {
-    const session = sessionOfPhone(deps.db, phone);
+  const sessionOf = async (phone: string) => {
+    const session = await deps.repository.sessionOfPhone(phone);
     if (session === undefined) throw new BridgeError(`no account with phone ${phone}`, false);
     return session;
   };
@@ -36,11 +35,10 @@ export function createBridge(config: Pick<Config, 'bridgeDriver' | 'protocolUrl'
     case 'sandbox':
       return createSandboxBridge({
         reportStatus: (report) => {
-          try {
-            deps.applyStatus(report);
-          } catch (error) {
-            deps.log?.warn({ err: error, report }, 'sandbox status report not applied');
-          }
+          // A report is a timer's work: nothing waits on it, so a failure is only logged.
+          Promise.resolve()
+            .then(() => deps.applyStatus(report))
+            .catch((error: unknown) => deps.log?.warn({ err: error, report }, 'sandbox status report not applied'));
         },
       });
   }

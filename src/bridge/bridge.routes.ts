@@ -1,12 +1,11 @@
 // The bridge's signed calls to the hub under /xd/protocol. Each answers 2xx only after its
 // transaction committed; the socket push follows the commit.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { Db } from '../db/open.js';
 import { ok } from '../http/errors.js';
 import type { InboundIngest } from '../messages/ingest.js';
 import type { MessageStatus } from '../messages/message-status.js';
 import type { AccountEvents } from './account-events.js';
-import { bridgeAccounts, proxyForPhone } from './bridge.repository.js';
+import type { BridgeRepository } from './bridge.repository.js';
 import {
   AccountsBody,
   AccountsResponse,
@@ -29,7 +28,7 @@ export interface BridgeRoutesDeps {
   ingest: InboundIngest;
   statuses: MessageStatus;
   accountEvents: AccountEvents;
-  db: Db;
+  repository: BridgeRepository;
   /** Gives an account without a proxy one before physicalIp answers (the proxy pool's auto-assignment). */
   ensureProxy?: (phone: string) => Promise<void>;
 }
@@ -58,7 +57,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
       schema: { tags: ['bridge'], summary: 'Status of a message the hub sent (signed); never moves backwards', body: MessageStatusBody, response: MessageStatusResponse },
     },
     async (request) => {
-      const result = deps.statuses.apply(request.body, request.webhookId);
+      const result = await deps.statuses.apply(request.body, request.webhookId);
       return ok({
         msgId: idOrNull(result.messageId),
         status: result.status,
@@ -74,7 +73,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
       schema: { tags: ['bridge'], summary: "An account's login state changed (signed)", body: PhoneStatusBody, response: PhoneStatusResponse },
     },
     async (request) => {
-      const result = deps.accountEvents.applyStatus(request.body, request.webhookId);
+      const result = await deps.accountEvents.applyStatus(request.body, request.webhookId);
       const change = result.duplicate ? null : result.change;
       return ok({ accountId: String(result.accountId), status: result.status, changed: change !== null, duplicate: result.duplicate });
     },
@@ -85,7 +84,7 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
     { schema: { tags: ['bridge'], summary: 'The proxy assigned to an account (signed)', body: PhysicalIpBody, response: PhysicalIpResponse } },
     async (request) => {
       await deps.ensureProxy?.(request.body.phone);
-      return ok(proxyForPhone(deps.db, request.body.phone));
+      return ok(await deps.repository.proxyForPhone(request.body.phone));
     },
   );
 
@@ -93,6 +92,6 @@ export const bridgeCallbackRoutes: FastifyPluginAsyncTypebox<BridgeRoutesDeps> =
     '/accounts',
     { schema: { tags: ['bridge'], summary: 'Accounts the bridge should keep logged in, with their proxies (signed)', body: AccountsBody, response: AccountsResponse } },
     async () =>
-      ok(bridgeAccounts(deps.db).map((a) => ({ accountId: String(a.id), phone: a.phone, platform: a.platform, status: a.status, proxy: a.proxy }))),
+      ok((await deps.repository.bridgeAccounts()).map((a) => ({ accountId: String(a.id), phone: a.phone, platform: a.platform, status: a.status, proxy: a.proxy }))),
   );
 };

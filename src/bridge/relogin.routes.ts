@@ -4,17 +4,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import type { Db } from '../db/open.js';
 import { HubError, ok, unavailable } from '../http/errors.js';
 import type { BridgePort } from '../messages/bridge-port.js';
 import type { AccountEvents } from './account-events.js';
-import { accountRooms } from './bridge.repository.js';
+import type { BridgeRepository } from './bridge.repository.js';
 import { ReloginBody, ReloginResponse } from './bridge.schemas.js';
 
 export interface ReloginDeps {
   guard: Guard;
   access: Access;
-  db: Db;
+  repository: Pick<BridgeRepository, 'accountRooms'>;
   bridge: BridgePort;
   accountEvents: AccountEvents;
 }
@@ -27,7 +26,7 @@ export const reloginRoutes: FastifyPluginAsyncTypebox<ReloginDeps> = async (app,
       schema: { tags: ['bridge'], summary: 'Ask the bridge to log an account in again', security: [{ token: [] }], body: ReloginBody, response: ReloginResponse },
     },
     async (request) => {
-      const account = deps.access.accountFor(currentUser(request), Number(request.body.accountId));
+      const account = await deps.access.accountFor(currentUser(request), Number(request.body.accountId));
       try {
         await deps.bridge.relogin(account.phone);
       } catch (error) {
@@ -38,8 +37,8 @@ export const reloginRoutes: FastifyPluginAsyncTypebox<ReloginDeps> = async (app,
       // next QR event instead.
       try {
         const qr = await deps.bridge.loginQr(account.phone);
-        const rooms = accountRooms(deps.db, account.id);
-        if (qr && rooms) deps.accountEvents.pushQr(rooms, qr);
+        const rooms = await deps.repository.accountRooms(account.id);
+        if (qr && rooms) await deps.accountEvents.pushQr(rooms, qr);
       } catch (error) {
         request.log.warn({ err: error, accountId: account.id }, 'login QR not fetched after relogin');
       }

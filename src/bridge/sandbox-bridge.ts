@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { BridgePort } from '../messages/bridge-port.js';
 import { unsupportedGroups } from './unsupported.js';
 
-export type SandboxStatusSink = (report: { phone: string; msgId: string; status: 'sent' | 'delivered' }) => void;
+export type SandboxStatusSink = (report: { phone: string; msgId: string; status: 'sent' | 'delivered' }) => unknown;
 
 // A 1×1 PNG: the placeholder "original" of every sandbox image.
 const PLACEHOLDER_PNG = Buffer.from(

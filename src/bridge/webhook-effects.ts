@@ -33,9 +33,9 @@ export function createWebhookEffects(deps: WebhookEffectsDeps) {
     },
 
     /** An ack of a message the hub never sent (written on the phone before it knew) changes nothing. */
-    ack(phone: string, msgId: string, status: 'sent' | 'delivered' | 'read' | 'failed', webhookId?: string) {
+    async ack(phone: string, msgId: string, status: 'sent' | 'delivered' | 'read' | 'failed', webhookId?: string) {
       try {
-        const result = deps.statuses.apply({ phone, msgId, status }, webhookId);
+        const result = await deps.statuses.apply({ phone, msgId, status }, webhookId);
         return { handled: true, duplicate: result.duplicate, msgId: result.messageId === null ? null : String(result.messageId), status: result.status ?? undefined };
       } catch (error) {
         if (error instanceof HubError && error.kind === 'notFound') return { handled: false, ignored: 'no message with that id' };
@@ -43,21 +43,21 @@ export function createWebhookEffects(deps: WebhookEffectsDeps) {
       }
     },
 
-    accountStatus(phone: string, report: { status: AccountStatus; reason?: string }, webhookId?: string) {
-      const result = deps.accountEvents.applyStatus({ phone, ...report }, webhookId);
+    async accountStatus(phone: string, report: { status: AccountStatus; reason?: string }, webhookId?: string) {
+      const result = await deps.accountEvents.applyStatus({ phone, ...report }, webhookId);
       return { handled: true, duplicate: result.duplicate, status: result.status };
     },
 
-    pushQr(account: WebhookAccount, qr: LoginQr) {
-      deps.accountEvents.pushQr(account, qr);
+    async pushQr(account: WebhookAccount, qr: LoginQr) {
+      await deps.accountEvents.pushQr(account, qr);
     },
 
     /** Fetches the account's QR after the answer; the bridge's webhook never waits on it. */
     fetchQrLater(account: WebhookAccount) {
       void deps.bridge
         .loginQr(account.phone)
-        .then((qr) => {
-          if (qr) deps.accountEvents.pushQr(account, qr);
+        .then(async (qr) => {
+          if (qr) await deps.accountEvents.pushQr(account, qr);
         })
         .catch((error: unknown) => deps.log?.warn({ err: error, accountId: account.id }, 'login QR not fetched'));
     },

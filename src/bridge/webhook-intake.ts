@@ -2,6 +2,7 @@
 // that signature before the JSON is even parsed, strict payload checks that name the field,
 // and a count of the events the hub does not handle (answered 200 so the bridge never retries
 // them in a loop).
+import { refuseNul } from '../http/text-guard.js';
 import type { TSchema, Static } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -40,6 +41,7 @@ export function installSignedJson(app: FastifyInstance, verify: (request: Fastif
       throw hubError('malformed_json', 'body: malformed JSON');
     }
     if (request.body === undefined || request.body === null || typeof request.body !== 'object') throw badRequest('body', 'must be a JSON object');
+    refuseNul(request.body, 'body');
   });
 }
 

@@ -2,6 +2,7 @@
 // encapsulated plugin only: it keeps the raw body text (the signature covers those exact
 // bytes), checks the signature and the 5-minute tolerance before anything else, and only then
 // parses the JSON, so an unsigned request learns nothing about what a valid body looks like.
+import { refuseNul } from '../http/text-guard.js';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { badRequest, unauthorized } from '../http/errors.js';
 import { createWebhookVerifier } from './webhook-signature.js';
@@ -46,5 +47,6 @@ export function installWebhookVerification(app: FastifyInstance, secret: string)
       throw badRequest('body', 'malformed JSON');
     }
     if (request.body === undefined) throw badRequest('body', 'is required');
+    refuseNul(request.body, 'body');
   });
 }

@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import type { Sqlite } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { pageOf } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
 import { dayOf, dayRange, formatJavaDate, isValidDay, type Clock } from '../time.js';
@@ -18,7 +18,7 @@ import {
 } from './conversations.schemas.js';
 
 export interface ConversationRoutesDeps {
-  sqlite: Sqlite;
+  store: Store;
   access: Access;
   guard: Guard;
   clock: Clock;
@@ -49,7 +49,7 @@ export function toConversationItem(row: ConversationRow, tzName: string): Conver
 
 export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDeps> = async (app, deps) => {
   const { access, guard, clock, tzName } = deps;
-  const repository = createConversationsRepository(deps.sqlite);
+  const repository = createConversationsRepository(deps.store);
   const security = [{ token: [] }];
 
   app.post(
@@ -65,9 +65,9 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
       },
     },
     async (request) => {
-      const seat = access.seatFor(currentUser(request), Number(request.body.custServId));
+      const seat = await access.seatFor(currentUser(request), Number(request.body.custServId));
       const day = resolveDay('date', request.body.date, clock, tzName);
-      const rows = repository.activeOnDay(seat.id, dayRange(day, tzName));
+      const rows = await repository.activeOnDay(seat.id, dayRange(day, tzName));
       return ok(rows.map((row) => toConversationItem(row, tzName)));
     },
   );
@@ -86,13 +86,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
     },
     async (request) => {
       const { body } = request;
-      const seat = access.seatFor(currentUser(request), Number(body.custServId));
+      const seat = await access.seatFor(currentUser(request), Number(body.custServId));
       // An account filter names an account the caller may see, or (after a transfer) one on
       // which this seat owns a conversation although the account is assigned to another seat.
       const accountId = body.accountId === undefined ? undefined : Number(body.accountId);
-      if (accountId !== undefined && !repository.ownsConversationOn(seat.id, accountId)) access.accountFor(currentUser(request), accountId);
+      if (accountId !== undefined && !(await repository.ownsConversationOn(seat.id, accountId))) await access.accountFor(currentUser(request), accountId);
       const page = pageOf(body);
-      const { rows, total } = repository.targetsOfType(seat.id, body.convType, accountId, { limit: page.pageSize, offset: page.offset });
+      const { rows, total } = await repository.targetsOfType(seat.id, body.convType, accountId, { limit: page.pageSize, offset: page.offset });
       return ok({ rows: rows.map((row) => toConversationItem(row, tzName)), total, pageno: page.pageno, pageSize: page.pageSize });
     },
   );
@@ -113,10 +113,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<ConversationRoutesDep
     },
     async (request) => {
       const { body } = request;
-      const seat = access.seatFor(currentUser(request), Number(body.custServId));
+      const seat = await access.seatFor(currentUser(request), Number(body.custServId));
       const range = body.date === undefined ? undefined : dayRange(resolveDay('date', body.date, clock, tzName), tzName);
       const page = pageOf(body);
-      const { cursor, seq, rows, total } = repository.timeline(seat.id, { limit: page.pageSize, offset: page.offset }, range);
+      const { cursor, seq, rows, total } = await repository.timeline(seat.id, { limit: page.pageSize, offset: page.offset }, range);
       return ok({ rows: rows.map((row) => toConversationItem(row, tzName)), total, pageno: page.pageno, pageSize: page.pageSize, cursor, seq });
     },
   );

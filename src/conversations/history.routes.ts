@@ -2,7 +2,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import type { Sqlite } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { pageOf } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
 import { dayRange, formatJavaDate, type Clock } from '../time.js';
@@ -11,7 +11,7 @@ import { RetrievePastRecordsBody, RetrievePastRecordsResponse } from './conversa
 import { createHistoryRepository, type HistoryMessage } from './history.repository.js';
 
 export interface HistoryRoutesDeps {
-  sqlite: Sqlite;
+  store: Store;
   access: Access;
   guard: Guard;
   clock: Clock;
@@ -30,7 +30,7 @@ export function contReadStateOf(message: HistoryMessage, readUpToMessageId: numb
 
 export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async (app, deps) => {
   const { access, guard, clock, tzName } = deps;
-  const repository = createHistoryRepository(deps.sqlite);
+  const repository = createHistoryRepository(deps.store);
 
   app.post(
     '/retrievePastRecords',
@@ -55,11 +55,11 @@ export const historyRoutes: FastifyPluginAsyncTypebox<HistoryRoutesDeps> = async
       const user = currentUser(request);
       if (body.pageNo === undefined && body.pageno === undefined) throw badRequest('body.pageNo', 'is required (or pageno)');
       const seatId = Number(body.custServId);
-      const target = access.ownedTargetFor(user, seatId, Number(body.receId));
+      const target = await access.ownedTargetFor(user, seatId, Number(body.receId));
 
       const day = resolveDay('oocDate', body.oocDate, clock, tzName);
       const page = pageOf(body);
-      const { total, lastSendTime, items } = repository.dayOfTarget({
+      const { total, lastSendTime, items } = await repository.dayOfTarget({
         targetId: target.id,
         ...dayRange(day, tzName),
         limit: page.pageSize,

@@ -3,7 +3,9 @@
 // state, which the caller stores with its own conversation update. Reading a summary then sums a
 // day's few counter rows instead of scanning that day's messages.
 import type { Statement } from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import type { Sqlite } from '../db/open.js';
+import { tablesOf, type Db } from '../db/store.js';
 import { dayAndHourOf } from '../time.js';
 
 /** The conversation's dashboard state before the message. */
@@ -84,20 +86,48 @@ export function nextTally(state: ConversationTally, message: Pick<CountedMessage
   return { unansweredSince, activeDay: active ? day : state.activeDay, active, replyMs };
 }
 
-/** Counts one stored message, inside the caller's transaction; see nextTally. */
-export function tallyMessage(sqlite: Sqlite, tzName: string, state: ConversationTally, message: CountedMessage): TallyOutcome {
+/** The dashboard_hours row one message adds to (the upsert's values). */
+function hourRow(tzName: string, state: ConversationTally, message: CountedMessage) {
   const { day, hour } = dayAndHourOf(message.sendTime, tzName);
   const step = nextTally(state, message, day);
-  upsertOf(sqlite).run(
+  const row = {
     day,
-    message.branchId ?? 0,
-    message.seatId ?? 0,
+    branchId: message.branchId ?? 0,
+    seatId: message.seatId ?? 0,
     hour,
-    message.inbound ? 1 : 0,
-    message.inbound ? 0 : 1,
-    step.active ? 1 : 0,
-    step.replyMs >= 0 ? 1 : 0,
-    step.replyMs >= 0 ? step.replyMs : 0,
-  );
-  return { unansweredSince: step.unansweredSince, activeDay: step.activeDay, day };
+    inbound: message.inbound ? 1 : 0,
+    outbound: message.inbound ? 0 : 1,
+    activeTargets: step.active ? 1 : 0,
+    replies: step.replyMs >= 0 ? 1 : 0,
+    replyMs: step.replyMs >= 0 ? step.replyMs : 0,
+  };
+  return { row, outcome: { unansweredSince: step.unansweredSince, activeDay: step.activeDay, day } };
+}
+
+/** Counts one stored message on the raw SQLite connection, inside the caller's transaction
+ * (the inbound hot path's prepared statements); see nextTally. */
+export function tallyMessage(sqlite: Sqlite, tzName: string, state: ConversationTally, message: CountedMessage): TallyOutcome {
+  const { row: r, outcome } = hourRow(tzName, state, message);
+  upsertOf(sqlite).run(r.day, r.branchId, r.seatId, r.hour, r.inbound, r.outbound, r.activeTargets, r.replies, r.replyMs);
+  return outcome;
+}
+
+/** tallyMessage on either engine, inside the caller's transaction `tx`. */
+export async function tallyMessageIn(tx: Db, tzName: string, state: ConversationTally, message: CountedMessage): Promise<TallyOutcome> {
+  const { dashboardHours: t } = tablesOf(tx);
+  const { row, outcome } = hourRow(tzName, state, message);
+  await tx
+    .insert(t)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [t.day, t.branchId, t.seatId, t.hour],
+      set: {
+        inbound: sql`${t.inbound} + excluded.inbound`,
+        outbound: sql`${t.outbound} + excluded.outbound`,
+        activeTargets: sql`${t.activeTargets} + excluded.active_targets`,
+        replies: sql`${t.replies} + excluded.replies`,
+        replyMs: sql`${t.replyMs} + excluded.reply_ms`,
+      },
+    });
+  return outcome;
 }

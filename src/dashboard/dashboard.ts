@@ -72,12 +72,12 @@ export function createDashboard(deps: DashboardDeps) {
       if (!isValidDay(date)) throw badRequest('date', 'must be a calendar day YYYY-MM-DD');
       const scope = scopeOf(user, input.branchId === undefined ? undefined : Number(input.branchId));
       const key = `${scope.kind}:${scope.kind === 'org' ? '' : scope.kind === 'branch' ? scope.branchId : scope.seatId}:${date}`;
-      const version = summaries.version();
+      const version = await summaries.version();
       let cached = cache.get(key);
       if (cached?.version !== version) {
-        if (scope.kind === 'branch' && scope.asked && !summaries.branchExists(scope.branchId)) throw notFound('branchId');
+        if (scope.kind === 'branch' && scope.asked && !(await summaries.branchExists(scope.branchId))) throw notFound('branchId');
         if (cache.size >= CACHED_SUMMARIES) cache.clear();
-        cached = { version, summary: compute(scope, date) };
+        cached = { version, summary: await compute(scope, date) };
         cache.set(key, cached);
       }
       const figures = cached.summary;
@@ -88,8 +88,8 @@ export function createDashboard(deps: DashboardDeps) {
   };
 
   /** The figures of `scope` on `date`, with every seat offline (presence is added per request). */
-  function compute(scope: Scope, date: string): Summary {
-    const read = summaries.read(scope, date);
+  async function compute(scope: Scope, date: string): Promise<Summary> {
+    const read = await summaries.read(scope, date);
 
     const hourly = Array.from({ length: 24 }, (_, hour) => ({ hour, inbound: 0, outbound: 0 }));
     const bySeat = new Map<number, { inbound: number; outbound: number; replies: number; replyMs: number }>();

@@ -11,7 +11,7 @@ export type Db = BetterSQLite3Database<typeof schema>;
 export type Sqlite = Database.Database;
 
 // src/db and dist/db are both two levels below the package root.
-export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle');
+export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../drizzle/sqlite');
 
 export interface OpenDatabaseOptions {
   synchronous?: 'NORMAL' | 'FULL';
@@ -36,6 +36,12 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(sqlite, { schema });
   return { sqlite, db, close: () => sqlite.close() };
+}
+
+/** A synchronous drizzle handle on a connection opened elsewhere (tests and tools inspecting
+ * the file); closing the connection stays with its owner. */
+export function sqliteView(sqlite: Sqlite): Database_ {
+  return { sqlite, db: drizzle(sqlite, { schema }), close: () => undefined };
 }
 
 /**

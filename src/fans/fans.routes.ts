@@ -27,7 +27,7 @@ export const fansRoutes: FastifyPluginAsyncTypebox<FansRoutesDeps> = async (app,
     async (request) => {
       const { accountId, delta, reason } = request.body;
       const trimmed = reason?.trim();
-      return ok(fans.correct(currentUser(request), { accountId: Number(accountId), delta, reason: trimmed ? trimmed : null }));
+      return ok(await fans.correct(currentUser(request), { accountId: Number(accountId), delta, reason: trimmed ? trimmed : null }));
     },
   );
 
@@ -45,7 +45,7 @@ export const fansRoutes: FastifyPluginAsyncTypebox<FansRoutesDeps> = async (app,
     },
     async (request) => {
       const { custServId, from, to } = request.body;
-      return ok(fans.counts(currentUser(request), { seatId: Number(custServId), from, to }));
+      return ok(await fans.counts(currentUser(request), { seatId: Number(custServId), from, to }));
     },
   );
 };

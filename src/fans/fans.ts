@@ -2,21 +2,27 @@
 // its first message, plus audited manual corrections. Every change pushes `fans:count` to the
 // seat room and the branch room.
 import type { AuthUser } from '../auth/auth.repository.js';
-import { createAccess } from '../access/access.js';
-import { appendActivity, type ActivityStamp } from '../activity/activity.repository.js';
-import { writeTransaction, type Db } from '../db/open.js';
+import type { Access } from '../access/access.js';
+import { appendActivity } from '../activity/activity.repository.js';
+import type { ActivityStamp } from '../activity/activity.repository.js';
+import { dbFailure, type Store } from '../db/store.js';
 import { badRequest, conflict } from '../http/errors.js';
 import type { FansCountPayload } from '../realtime/events.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import { dayOf, daysBetween, isValidDay, type Clock } from '../time.js';
-import { branchOfSeat, fanCountOn, fanCountsBetween, insertFanCorrection } from './fans.repository.js';
+import { createFansRepository } from './fans.repository.js';
 
 /** A seat's activity always has a seq. */
 const seqStamp = (stamp: ActivityStamp) => ({ cursor: stamp.cursor, seq: stamp.seq! });
 
 export interface FansDeps {
-  db: Db;
+  store: Store;
+  /** Who may correct or read which seat's fans. */
+  access: {
+    accountFor(user: AuthUser, accountId: number): ReturnType<Access['accountFor']> | Promise<ReturnType<Access['accountFor']>>;
+    seatFor(user: AuthUser, seatId: number): ReturnType<Access['seatFor']> | Promise<ReturnType<Access['seatFor']>>;
+  };
   io: HubServer;
   clock: Clock;
   tzName: string;
@@ -30,14 +36,14 @@ export const MAX_FAN_DELTA = 1000;
 export const MAX_FAN_DAYS = 366;
 
 export function createFans(deps: FansDeps) {
-  const { db, io, clock, tzName } = deps;
-  const access = createAccess(db);
+  const { store, access, io, clock, tzName } = deps;
+  const repository = createFansRepository(store);
   const today = () => dayOf(clock.now(), tzName);
 
-  function push(seatId: number, day: string, count: number, stamp: { cursor: number; seq: number }, corrected = false): FansCountPayload {
+  async function push(seatId: number, day: string, count: number, stamp: { cursor: number; seq: number }, corrected = false): Promise<FansCountPayload> {
     const { cursor, seq } = stamp;
     const payload: FansCountPayload = { custServId: String(seatId), date: day, count, cursor, seq };
-    const branchId = branchOfSeat(db, seatId);
+    const branchId = await repository.branchOfSeat(seatId);
     io.to(rooms.seat(seatId)).emit('fans:count', payload);
     if (branchId !== null) io.to(rooms.branch(branchId)).emit('fans:count', payload);
     if (corrected) deps.onCorrected?.(branchId, day, cursor);
@@ -53,36 +59,50 @@ export function createFans(deps: FansDeps) {
      * message kept for this push in the seat's stream. Without one, the announcement records
      * its own activity row, so that every fans:count a seat sees has its number.
      */
-    announce(seatId: number, day: string, stamp?: { cursor: number; seq: number }): FansCountPayload {
-      const place = stamp ?? seqStamp(writeTransaction(db, (tx) => appendActivity(tx, { seatId, kind: 'fans', at: clock.now() })));
-      return push(seatId, day, fanCountOn(db, seatId, day), place);
+    async announce(seatId: number, day: string, stamp?: { cursor: number; seq: number }): Promise<FansCountPayload> {
+      const place = stamp ?? seqStamp(await store.transaction((tx) => appendActivity(tx, { seatId, kind: 'fans', at: clock.now() })));
+      return push(seatId, day, await repository.fanCountOn(seatId, day), place);
     },
 
     /** A manual, audited correction of today's count of the seat owning `accountId`. */
-    correct(user: AuthUser, input: { accountId: number; delta: number; reason: string | null }): { date: string; count: number } {
+    async correct(user: AuthUser, input: { accountId: number; delta: number; reason: string | null }): Promise<{ date: string; count: number }> {
       if (!Number.isInteger(input.delta) || input.delta === 0 || Math.abs(input.delta) > MAX_FAN_DELTA) {
         throw badRequest('delta', `must be a nonzero integer from -${MAX_FAN_DELTA} to ${MAX_FAN_DELTA}`);
       }
       const now = clock.now();
       const day = dayOf(now, tzName);
-      const done = writeTransaction(db, (tx) => {
-        const account = access.accountFor(user, input.accountId);
-        const seatId = account.seatId!;
-        const count = fanCountOn(tx, seatId, day) + input.delta;
-        if (count < 0) {
-          throw conflict(`delta: would take today's fans of seat ${seatId} below zero (now ${count - input.delta})`);
-        }
-        insertFanCorrection(tx, { seatId, accountId: account.id, day, delta: input.delta, reason: input.reason, byUserId: user.id, at: now });
-        const stamp = seqStamp(appendActivity(tx, { seatId, kind: 'fans', at: now }));
-        return { seatId, count, stamp };
-      });
-      push(done.seatId, day, done.count, done.stamp, true);
+      // Who may correct is decided on the account's seat as read here; the transaction below
+      // writes only while the account still belongs to that seat.
+      const account = await access.accountFor(user, input.accountId);
+      const seatId = account.seatId!;
+      let done;
+      try {
+        // SERIALIZABLE: "not below zero" is checked on the sum this transaction read, so two
+        // corrections at once must not both pass it (PostgreSQL retries the loser).
+        done = await store.transaction(
+          async (tx) => {
+            if ((await repository.seatOfAccount(tx, account.id)) !== seatId) throw conflict('accountId: its seat changed, try again');
+            const count = (await repository.fanCountOn(seatId, day, tx)) + input.delta;
+            if (count < 0) {
+              throw conflict(`delta: would take today's fans of seat ${seatId} below zero (now ${count - input.delta})`);
+            }
+            await repository.insertFanCorrection(tx, { seatId, accountId: account.id, day, delta: input.delta, reason: input.reason, byUserId: user.id, at: now });
+            const stamp = seqStamp(await appendActivity(tx, { seatId, kind: 'fans', at: now }));
+            return { count, stamp };
+          },
+          { serializable: true },
+        );
+      } catch (error) {
+        if (dbFailure(error) === 'serialization') throw conflict('delta: corrected by someone else at the same time, try again');
+        throw error;
+      }
+      await push(seatId, day, done.count, done.stamp, true);
       return { date: day, count: done.count };
     },
 
     /** Per-day counts of a seat the caller may see, zero-filled; today only by default. */
-    counts(user: AuthUser, input: { seatId: number; from?: string; to?: string }): { date: string; count: number }[] {
-      const seat = access.seatFor(user, input.seatId);
+    async counts(user: AuthUser, input: { seatId: number; from?: string; to?: string }): Promise<{ date: string; count: number }[]> {
+      const seat = await access.seatFor(user, input.seatId);
       const to = input.to ?? today();
       const from = input.from ?? to;
       if (!isValidDay(from)) throw badRequest('from', 'must be a calendar day YYYY-MM-DD');
@@ -93,7 +113,7 @@ export function createFans(deps: FansDeps) {
         throw badRequest('to', `the range may span at most ${MAX_FAN_DAYS} days`);
       }
       const days = daysBetween(from, to);
-      const counts = fanCountsBetween(db, seat.id, from, to);
+      const counts = await repository.fanCountsBetween(seat.id, from, to);
       return days.map((date) => ({ date, count: counts.get(date) ?? 0 }));
     },
   };

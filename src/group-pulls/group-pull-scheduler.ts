@@ -55,14 +55,14 @@ export function createGroupPullScheduler(deps: SchedulerDeps) {
     const batch = Math.min(BATCH_MAX, task.perMinute);
     const perMember = deps.minuteMs / task.perMinute;
     const retryAt = now + Math.max(deps.minuteMs / 4, perMember * batch);
-    const account = repository.get(task.id);
+    const account = await repository.get(task.id);
     if (!account) return;
-    const claimed = repository.claimStep(task, { limit: batch, now, creating, nextRunAt: (n) => now + Math.max(1, n) * perMember });
+    const claimed = await repository.claimStep(task, { limit: batch, now, creating, nextRunAt: (n) => now + Math.max(1, n) * perMember });
     if (!claimed) return; // another pass took this step
     if (claimed.length === 0) {
-      const waiting = repository.nextWaiting(task.id);
+      const waiting = await repository.nextWaiting(task.id);
       if (waiting.earliest === undefined && waiting.sending === 0) {
-        if (repository.transition(task.id, ['running'], 'done', now)) deps.onProgress(task.id);
+        if (await repository.transition(task.id, ['running'], 'done', now)) deps.onProgress(task.id);
       }
       return;
     }
@@ -77,16 +77,16 @@ export function createGroupPullScheduler(deps: SchedulerDeps) {
       }
       const byMember = new Map(results.map((r) => [r.member, r]));
       const outcomes = claimed.map((m) => outcomeOf(m.id, byMember.get(m.phone), m.attempts, retryAt));
-      repository.settle(task.id, outcomes, { now: clock.now(), groupId });
+      await repository.settle(task.id, outcomes, { now: clock.now(), groupId });
     } catch (error) {
       const outcome = error instanceof GroupCallError ? error.outcome : 'unknown';
       const reason = `bridge_error: ${(error as Error).message}`.slice(0, 300);
       if (outcome === 'not_sent') {
-        repository.settle(task.id, claimed.map((m) => ({ id: m.id, state: 'retry' as const, notBefore: retryAt })), { now: clock.now(), clearCreating: creating });
+        await repository.settle(task.id, claimed.map((m) => ({ id: m.id, state: 'retry' as const, notBefore: retryAt })), { now: clock.now(), clearCreating: creating });
       } else {
         const note = outcome === 'unknown' ? `${reason} (not resent: it may have gone through)` : reason;
-        repository.settle(task.id, claimed.map((m) => ({ id: m.id, state: 'failed' as const, reason: note })), { now: clock.now(), clearCreating: creating });
-        if (creating) repository.transition(task.id, ['running', 'paused'], 'failed', clock.now(), `group not created: ${note}`);
+        await repository.settle(task.id, claimed.map((m) => ({ id: m.id, state: 'failed' as const, reason: note })), { now: clock.now(), clearCreating: creating });
+        if (creating) await repository.transition(task.id, ['running', 'paused'], 'failed', clock.now(), `group not created: ${note}`);
       }
     }
     deps.onProgress(task.id);
@@ -99,10 +99,10 @@ export function createGroupPullScheduler(deps: SchedulerDeps) {
       const now = clock.now();
       if (now - lastSweep >= deps.callTimeoutMs) {
         lastSweep = now;
-        for (const id of repository.failStaleClaims(now - deps.callTimeoutMs - 5000, now)) deps.onProgress(id);
+        for (const id of await repository.failStaleClaims(now - deps.callTimeoutMs - 5000, now)) deps.onProgress(id);
       }
-      for (const id of repository.promoteQueued()) deps.onProgress(id);
-      for (const task of repository.dueRunning(now)) {
+      for (const id of await repository.promoteQueued()) deps.onProgress(id);
+      for (const task of await repository.dueRunning(now)) {
         if (inFlight.has(task.id) || stopping.signal.aborted) continue;
         const run = step(task)
           .catch(deps.onError)

@@ -20,7 +20,7 @@ export const groupPullRoutes: FastifyPluginAsyncTypebox<GroupPullRoutesDeps> = a
 
   app.post('/groupPulls', { onRequest, schema: { ...common, summary: 'Start adding numbers to a group through an account', body: CreateGroupPullBody, response: GroupPullResponses.create } }, async (request) => {
     const b = request.body;
-    const taskId = groupPulls.create(currentUser(request), { ...b, accountId: Number(b.accountId) });
+    const taskId = await groupPulls.create(currentUser(request), { ...b, accountId: Number(b.accountId) });
     return ok({ taskId: String(taskId) });
   });
 
@@ -28,17 +28,17 @@ export const groupPullRoutes: FastifyPluginAsyncTypebox<GroupPullRoutesDeps> = a
     const q = request.query;
     const { pageno, pageSize, offset } = pageOf({ ...q, pageSize: q.pageSize ?? 20 });
     const filter = { status: q.status as never, accountId: q.accountId === undefined ? undefined : Number(q.accountId) };
-    const { rows, total } = groupPulls.list(currentUser(request), filter, { offset, limit: pageSize });
+    const { rows, total } = await groupPulls.list(currentUser(request), filter, { offset, limit: pageSize });
     return ok({ rows, total, pageno, pageSize });
   });
 
   app.get('/groupPulls/:taskId', { onRequest, schema: { ...common, summary: 'A group pull with its members', params: TaskParams, response: GroupPullResponses.get } }, async (request) =>
-    ok(groupPulls.get(currentUser(request), Number(request.params.taskId))),
+    ok(await groupPulls.get(currentUser(request), Number(request.params.taskId))),
   );
 
   for (const action of ['pause', 'resume', 'cancel'] as const) {
     app.post(`/groupPulls/:taskId/${action}`, { onRequest, schema: { ...common, summary: `${action[0]!.toUpperCase()}${action.slice(1)} a group pull (409 once it is final)`, params: TaskParams, response: GroupPullResponses.change } }, async (request) =>
-      ok(groupPulls.change(currentUser(request), Number(request.params.taskId), action)),
+      ok(await groupPulls.change(currentUser(request), Number(request.params.taskId), action)),
     );
   }
 };

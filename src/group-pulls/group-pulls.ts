@@ -56,25 +56,25 @@ export function createGroupPulls(deps: { repository: GroupPullsRepository; io: H
     return false;
   }
 
-  function taskFor(user: AuthUser, taskId: number) {
-    const task = repository.get(taskId);
+  async function taskFor(user: AuthUser, taskId: number) {
+    const task = await repository.get(taskId);
     if (!task) throw notFound('taskId');
     if (!mayUse(user, task)) throw forbidden('taskId: not a task of your accounts');
     return task;
   }
 
-  function progress(taskId: number): void {
-    const task = repository.get(taskId);
+  async function progress(taskId: number): Promise<void> {
+    const task = await repository.get(taskId);
     if (!task) return;
     const to = [...(task.seatId !== null ? [rooms.seat(task.seatId)] : []), ...(task.branchId !== null ? [rooms.branch(task.branchId)] : [])];
     if (to.length === 0) return;
-    const counts = repository.countsOf([taskId]).get(taskId)!;
-    const payload: GroupProgressPayload = { taskId: String(taskId), status: task.status, ...counts, cursor: repository.hintCursor(clock.now()) };
+    const counts = (await repository.countsOf([taskId])).get(taskId)!;
+    const payload: GroupProgressPayload = { taskId: String(taskId), status: task.status, ...counts, cursor: await repository.hintCursor(clock.now()) };
     io.to(to).emit('group:progress', payload);
   }
 
-  function change(user: AuthUser, taskId: number, action: 'pause' | 'resume' | 'cancel') {
-    const task = taskFor(user, taskId);
+  async function change(user: AuthUser, taskId: number, action: 'pause' | 'resume' | 'cancel') {
+    const task = await taskFor(user, taskId);
     if (task.status === 'done' || task.status === 'failed' || task.status === 'cancelled') throw conflict(`task is ${task.status}`);
     // Asking for the state a task is already in (pause a paused task, resume a running one) changes nothing.
     const moves = {
@@ -84,47 +84,47 @@ export function createGroupPulls(deps: { repository: GroupPullsRepository; io: H
     } as const;
     const move = moves[action];
     if (!(move.already as readonly string[]).includes(task.status)) {
-      if (!repository.transition(taskId, [...move.from], move.to, clock.now())) throw conflict('task changed meanwhile; read it again');
-      progress(taskId);
+      if (!(await repository.transition(taskId, [...move.from], move.to, clock.now()))) throw conflict('task changed meanwhile; read it again');
+      await progress(taskId);
     }
     return row(taskId);
   }
 
-  function row(taskId: number) {
-    const task = repository.get(taskId)!;
-    return toWire(task, repository.countsOf([taskId]).get(taskId)!);
+  async function row(taskId: number) {
+    const task = (await repository.get(taskId))!;
+    return toWire(task, (await repository.countsOf([taskId])).get(taskId)!);
   }
 
   return {
     progress,
 
-    create(user: AuthUser, input: NewGroupPull): number {
+    async create(user: AuthUser, input: NewGroupPull): Promise<number> {
       if ((input.groupName === undefined) === (input.groupId === undefined)) throw badRequest('groupName', 'exactly one of groupName (a new group) and groupId (an existing one) is required');
       if (input.groupName !== undefined && input.groupName.trim() === '') throw badRequest('groupName', 'must not be blank');
-      const account = repository.account(input.accountId);
+      const account = await repository.account(input.accountId);
       if (!account) throw notFound('accountId');
       if (!mayUse(user, account)) throw forbidden('accountId: not an account you may use');
       const members = screenMembers(input.members, account.phone);
-      const taskId = repository.create(
+      const taskId = await repository.create(
         { accountId: account.id, createdBy: user.id, groupId: input.groupId ?? null, groupName: input.groupName?.trim() ?? null, perMinute: input.perMinute ?? 10 },
         members,
         clock.now(),
       );
-      progress(taskId);
+      await progress(taskId);
       return taskId;
     },
 
-    list(user: AuthUser, filter: { status?: TaskRow['status']; accountId?: number }, page: { offset: number; limit: number }) {
+    async list(user: AuthUser, filter: { status?: TaskRow['status']; accountId?: number }, page: { offset: number; limit: number }) {
       if (user.role !== 'seat' && (user.role !== 'branch' || user.branchId === null)) throw forbidden('only seats and branch managers run group pulls');
       const scope = user.role === 'seat' ? ({ kind: 'seat', seatId: user.id } as const) : ({ kind: 'branch', branchId: user.branchId! } as const);
-      const { rows, total } = repository.list(scope, filter, page);
-      const counts = repository.countsOf(rows.map((r) => r.id));
+      const { rows, total } = await repository.list(scope, filter, page);
+      const counts = await repository.countsOf(rows.map((r) => r.id));
       return { rows: rows.map((r) => toWire(r, counts.get(r.id)!)), total };
     },
 
-    get(user: AuthUser, taskId: number) {
-      taskFor(user, taskId);
-      return { ...row(taskId), members: repository.members(taskId).map((m) => ({ ...m, state: m.state === 'sending' ? 'pending' : m.state })) };
+    async get(user: AuthUser, taskId: number) {
+      await taskFor(user, taskId);
+      return { ...(await row(taskId)), members: (await repository.members(taskId)).map((m) => ({ ...m, state: m.state === 'sending' ? 'pending' : m.state })) };
     },
 
     change,

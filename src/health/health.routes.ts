@@ -1,15 +1,16 @@
 // GET /healthz: 200 while the database answers (Redis being down is reported, not fatal).
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Sqlite } from '../db/open.js';
 import { Envelope, ErrorEnvelope } from '../http/envelope.schemas.js';
 import { SUCCESS_MSG } from '../http/errors.js';
+import type { DbProbe } from './db-probe.js';
 import { pressureExempt } from './pressure.js';
 
 export type RedisHealth = 'ok' | 'off' | 'down';
 
 export interface HealthDeps {
-  sqlite: Sqlite;
+  /** See createDbProbe: SELECT 1 on the engine in use. */
+  probeDb: DbProbe;
   redisHealth: () => RedisHealth;
 }
 
@@ -18,8 +19,7 @@ const HealthData = Type.Object({
   redis: Type.Union([Type.Literal('ok'), Type.Literal('off'), Type.Literal('down')]),
 });
 
-export const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { sqlite, redisHealth }) => {
-  const probe = sqlite.prepare('SELECT 1 AS ok');
+export const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, { probeDb, redisHealth }) => {
   app.get(
     '/healthz',
     {
@@ -33,7 +33,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<HealthDeps> = async (app, {
     async (_request, reply) => {
       let db: 'ok' | 'down' = 'ok';
       try {
-        probe.get();
+        await probeDb();
       } catch {
         db = 'down';
       }

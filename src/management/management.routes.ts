@@ -52,7 +52,7 @@ export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> =
   async function seatList(request: FastifyRequest) {
     const user = currentUser(request);
     if (user.branchId === null) return ok([]);
-    const seats = management.seatsOfBranch(user.branchId, dayOf(clock.now(), tzName));
+    const seats = await management.seatsOfBranch(user.branchId, dayOf(clock.now(), tzName));
     const online = await onlineUsers(io, seats.map((s) => s.id));
     return ok(
       seats.map((s) => ({
@@ -91,10 +91,10 @@ export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> =
     },
     async (request) => {
       const user = currentUser(request);
-      const seat = access.seatFor(user, Number(request.params.custServId));
+      const seat = await access.seatFor(user, Number(request.params.custServId));
       const link = request.body.link;
       if (link !== null && !isAllowedTelegramLink(link)) throw badRequest('link', 'must be an https:// or tg:// link');
-      management.setTelegramLink(seat.id, link);
+      await management.setTelegramLink(seat.id, link);
       return ok({ custServId: String(seat.id), link });
     },
   );
@@ -110,6 +110,6 @@ export const managementRoutes: FastifyPluginAsyncTypebox<ManagementRoutesDeps> =
         response: { 200: Envelope(Type.Object({ link: Type.Union([Type.String(), Type.Null()]) })), ...errorResponses },
       },
     },
-    async (request) => ok({ link: management.telegramLinkOf(currentUser(request).id) }),
+    async (request) => ok({ link: await management.telegramLinkOf(currentUser(request).id) }),
   );
 };

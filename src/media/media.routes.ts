@@ -34,9 +34,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
   const { media, originals, access } = deps;
 
   /** Re-states an access failure on the target in terms of the field the caller sent. */
-  function targetOf(user: Parameters<Access['targetFor']>[0], targetId: number, field: string) {
+  async function targetOf(user: Parameters<Access['targetFor']>[0], targetId: number, field: string) {
     try {
-      return access.targetFor(user, targetId);
+      return await access.targetFor(user, targetId);
     } catch (error) {
       if (error instanceof HubError && error.code === 403) throw forbidden(`${field}: not a message you may see`);
       if (error instanceof HubError && error.code === 404) throw notFound(field);
@@ -58,9 +58,9 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
     },
     async (request) => {
       const user = currentUser(request);
-      const message = media.findMessage(Number(request.body.msgId));
+      const message = await media.findMessage(Number(request.body.msgId));
       if (!message) throw notFound('msgId');
-      targetOf(user, message.targetId, 'msgId');
+      await targetOf(user, message.targetId, 'msgId');
       if (message.contentType !== '2') throw badRequest('msgId', 'is not an image message (contentType 2)');
       if (!message.mediaRef) throw notFound('original image of msgId');
       const file = await originals.ensure({ id: message.id, phone: message.phone, mediaRef: message.mediaRef });
@@ -87,12 +87,12 @@ export const mediaRoutes: FastifyPluginAsyncTypebox<MediaRoutesDeps> = async (ap
       // From the raw URL: a token is accepted only under its exact name, never as `%74oken`.
       const token = (Array.isArray(header) ? header[0] : header) ?? exactQueryParam(request.url, 'token');
       if (!token) throw unauthorized('token: header or query parameter is required');
-      const user = deps.authRepository.resolveToken(token, deps.clock.now());
+      const user = await deps.authRepository.resolveToken(token, deps.clock.now());
       if (!user) throw unauthorized('token: invalid, expired or revoked');
-      deps.permitMedia?.(user);
-      const found = media.byFileName(request.params.fileName);
+      await deps.permitMedia?.(user);
+      const found = await media.byFileName(request.params.fileName);
       if (!found) throw notFound('media file');
-      targetOf(user, found.targetId, 'fileName');
+      await targetOf(user, found.targetId, 'fileName');
 
       const path = originals.pathOf(found.file.fileName);
       const onDisk = await stat(path).catch(() => undefined);

@@ -49,7 +49,7 @@ export function createOriginalImages(deps: OriginalImagesDeps) {
     const temp = join(deps.mediaDir, `.${fileName}.tmp`);
     await writeFile(temp, file.body);
     await rename(temp, join(deps.mediaDir, fileName));
-    const { row, inserted } = deps.media.record({
+    const { row, inserted } = await deps.media.record({
       messageId: message.id,
       fileName,
       contentType: kind.contentType,
@@ -62,11 +62,11 @@ export function createOriginalImages(deps: OriginalImagesDeps) {
 
   return {
     /** The stored original of an image message, fetching it first if needed. */
-    ensure(message: ImageMessage): Promise<MediaFileRow> {
-      const stored = deps.media.byMessage(message.id);
+    async ensure(message: ImageMessage): Promise<MediaFileRow> {
+      const stored = await deps.media.byMessage(message.id);
       if (stored) {
-        if (existsSync(join(deps.mediaDir, stored.fileName))) return Promise.resolve(stored);
-        deps.media.forget(message.id);
+        if (existsSync(join(deps.mediaDir, stored.fileName))) return stored;
+        await deps.media.forget(message.id);
       }
       let pending = inflight.get(message.id);
       if (!pending) {

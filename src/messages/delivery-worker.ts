@@ -2,7 +2,7 @@
 // exponential backoff, then mark it sent (with the bridge's id) or failed (with the reason).
 // Replies left pending by a stopped hub are failed by a periodic sweep, never re-sent.
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { Clock } from '../time.js';
 import { BridgeError, type BridgePort } from './bridge-port.js';
 import { failStalePending, markAccepted, markFailed, sendRequestOf, type StatusChange } from './outbound.repository.js';
@@ -16,7 +16,7 @@ export interface RetryPolicy {
 const STALE_PENDING_MS = 2 * 60_000;
 
 export interface DeliveryWorkerDeps {
-  db: Db;
+  store: Store;
   bridge: BridgePort;
   clock: Clock;
   /** Pushes a stored status change to the seat (message:updated). */
@@ -26,7 +26,7 @@ export interface DeliveryWorkerDeps {
 }
 
 export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
-  const { db, bridge, clock, publish } = deps;
+  const { store, bridge, clock, publish } = deps;
   const retry = deps.retry ?? { attempts: 4, baseDelayMs: 250 };
   let closed = false;
   const timers = new Set<NodeJS.Timeout>();
@@ -40,7 +40,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     });
 
   async function deliver(messageId: number) {
-    const stored = sendRequestOf(db, messageId);
+    const stored = await sendRequestOf(store, messageId);
     // Recalled before it went out: nothing to send.
     if (!stored || stored.status !== 'pending') return;
     const request = {
@@ -57,7 +57,7 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
     for (let attempt = 1; attempt <= retry.attempts && !closed; attempt++) {
       try {
         const { msgId } = await bridge.send(request);
-        publish(markAccepted(db, messageId, msgId, clock.now()));
+        publish(await markAccepted(store, messageId, msgId, clock.now()));
         return;
       } catch (error) {
         reason = error instanceof Error ? error.message : String(error);
@@ -68,19 +68,19 @@ export function createDeliveryWorker(deps: DeliveryWorkerDeps) {
       }
     }
     if (closed) return; // stays pending; nothing is reported as failed because we stopped
-    publish(markFailed(db, messageId, reason.slice(0, 500), clock.now()));
+    publish(await markFailed(store, messageId, reason.slice(0, 500), clock.now()));
   }
 
-  function sweepStalePending() {
+  async function sweepStalePending() {
     try {
       const now = clock.now();
-      for (const change of failStalePending(db, now - STALE_PENDING_MS, 'not handed to the bridge before the hub stopped', now)) publish(change);
+      for (const change of await failStalePending(store, now - STALE_PENDING_MS, 'not handed to the bridge before the hub stopped', now)) publish(change);
     } catch (error) {
       deps.log?.warn({ err: error }, 'stale pending sweep failed');
     }
   }
-  sweepStalePending();
-  const sweeper = setInterval(sweepStalePending, 60_000);
+  void sweepStalePending();
+  const sweeper = setInterval(() => void sweepStalePending(), 60_000);
   sweeper.unref();
 
   return {

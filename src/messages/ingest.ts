@@ -9,12 +9,12 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { streamOf } from '../activity/activity.repository.js';
 import type { DashboardChangeListener } from '../dashboard/changes.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
 import { checkSendTime } from '../http/input-rules.js';
 import type { Clock } from '../time.js';
-import { storeBridgeMessages, type BatchItem, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';
+import { createInboundStore, type BatchItem, type BatchOutcome, type BridgeMessage, type DuplicateMessage, type StoredMessage } from './inbound.repository.js';
 import { toPushedMessage } from './payloads.js';
 
 /** Told the size and commit time of each batch and each push's latency (the metrics feature). */
@@ -27,7 +27,7 @@ export interface IngestObserver {
 export type NewFanListener = (seatId: number, day: string, stamp: { cursor: number; seq: number }) => void;
 
 export interface IngestDeps {
-  db: Db;
+  store: Store;
   io: HubServer;
   clock: Clock;
   tzName: string;
@@ -55,6 +55,7 @@ interface Pending extends BatchItem {
 
 export function createInboundIngest(deps: IngestDeps): InboundIngest {
   const maxBatch = deps.maxBatch ?? 256;
+  const inbound = createInboundStore(deps.store);
   let queue: Pending[] = [];
 
   const push = (result: StoredMessage) => {
@@ -80,15 +81,17 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
     deps.onDashboardChange?.(result.branchId, result.day, result.cursor);
   };
 
-  const flush = () => {
+  // Callbacks that arrive while a batch is being stored queue for the next flush, which may run
+  // beside this one (PostgreSQL) or wait for the connection (SQLite).
+  const flush = async () => {
     const pending = queue;
     queue = [];
     for (let start = 0; start < pending.length; start += maxBatch) {
       const batch = pending.slice(start, start + maxBatch);
-      let outcomes;
+      let outcomes: BatchOutcome[];
       const started = performance.now();
       try {
-        outcomes = storeBridgeMessages(deps.db, batch);
+        outcomes = await inbound.storeBatch(batch);
         deps.observe?.batch(batch.length, (performance.now() - started) / 1000);
       } catch (error) {
         // BEGIN or COMMIT failed (the lock stayed busy, the disk is full): nothing of this batch
@@ -118,7 +121,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
       const now = deps.clock.now();
       // Checked here, not in one route, so that every bridge driver feeding ingest gets the rule.
       checkSendTime('sendTime', input.sendTime, now);
-      if (queue.length === 0) setImmediate(flush);
+      if (queue.length === 0) setImmediate(() => void flush());
       queue.push({ input, options: { tzName: deps.tzName, now, webhookId }, receivedAt: performance.now(), resolve, reject });
     });
   };

@@ -3,12 +3,12 @@
 import { streamOf } from '../activity/activity.repository.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { Clock } from '../time.js';
 import { applyBridgeStatus, type BridgeStatusReport, type BridgeStatusResult, type StatusChange } from './outbound.repository.js';
 
 export interface MessageStatusDeps {
-  db: Db;
+  store: Store;
   io: HubServer;
   clock: Clock;
 }
@@ -29,8 +29,8 @@ export function createMessageStatus(deps: MessageStatusDeps) {
   return {
     push,
     /** A status report from the bridge (signed callback, webhook adapter or sandbox). */
-    apply(report: BridgeStatusReport, webhookId?: string): BridgeStatusResult {
-      const result = applyBridgeStatus(deps.db, report, { now: deps.clock.now(), webhookId });
+    async apply(report: BridgeStatusReport, webhookId?: string): Promise<BridgeStatusResult> {
+      const result = await applyBridgeStatus(deps.store, report, { now: deps.clock.now(), webhookId });
       if (!result.duplicate) push(result.change);
       return result;
     },

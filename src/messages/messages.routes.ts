@@ -38,6 +38,6 @@ export const messageRoutes: FastifyPluginAsyncTypebox<MessageRoutesDeps> = async
         response: UpdateResponse,
       },
     },
-    async (request) => ok(messaging.update(currentUser(request), request.body)),
+    async (request) => ok(await messaging.update(currentUser(request), request.body)),
   );
 };

@@ -5,7 +5,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Access } from '../access/access.js';
 import { streamOf } from '../activity/activity.repository.js';
 import type { AuthUser } from '../auth/auth.repository.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { badRequest, forbidden } from '../http/errors.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { rooms } from '../realtime/rooms.js';
@@ -17,7 +17,7 @@ import { toPushedMessage } from './payloads.js';
 import { updateMessages } from './read.repository.js';
 
 export interface MessagingDeps {
-  db: Db;
+  store: Store;
   io: HubServer;
   access: Access;
   clock: Clock;
@@ -30,11 +30,11 @@ export interface MessagingDeps {
 }
 
 export function createMessaging(deps: MessagingDeps) {
-  const { db, io, access, clock } = deps;
+  const { store, io, access, clock } = deps;
 
   /** The conversation of `receId`, which only its owning seat may write to. */
-  function ownConversation(user: AuthUser, receId: string) {
-    const row = access.targetFor(user, Number(receId));
+  async function ownConversation(user: AuthUser, receId: string) {
+    const row = await access.targetFor(user, Number(receId));
     if (row.conversation.seatId !== user.id) throw forbidden('receId: only the seat that owns this conversation may do this');
     return row;
   }
@@ -42,11 +42,11 @@ export function createMessaging(deps: MessagingDeps) {
   return {
     async send(user: AuthUser, input: Static<typeof SendInput>): Promise<{ msgId: string; status: string }> {
       if (user.role !== 'seat') throw forbidden(`role ${user.role} may not send messages`);
-      const { target, account } = ownConversation(user, input.receId);
+      const { target, account } = await ownConversation(user, input.receId);
       // Someone else's account is refused as such, not reported as a mismatch that confirms it exists.
-      if (String(account.id) !== input.accountId) access.accountFor(user, Number(input.accountId));
+      if (String(account.id) !== input.accountId) await access.accountFor(user, Number(input.accountId));
       if (String(account.id) !== input.accountId) throw badRequest('receId', 'is not a target of accountId');
-      const result = createPendingMessage(db, {
+      const result = await createPendingMessage(store, {
         seatId: user.id,
         accountId: account.id,
         targetId: target.id,
@@ -73,11 +73,11 @@ export function createMessaging(deps: MessagingDeps) {
     },
 
     /** Read (or unread) inbound messages, or recall the seat's own replies. */
-    update(user: AuthUser, input: Static<typeof UpdateInput>): { updated: number } {
-      const { target } = ownConversation(user, input.receId);
+    async update(user: AuthUser, input: Static<typeof UpdateInput>): Promise<{ updated: number }> {
+      const { target } = await ownConversation(user, input.receId);
       const action = input.action ?? 'read';
       if (action === 'recall' && input.msgIds === undefined) throw badRequest('msgIds', 'is required to recall');
-      const result = updateMessages(db, {
+      const result = await updateMessages(store, {
         seatId: user.id,
         targetId: target.id,
         action,

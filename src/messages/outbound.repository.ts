@@ -3,9 +3,9 @@
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
 import { claimWebhookId } from './webhook-ids.repository.js';
-import { tallyMessage } from '../dashboard/counters.repository.js';
-import { clientOf, writeTransaction, type Db } from '../db/open.js';
-import { accounts, conversations, messages, targets, users, type MessageStatus } from '../db/schema.js';
+import { tallyMessageIn } from '../dashboard/counters.repository.js';
+import type { messages, MessageStatus } from '../db/schema.js';
+import { dbFailure, tablesOf, type Db, type Store } from '../db/store.js';
 import { notFound } from '../http/errors.js';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -26,67 +26,80 @@ export type PendingResult =
   | { created: true; message: MessageRow; cursor: number; seq: number; branchId: number | null; day: string }
   | { created: false; message: MessageRow };
 
-export function createPendingMessage(db: Db, input: PendingInput): PendingResult {
-  return writeTransaction(db, (tx) => {
-    const existing = tx
-      .select()
-      .from(messages)
-      .where(and(eq(messages.sentBySeatId, input.seatId), eq(messages.clientMsgId, input.clientMsgId)))
-      .get();
-    if (existing) return { created: false, message: existing };
-    // A reply counts on the dashboard when it is stored (pending), in this transaction: that is
-    // when it becomes the conversation's last message, so "unreplied" and the reply time move
-    // together; a send that later fails stays counted, as it stays in the history.
-    const state = tx
-      .select({
-        unansweredSince: conversations.unansweredSince,
-        activeDay: conversations.activeDay,
-        lastSendTime: conversations.lastSendTime,
-        branchId: users.branchId,
-      })
-      .from(conversations)
-      .leftJoin(users, eq(users.id, conversations.seatId))
-      .where(eq(conversations.targetId, input.targetId))
-      .get() ?? { unansweredSince: null, activeDay: null, lastSendTime: null, branchId: null };
-    const counted = tallyMessage(clientOf(tx), input.tzName, state, { sendTime: input.now, inbound: false, seatId: input.seatId, branchId: state.branchId });
-    const { cursor, seq } = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: 'message', at: input.now });
-    const message = tx
-      .insert(messages)
-      .values({
-        accountId: input.accountId,
-        targetId: input.targetId,
-        sender: 0,
-        contentType: input.contentType,
-        content: input.content,
-        sendTime: input.now,
-        status: 'pending',
-        readState: 1,
-        sentBySeatId: input.seatId,
-        clientMsgId: input.clientMsgId,
-        cursor,
-        createdAt: input.now,
-      })
-      .returning()
-      .get();
-    tx.update(conversations)
-      .set({
-        lastMessageId: message.id,
-        lastContent: input.content,
-        lastContentType: input.contentType,
-        lastSendTime: input.now,
-        lastCursor: cursor,
-        unansweredSince: counted.unansweredSince,
-        activeDay: counted.activeDay,
-      })
-      .where(eq(conversations.targetId, input.targetId))
-      .run();
-    return { created: true, message, cursor, seq: seq!, branchId: state.branchId, day: counted.day };
-  });
+export async function createPendingMessage(store: Store, input: PendingInput): Promise<PendingResult> {
+  const { messages } = store.tables;
+  const existing = async (tx: Db) =>
+    (await tx.select().from(messages).where(and(eq(messages.sentBySeatId, input.seatId), eq(messages.clientMsgId, input.clientMsgId))))[0];
+  try {
+    return await store.transaction(async (tx) => {
+      const stored = await existing(tx);
+      if (stored) return { created: false, message: stored };
+      return storePending(tx, input);
+    });
+  } catch (error) {
+    // The same clientMsgId sent twice at once (two tabs, two hosts): the unique index let one
+    // through, and the other answers with it.
+    if (dbFailure(error) !== 'unique') throw error;
+    const stored = await existing(store.db);
+    if (!stored) throw error;
+    return { created: false, message: stored };
+  }
+}
+
+async function storePending(tx: Db, input: PendingInput): Promise<PendingResult> {
+  const { conversations, messages, users } = tablesOf(tx);
+  // A reply counts on the dashboard when it is stored (pending), in this transaction: that is
+  // when it becomes the conversation's last message, so "unreplied" and the reply time move
+  // together; a send that later fails stays counted, as it stays in the history.
+  const [found] = await tx
+    .select({
+      unansweredSince: conversations.unansweredSince,
+      activeDay: conversations.activeDay,
+      lastSendTime: conversations.lastSendTime,
+      branchId: users.branchId,
+    })
+    .from(conversations)
+    .leftJoin(users, eq(users.id, conversations.seatId))
+    .where(eq(conversations.targetId, input.targetId));
+  const state = found ?? { unansweredSince: null, activeDay: null, lastSendTime: null, branchId: null };
+  const counted = await tallyMessageIn(tx, input.tzName, state, { sendTime: input.now, inbound: false, seatId: input.seatId, branchId: state.branchId });
+  const { cursor, seq } = await appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: 'message', at: input.now });
+  const [message] = await tx
+    .insert(messages)
+    .values({
+      accountId: input.accountId,
+      targetId: input.targetId,
+      sender: 0,
+      contentType: input.contentType,
+      content: input.content,
+      sendTime: input.now,
+      status: 'pending',
+      readState: 1,
+      sentBySeatId: input.seatId,
+      clientMsgId: input.clientMsgId,
+      cursor,
+      createdAt: input.now,
+    })
+    .returning();
+  await tx
+    .update(conversations)
+    .set({
+      lastMessageId: message!.id,
+      lastContent: input.content,
+      lastContentType: input.contentType,
+      lastSendTime: input.now,
+      lastCursor: cursor,
+      unansweredSince: counted.unansweredSince,
+      activeDay: counted.activeDay,
+    })
+    .where(eq(conversations.targetId, input.targetId));
+  return { created: true, message: message!, cursor, seq: seq!, branchId: state.branchId, day: counted.day };
 }
 
 /** What the bridge needs to send a stored reply: the account's phone, the target's platform id. */
-export function sendRequestOf(db: Db, messageId: number) {
-  return db
+export async function sendRequestOf(store: Store, messageId: number) {
+  const { accounts, messages, targets } = store.tables;
+  const [row] = await store.db
     .select({
       phone: accounts.phone,
       to: targets.platformUid,
@@ -99,8 +112,8 @@ export function sendRequestOf(db: Db, messageId: number) {
     .from(messages)
     .innerJoin(accounts, eq(accounts.id, messages.accountId))
     .innerJoin(targets, eq(targets.id, messages.targetId))
-    .where(eq(messages.id, messageId))
-    .get();
+    .where(eq(messages.id, messageId));
+  return row;
 }
 
 export interface StatusChange {
@@ -125,33 +138,46 @@ export function canMove(from: MessageStatus, to: MessageStatus): boolean {
   return a !== undefined && b !== undefined && b > a;
 }
 
-function move(tx: Db, row: MessageRow, to: MessageStatus, reason: string | null, now: number, extra: Partial<MessageRow> = {}): StatusChange {
-  const owner = tx.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, row.targetId)).get();
+async function move(tx: Db, row: MessageRow, to: MessageStatus, reason: string | null, now: number, extra: Partial<MessageRow> = {}): Promise<StatusChange> {
+  const { conversations, messages } = tablesOf(tx);
+  const [owner] = await tx.select({ seatId: conversations.seatId }).from(conversations).where(eq(conversations.targetId, row.targetId));
   const seatId = owner?.seatId ?? null;
-  const { cursor, seq } = appendActivity(tx, { seatId, targetId: row.targetId, kind: 'status', messageId: row.id, at: now });
-  tx.update(messages).set({ status: to, statusReason: reason, ...extra }).where(eq(messages.id, row.id)).run();
+  const { cursor, seq } = await appendActivity(tx, { seatId, targetId: row.targetId, kind: 'status', messageId: row.id, at: now });
+  await tx.update(messages).set({ status: to, statusReason: reason, ...extra }).where(eq(messages.id, row.id));
   return { messageId: row.id, targetId: row.targetId, seatId, status: to, reason, cursor, seq };
 }
 
+/**
+ * The message row to move, locked until commit on PostgreSQL: two reports for one message (or
+ * a report and the delivery worker) on two hosts must not both pass canMove on the same old
+ * status. SQLite's one writer already serializes them.
+ */
+async function lockedMessage(store: Store, tx: Db, messageId: number): Promise<MessageRow | undefined> {
+  const { messages } = store.tables;
+  if (store.dialect === 'pg') await store.rows(sql`SELECT 1 FROM ${messages} WHERE ${messages.id} = ${messageId} FOR UPDATE`, tx);
+  const [row] = await tx.select().from(messages).where(eq(messages.id, messageId));
+  return row;
+}
+
 /** The bridge took the send: remember its id (status reports name it) and mark it sent. */
-export function markAccepted(db: Db, messageId: number, bridgeMsgId: string, now: number): StatusChange | null {
-  return writeTransaction(db, (tx) => {
-    const row = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+export async function markAccepted(store: Store, messageId: number, bridgeMsgId: string, now: number): Promise<StatusChange | null> {
+  const { messages } = store.tables;
+  return store.transaction(async (tx) => {
+    const row = await lockedMessage(store, tx, messageId);
     if (!row || row.status !== 'pending') return null;
     // A bridge that echoed the send as a messageCallback already stored that id: keep the
     // echo, and do not break the unique (account, bridge msgId) index.
-    const taken = tx
+    const [taken] = await tx
       .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.accountId, row.accountId), eq(messages.bridgeMsgId, bridgeMsgId)))
-      .get();
+      .where(and(eq(messages.accountId, row.accountId), eq(messages.bridgeMsgId, bridgeMsgId)));
     return move(tx, row, 'sent', null, now, taken ? {} : { bridgeMsgId });
   });
 }
 
-export function markFailed(db: Db, messageId: number, reason: string, now: number): StatusChange | null {
-  return writeTransaction(db, (tx) => {
-    const row = tx.select().from(messages).where(eq(messages.id, messageId)).get();
+export async function markFailed(store: Store, messageId: number, reason: string, now: number): Promise<StatusChange | null> {
+  return store.transaction(async (tx) => {
+    const row = await lockedMessage(store, tx, messageId);
     if (!row || !canMove(row.status, 'failed')) return null;
     return move(tx, row, 'failed', reason, now);
   });
@@ -169,21 +195,24 @@ export type BridgeStatusResult =
   | { duplicate: false; messageId: number; status: MessageStatus; change: StatusChange | null };
 
 /** A status report from the bridge (callback or sandbox), applied once per webhook id. */
-export function applyBridgeStatus(db: Db, report: BridgeStatusReport, options: { now: number; webhookId?: string }): BridgeStatusResult {
-  return writeTransaction(db, (tx) => {
-    const account = tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, report.phone)).get();
-    if (!account) throw notFound('phone');
-    const row = tx
-      .select()
+export async function applyBridgeStatus(store: Store, report: BridgeStatusReport, options: { now: number; webhookId?: string }): Promise<BridgeStatusResult> {
+  const { accounts, messages } = store.tables;
+  return store.transaction(async (tx) => {
+    const [found] = await tx
+      .select({ id: messages.id })
       .from(messages)
-      .where(and(eq(messages.accountId, account.id), eq(messages.bridgeMsgId, report.msgId)))
-      .get();
-    if (!row) throw notFound('msgId');
-    if (options.webhookId !== undefined && !claimWebhookId(tx, options.webhookId, 'messageStatus', options.now)) {
+      .innerJoin(accounts, eq(accounts.id, messages.accountId))
+      .where(and(eq(accounts.phone, report.phone), eq(messages.bridgeMsgId, report.msgId)));
+    if (!found) {
+      const [account] = await tx.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, report.phone));
+      throw notFound(account ? 'msgId' : 'phone');
+    }
+    const row = (await lockedMessage(store, tx, found.id))!;
+    if (options.webhookId !== undefined && !(await claimWebhookId(tx, options.webhookId, 'messageStatus', options.now))) {
       return { duplicate: true, messageId: row.id, status: row.status };
     }
     if (!canMove(row.status, report.status)) return { duplicate: false, messageId: row.id, status: row.status, change: null };
-    const change = move(tx, row, report.status, report.reason ?? null, options.now);
+    const change = await move(tx, row, report.status, report.reason ?? null, options.now);
     return { duplicate: false, messageId: row.id, status: change.status, change };
   });
 }
@@ -194,16 +223,27 @@ export function applyBridgeStatus(db: Db, report: BridgeStatusReport, options: {
  * re-sending could double a message the bridge already took.
  */
 /** Replies created before `olderThan` that never reached the bridge (oldest 500). */
-export function stalePendingQuery(db: Db, olderThan: number) {
-  return db
-    .select()
-    .from(messages)
-    // 'pending' as a literal, not a bound parameter, so the planner can use the partial index
-    // messages_pending instead of scanning every message.
-    .where(and(sql`${messages.status} = 'pending'`, isNull(messages.bridgeMsgId), lt(messages.createdAt, olderThan)))
-    .limit(500);
+export function stalePendingQuery(tx: Db, olderThan: number) {
+  const { messages } = tablesOf(tx);
+  return (
+    tx
+      .select()
+      .from(messages)
+      // 'pending' as a literal, not a bound parameter, so the planner can use the partial index
+      // messages_pending instead of scanning every message.
+      .where(and(sql`${messages.status} = 'pending'`, isNull(messages.bridgeMsgId), lt(messages.createdAt, olderThan)))
+      .limit(500)
+  );
 }
 
-export function failStalePending(db: Db, olderThan: number, reason: string, now: number): StatusChange[] {
-  return writeTransaction(db, (tx) => stalePendingQuery(tx, olderThan).all().map((row) => move(tx, row, 'failed', reason, now)));
+export async function failStalePending(store: Store, olderThan: number, reason: string, now: number): Promise<StatusChange[]> {
+  return store.transaction(async (tx) => {
+    const changes: StatusChange[] = [];
+    for (const stale of await stalePendingQuery(tx, olderThan)) {
+      // Locked and read again: the worker of another host may have moved it meanwhile.
+      const row = await lockedMessage(store, tx, stale.id);
+      if (row && row.status === 'pending') changes.push(await move(tx, row, 'failed', reason, now));
+    }
+    return changes;
+  });
 }

@@ -3,8 +3,8 @@
 // number of unread inbound messages, in the same transaction.
 import { and, eq, inArray, ne, notInArray, sql } from 'drizzle-orm';
 import { appendActivity } from '../activity/activity.repository.js';
-import { writeTransaction, type Db } from '../db/open.js';
-import { conversations, messages, type MessageStatus } from '../db/schema.js';
+import type { MessageStatus } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 
 export interface UpdateInput {
   seatId: number;
@@ -28,22 +28,22 @@ export type UpdateResult = { updated: UpdatedMessage[]; cursor: null; seq: null 
 
 const NOT_RECALLABLE: MessageStatus[] = ['failed', 'recalled', 'received'];
 
-export function updateMessages(db: Db, input: UpdateInput): UpdateResult {
-  return writeTransaction(db, (tx) => {
+export async function updateMessages(store: Store, input: UpdateInput): Promise<UpdateResult> {
+  const { conversations, messages } = store.tables;
+  return store.transaction(async (tx) => {
     const only = input.msgIds === undefined ? undefined : inArray(messages.id, input.msgIds);
     let updated: UpdatedMessage[];
     if (input.action === 'read') {
       const state = input.readState ?? 1;
-      const rows = tx
+      const rows = await tx
         .update(messages)
         .set({ readState: state })
         .where(and(eq(messages.targetId, input.targetId), eq(messages.sender, 1), ne(messages.readState, state), only))
-        .returning({ id: messages.id })
-        .all();
+        .returning({ id: messages.id });
       updated = rows.map((r) => ({ id: r.id, readState: state }));
     } else {
       // Only the seat's own replies, and only ones that went (or may still go) out.
-      const rows = tx
+      const rows = await tx
         .update(messages)
         .set({ status: 'recalled' })
         .where(
@@ -55,25 +55,28 @@ export function updateMessages(db: Db, input: UpdateInput): UpdateResult {
             only,
           ),
         )
-        .returning({ id: messages.id })
-        .all();
+        .returning({ id: messages.id });
       updated = rows.map((r) => ({ id: r.id, status: 'recalled' as const }));
     }
     if (updated.length === 0) return { updated, cursor: null, seq: null };
+    // RETURNING's order is the engine's (and the plan's) to choose: the pushes go by id.
+    updated.sort((a, b) => a.id - b.id);
 
-    const { cursor, seq } = appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: input.action, at: input.now }, updated.length);
+    const { cursor, seq } = await appendActivity(tx, { seatId: input.seatId, targetId: input.targetId, kind: input.action, at: input.now }, updated.length);
     const unread = sql`(SELECT count(*) FROM ${messages} WHERE ${messages.targetId} = ${input.targetId} AND ${messages.sender} = 1 AND ${messages.readState} = 0)`;
-    tx.update(conversations)
+    // The highest message read, without max(a, b) (SQLite's scalar; PostgreSQL says greatest).
+    const readUpTo = Math.max(...updated.map((u) => u.id));
+    await tx
+      .update(conversations)
       .set({
         unreadCount: unread,
         lastCursor: cursor,
         readUpToMessageId:
           input.action === 'read' && input.msgIds === undefined && (input.readState ?? 1) === 1
-            ? sql`max(${conversations.readUpToMessageId}, ${Math.max(...updated.map((u) => u.id))})`
+            ? sql`CASE WHEN ${conversations.readUpToMessageId} < ${readUpTo} THEN ${readUpTo} ELSE ${conversations.readUpToMessageId} END`
             : conversations.readUpToMessageId,
       })
-      .where(eq(conversations.targetId, input.targetId))
-      .run();
+      .where(eq(conversations.targetId, input.targetId));
     return { updated, cursor, seq: seq! };
   });
 }

@@ -26,7 +26,7 @@ export const menuRoutes: FastifyPluginAsyncTypebox<MenuRoutesDeps> = async (app,
   const { permissions } = deps;
 
   app.get('/menus', { onRequest, schema: { ...common, summary: 'Every menu, flat (RuoYi sys_menu)', response: MenuResponses.list } }, async () =>
-    ok(permissions.listMenus()),
+    ok(await permissions.listMenus()),
   );
 
   app.post(
@@ -34,24 +34,24 @@ export const menuRoutes: FastifyPluginAsyncTypebox<MenuRoutesDeps> = async (app,
     { onRequest, schema: { ...common, summary: 'Create a menu: directory (M), page (C) or button (F)', body: CreateMenuBody, response: MenuResponses.one } },
     async (request) => {
       const body = request.body;
-      return ok(permissions.createMenu(actorOf(request), { ...menuChangeOf(body), menuName: body.menuName, menuType: body.menuType }));
+      return ok(await permissions.createMenu(actorOf(request), { ...menuChangeOf(body), menuName: body.menuName, menuType: body.menuType }));
     },
   );
 
   app.put(
     '/menus/:menuId',
     { onRequest, schema: { ...common, summary: 'Change a menu; every instance applies a changed permission within 1 s', params: MenuParams, body: UpdateMenuBody, response: MenuResponses.one } },
-    async (request) => ok(permissions.updateMenu(actorOf(request), Number(request.params.menuId), menuChangeOf(request.body))),
+    async (request) => ok(await permissions.updateMenu(actorOf(request), Number(request.params.menuId), menuChangeOf(request.body))),
   );
 
   app.delete(
     '/menus/:menuId',
     { onRequest, schema: { ...common, summary: 'Delete a menu; 409 while it has children or a role holds it', params: MenuParams, response: MenuResponses.remove } },
-    async (request) => ok(permissions.deleteMenu(actorOf(request), Number(request.params.menuId))),
+    async (request) => ok(await permissions.deleteMenu(actorOf(request), Number(request.params.menuId))),
   );
 
   app.get('/roles', { onRequest, schema: { ...common, summary: 'The five roles with their menus and permissions', response: MenuResponses.roles } }, async () =>
-    ok(permissions.roles()),
+    ok(await permissions.roles()),
   );
 
   app.put(
@@ -62,8 +62,8 @@ export const menuRoutes: FastifyPluginAsyncTypebox<MenuRoutesDeps> = async (app,
     },
     async (request) => {
       const { role } = request.params;
-      permissions.setRoleMenus(actorOf(request), role, request.body.menuIds.map(Number));
-      return ok(permissions.roleView(role));
+      await permissions.setRoleMenus(actorOf(request), role, request.body.menuIds.map(Number));
+      return ok(await permissions.roleView(role));
     },
   );
 };

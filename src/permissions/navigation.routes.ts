@@ -32,6 +32,6 @@ export const navigationRoutes: FastifyPluginAsyncTypebox<NavigationRoutesDeps> =
   app.get(
     '/routers',
     { onRequest: deps.guard(), schema: { ...common, summary: "The caller's navigation: RouterVo tree of the directories and pages its role holds (RuoYi getRouters)", response: RoutersResponse } },
-    async (request) => ok(buildRouters(deps.repository.navigationOf(currentUser(request).role))),
+    async (request) => ok(buildRouters(await deps.repository.navigationOf(currentUser(request).role))),
   );
 };

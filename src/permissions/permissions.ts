@@ -1,7 +1,7 @@
 // The permissions feature, assembled: the starting tree written once, the in-memory copy with
 // its refresh, the check shared by the request hook and the socket middleware, and the service
 // behind the menu and role routes.
-import { writeTransaction, type Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import type { HubServer } from '../realtime/hub-server.js';
 import { SEED_ROLE_PERMISSIONS, SEED_TREE } from './menu-seed.js';
 import { createPermit } from './permission-guard.js';
@@ -10,7 +10,7 @@ import { createPermissionsRepository } from './permissions.repository.js';
 import { createPermissionsService, type RecordAudit } from './permissions.service.js';
 
 export interface PermissionsOptions {
-  db: Db;
+  store: Store;
   io: HubServer;
   /** True when a Redis adapter links the instances. */
   broadcast: boolean;
@@ -20,15 +20,13 @@ export interface PermissionsOptions {
   onError(error: unknown): void;
 }
 
-export function createPermissions(options: PermissionsOptions) {
-  const repository = createPermissionsRepository(options.db);
-  writeTransaction(options.db, (tx) => repository.seedOnce(tx, SEED_TREE, SEED_ROLE_PERMISSIONS));
-  const store = createPermissionStore({ repository, io: options.io, broadcast: options.broadcast, pollMs: options.pollMs, onError: options.onError });
-  const permit = createPermit(store);
-  const service = createPermissionsService({ db: options.db, repository, store, recordAudit: options.recordAudit });
-  return { repository, store, permit, service, close: () => store.close() };
+export async function createPermissions(options: PermissionsOptions) {
+  const repository = createPermissionsRepository(options.store);
+  await options.store.transaction((tx) => repository.seedOnce(tx, SEED_TREE, SEED_ROLE_PERMISSIONS));
+  const permissionStore = await createPermissionStore({ repository, io: options.io, broadcast: options.broadcast, pollMs: options.pollMs, onError: options.onError });
+  const permit = createPermit(permissionStore);
+  const service = createPermissionsService({ store: options.store, repository, permissionStore, recordAudit: options.recordAudit });
+  return { repository, store: permissionStore, permit, service, close: () => permissionStore.close() };
 }
 
-export type Permissions = ReturnType<typeof createPermissions>;
-
-/** Until the audit log exists, administrative writes are recorded nowhere. */
+export type Permissions = Awaited<ReturnType<typeof createPermissions>>;

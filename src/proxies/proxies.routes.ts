@@ -4,7 +4,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Guard } from '../auth/auth.guard.js';
 import { pageOf } from '../http/envelope.schemas.js';
 import { badRequest, notFound, ok } from '../http/errors.js';
-import type { Db } from '../db/open.js';
+import type { Db } from '../db/store.js';
 import type { Clock } from '../time.js';
 import type { ProxiesRepository, ProxyWithCount } from './proxies.repository.js';
 import {
@@ -22,7 +22,7 @@ import { parseProxyLines } from './proxy-import.js';
 import type { ProxyPool } from './proxy-pool.js';
 
 /** Writes one audit row inside the change's own transaction. Passwords never reach it. */
-export type ProxyAudit = (tx: Db, entry: { actorId: number; action: string; subject: string; detail: Record<string, unknown>; ip: string }) => void;
+export type ProxyAudit = (tx: Db, entry: { actorId: number; action: string; subject: string; detail: Record<string, unknown>; ip: string }) => Promise<void>;
 
 export interface ProxyRoutesDeps {
   proxies: ProxiesRepository;
@@ -70,14 +70,14 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
   app.get('/proxies', { onRequest, schema: { ...common, summary: 'The proxy pool, paged', querystring: ProxyListQuery, response: ProxyResponses.list } }, async (request) => {
     const q = request.query;
     const { pageno, pageSize, offset } = pageOf({ ...q, pageSize: q.pageSize ?? 20 });
-    const { rows, total } = proxies.list({ status: q.status, provider: q.provider, keyword: q.keyword?.trim() || undefined }, { offset, limit: pageSize });
+    const { rows, total } = await proxies.list({ status: q.status, provider: q.provider, keyword: q.keyword?.trim() || undefined }, { offset, limit: pageSize });
     return ok({ rows: rows.map(toWire), total, pageno, pageSize });
   });
 
   app.post('/proxies', { onRequest, schema: { ...common, summary: 'Add a proxy', body: CreateProxyBody, response: ProxyResponses.create } }, async (request) => {
     const b = request.body;
     if (b.password !== undefined && b.username === undefined) throw badRequest('username', 'is required with a password');
-    const id = proxies.create({ ...b, country: country(b.country) }, (tx, created) =>
+    const id = await proxies.create({ ...b, country: country(b.country) }, (tx, created) =>
       audit(tx, entry(request, 'proxy.create', `proxy:${created}`, { host: b.host, port: b.port, protocol: b.protocol })),
     );
     return ok({ proxyId: String(id) });
@@ -86,7 +86,7 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
   app.post('/proxies/import', { onRequest, schema: { ...common, summary: 'Import host:port[:username:password] lines', body: ImportProxiesBody, response: ProxyResponses.import } }, async (request) => {
     const b = request.body;
     const { parsed, skipped } = parseProxyLines(b.lines);
-    const { created, duplicates } = proxies.createMany(
+    const { created, duplicates } = await proxies.createMany(
       parsed.map((p) => ({ host: p.host, port: p.port, username: p.username, password: p.password, protocol: b.protocol, country: country(b.country), maxAccounts: b.maxAccounts })),
       (tx, result) => audit(tx, entry(request, 'proxy.import', 'proxies', { created: result.created.length, skipped: skipped.length + result.duplicates.length })),
     );
@@ -103,13 +103,13 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
     if (unknown !== undefined) throw badRequest(`body.${unknown}`, 'is not allowed');
     const patch = { ...b, ...('country' in b ? { country: country(b.country) } : {}) };
     if (patch.username === null && patch.password === undefined) patch.password = null;
-    proxies.update(id, patch, clock.now(), (tx) => audit(tx, entry(request, 'proxy.update', `proxy:${id}`, { fields: Object.keys(b) })));
+    await proxies.update(id, patch, clock.now(), (tx) => audit(tx, entry(request, 'proxy.update', `proxy:${id}`, { fields: Object.keys(b) })));
     return ok({ proxyId: String(id) });
   });
 
   app.delete('/proxies/:proxyId', { onRequest, schema: { ...common, summary: 'Delete a proxy no account uses', params: ProxyParams, response: ProxyResponses.change } }, async (request) => {
     const id = Number(request.params.proxyId);
-    proxies.remove(id, (tx) => audit(tx, entry(request, 'proxy.delete', `proxy:${id}`)));
+    await proxies.remove(id, (tx) => audit(tx, entry(request, 'proxy.delete', `proxy:${id}`)));
     return ok({ proxyId: String(id) });
   });
 
@@ -140,7 +140,7 @@ export const proxyRoutes: FastifyPluginAsyncTypebox<ProxyRoutesDeps> = async (ap
       const proxyId = await pool.autoAssign(accountId, country(request.body?.country) ?? undefined, (tx, assigned) =>
         audit(tx, entry(request, 'account.proxy.auto', `account:${accountId}`, { proxyId: { before: null, after: assigned } })),
       );
-      const row = proxies.get(proxyId);
+      const row = await proxies.get(proxyId);
       if (!row) throw notFound('proxyId');
       return ok(toWire(row));
     },

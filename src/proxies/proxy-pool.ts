@@ -35,13 +35,13 @@ export function createProxyPool(deps: ProxyPoolDeps) {
    * Tells each branch which of its accounts lost their proxy (only the branch's own account ids go
    * to its room), and admin and master, who watch the whole pool, of every proxy that turned.
    */
-  function announce(proxyId: number, status: 'down' | 'expired', users: ProxyUser[]): void {
+  async function announce(proxyId: number, status: 'down' | 'expired', users: ProxyUser[]): Promise<void> {
     const byBranch = new Map<number, string[]>();
     for (const u of users) {
       if (u.branchId === null) continue;
       byBranch.set(u.branchId, [...(byBranch.get(u.branchId) ?? []), String(u.accountId)]);
     }
-    const cursor = proxies.hintCursor(clock.now());
+    const cursor = await proxies.hintCursor(clock.now());
     for (const [branchId, accountIds] of byBranch) {
       const payload: ProxyStatusPayload = { proxyId: String(proxyId), status, accounts: accountIds, cursor };
       io.to(rooms.branch(branchId)).emit('proxy:status', payload);
@@ -49,23 +49,23 @@ export function createProxyPool(deps: ProxyPoolDeps) {
     io.to(rooms.org).emit('proxy:status', { proxyId: String(proxyId), status, accounts: users.map((u) => String(u.accountId)), cursor });
   }
 
-  function expireDue(): void {
-    for (const turned of proxies.expire(clock.now())) announce(turned.proxyId, 'expired', turned.users);
+  async function expireDue(): Promise<void> {
+    for (const turned of await proxies.expire(clock.now())) await announce(turned.proxyId, 'expired', turned.users);
   }
 
   async function checkOne(id: number, target: CheckTarget): Promise<CheckAnswer | undefined> {
-    const proxy = proxies.get(id);
+    const proxy = await proxies.get(id);
     if (!proxy) return undefined;
     const now = clock.now();
     if (proxy.expiresAt !== null && proxy.expiresAt <= now) {
-      expireDue();
+      await expireDue();
       return { status: 'expired', latencyMs: null, checkedAt: now, reason: 'past expiresAt' };
     }
     const result = await checkProxy(proxy, target, deps.checkTimeoutMs);
     const checkedAt = clock.now();
     const detail = result.status === 'ok' ? { latencyMs: result.latencyMs } : { reason: result.reason };
-    const recorded = proxies.recordCheck(id, result.status, detail, checkedAt);
-    if (recorded?.turnedDown) announce(id, 'down', recorded.users);
+    const recorded = await proxies.recordCheck(id, result.status, detail, checkedAt);
+    if (recorded?.turnedDown) await announce(id, 'down', recorded.users);
     return result.status === 'ok'
       ? { status: 'ok', latencyMs: result.latencyMs, checkedAt }
       : { status: 'down', latencyMs: null, checkedAt, reason: result.reason };
@@ -74,7 +74,7 @@ export function createProxyPool(deps: ProxyPoolDeps) {
   async function fetchFromProvider(request: { count: number; country?: string; protocol: string }, within?: InTransaction<{ created: number[]; duplicates: number[] }>): Promise<number[]> {
     if (!deps.provider) throw conflict('no proxy provider is configured (PROXY_PROVIDER)');
     const fetched = await deps.provider.fetch(request);
-    const { created } = proxies.createMany(
+    const { created } = await proxies.createMany(
       fetched.map((f) => ({ host: f.host, port: f.port, protocol: request.protocol, provider: deps.provider!.name, country: request.country ?? null })),
       within,
     );
@@ -86,12 +86,12 @@ export function createProxyPool(deps: ProxyPoolDeps) {
    * configured, fetches one and assigns it. 409 when none can be had.
    */
   async function autoAssign(accountId: number, country?: string, within?: InTransaction<number>): Promise<number> {
-    const picked = proxies.assignBestFree(accountId, { country, now: clock.now() }, within);
+    const picked = await proxies.assignBestFree(accountId, { country, now: clock.now() }, within);
     if (picked !== undefined) return picked;
     if (!deps.provider) throw conflict('no free proxy in the pool and no provider configured');
     const [created] = await fetchFromProvider({ count: 1, country, protocol: 'socks5' });
     if (created === undefined) throw conflict('the provider answered only proxies already in the pool');
-    proxies.assign(accountId, created, within ? (tx) => within(tx, created) : undefined);
+    await proxies.assign(accountId, created, within ? (tx) => within(tx, created) : undefined);
     return created;
   }
 
@@ -106,10 +106,10 @@ export function createProxyPool(deps: ProxyPoolDeps) {
 
     /** One background pass: expire, then check every live proxy, a few at a time. */
     async checkAll(): Promise<void> {
-      expireDue();
+      await expireDue();
       const target = deps.checkTarget;
       if (!target) return;
-      const queue = proxies.checkable().map((p) => p.id);
+      const queue = (await proxies.checkable()).map((p) => p.id);
       const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, queue.length) }, async () => {
         for (let id = queue.shift(); id !== undefined; id = queue.shift()) await checkOne(id, target);
       });
@@ -124,7 +124,7 @@ export function createProxyPool(deps: ProxyPoolDeps) {
      * stays a 503 so the bridge retries.
      */
     async ensureProxy(phone: string): Promise<void> {
-      const account = proxies.accountIdOfPhone(phone);
+      const account = await proxies.accountIdOfPhone(phone);
       if (!account || account.proxyId !== null) return;
       try {
         await autoAssign(account.id);

@@ -10,7 +10,7 @@ import { ackFailure } from './socket-handler.js';
 
 export interface SessionCheck {
   /** True while the token is neither revoked nor expired and its user is not disabled. */
-  isTokenLive(tokenId: number, now: number): boolean;
+  isTokenLive(tokenId: number, now: number): Promise<boolean>;
 }
 
 /** setTimeout's longest delay (about 24.8 days); longer lifetimes re-arm on the way. */
@@ -36,15 +36,22 @@ export function createSessionFeature(deps: { sessions: SessionCheck; clock: Cloc
 
   return (socket) => {
     armExpiry(socket);
+    // The check is a database read: chained per socket, so that events still reach their
+    // handlers in the order the client sent them. A failed read fails closed (the socket
+    // reconnects and its handshake checks the token again).
+    let checked: Promise<void> = Promise.resolve();
     socket.use((packet, next) => {
-      const now = clock.now();
-      if (socket.data.expiresAt > now && sessions.isTokenLive(socket.data.tokenId, now)) {
-        next();
-        return;
-      }
-      const ack = packet[packet.length - 1];
-      if (typeof ack === 'function') ack(ackFailure(unauthorized('token: invalid, expired or revoked')));
-      socket.disconnect(true);
+      checked = checked.then(async () => {
+        const now = clock.now();
+        const live = socket.data.expiresAt > now && (await sessions.isTokenLive(socket.data.tokenId, now).catch(() => false));
+        if (live) {
+          next();
+          return;
+        }
+        const ack = packet[packet.length - 1];
+        if (typeof ack === 'function') ack(ackFailure(unauthorized('token: invalid, expired or revoked')));
+        socket.disconnect(true);
+      });
     });
   };
 }

@@ -48,9 +48,14 @@ export function createSocketServer(options: SocketServerOptions): HubServer {
     },
   });
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const token = handshakeToken(socket);
-    const user = token ? options.authRepository.resolveToken(token, options.clock.now()) : undefined;
+    // A failed lookup (database unreachable) refuses this handshake; the client retries.
+    const user = token ? await options.authRepository.resolveToken(token, options.clock.now()).catch(() => null) : undefined;
+    if (user === null) {
+      next(Object.assign(new Error('unavailable'), { data: { code: 503, msg: 'token: could not be checked, retry' } }));
+      return;
+    }
     if (!user) {
       next(Object.assign(new Error('unauthorized'), { data: { code: 401, msg: 'token: invalid, expired or revoked' } }));
       return;

@@ -18,7 +18,7 @@ export function createWatchFeature(deps: { access: Access; onError?: (error: unk
     async ({ custServId }, socket: HubSocket) => {
       const user = socketUser(socket);
       if (!WATCHER_ROLES.has(user.role)) throw forbidden(`role ${user.role} may not watch seats`);
-      const seat = deps.access.seatFor(user, Number(custServId));
+      const seat = await deps.access.seatFor(user, Number(custServId));
       await socket.join(rooms.seat(seat.id));
       return { watching: String(seat.id) };
     },

@@ -43,14 +43,14 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
   const { replies, io, clock } = deps;
 
   /** Open consoles refresh their list: the owner's seat room, or every seat of the branch. */
-  function pushChange(item: Pick<ContentRow, 'id' | 'scope' | 'ownerUserId' | 'branchId'>, change: 'created' | 'deleted', stamp: ActivityStamp) {
+  async function pushChange(item: Pick<ContentRow, 'id' | 'scope' | 'ownerUserId' | 'branchId'>, change: 'created' | 'deleted', stamp: ActivityStamp) {
     const payload: RepliesChangedPayload = { scope: item.scope, contentId: String(item.id), change, cursor: stamp.cursor };
     // A seat's own reply is in that seat's stream; a branch reply is a hint with no seq.
     if (item.scope === 'seat' && stamp.seq !== null) Object.assign(payload, streamOf(item.ownerUserId, stamp.seq));
     const targets =
       item.scope === 'seat' || item.branchId === null
         ? [rooms.seat(item.ownerUserId)]
-        : [rooms.branch(item.branchId), ...replies.seatIdsOfBranch(item.branchId).map(rooms.seat)];
+        : [rooms.branch(item.branchId), ...(await replies.seatIdsOfBranch(item.branchId)).map(rooms.seat)];
     io.to(targets).emit('replies:changed', payload);
   }
 
@@ -75,8 +75,8 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
       };
       if (item.scope === 'branch' && (user.role !== 'branch' || user.branchId === null)) throw forbidden('scope: only a branch manager creates branch content');
       if (item.scope === 'seat' && user.role !== 'seat') throw forbidden('scope: seat content belongs to a seat; use scope "branch"');
-      const { id, stamp } = replies.create(item, clock.now());
-      pushChange({ ...item, id }, 'created', stamp);
+      const { id, stamp } = await replies.create(item, clock.now());
+      await pushChange({ ...item, id }, 'created', stamp);
       return ok({ contentId: String(id) });
     },
   );
@@ -86,11 +86,11 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
     { onRequest: deps.guard('seat', 'branch'), schema: { ...common, summary: 'Delete your own content, or your branch content as its manager', params: ContentParams, response: ReplyResponses.remove } },
     async (request) => {
       const user = currentUser(request);
-      const item = replies.find(Number(request.params.contentId));
+      const item = await replies.find(Number(request.params.contentId));
       if (!item) throw notFound('contentId');
       if (!mayManage(user, item)) throw forbidden('contentId: not content you may delete');
-      const stamp = replies.remove(item, clock.now());
-      pushChange(item, 'deleted', stamp);
+      const stamp = await replies.remove(item, clock.now());
+      await pushChange(item, 'deleted', stamp);
       return ok({ contentId: String(item.id) });
     },
   );
@@ -103,7 +103,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
       const page = pageOf(request.query);
       if (request.query.keyword !== undefined) rejectControlCharacters('querystring.keyword', request.query.keyword);
       const keyword = request.query.keyword?.trim() || undefined;
-      const { total, rows } = replies.list({ userId: user.id, branchId: user.branchId }, keyword, page);
+      const { total, rows } = await replies.list({ userId: user.id, branchId: user.branchId }, keyword, page);
       return ok({ rows: rows.map(toWire), total, pageno: page.pageno, pageSize: page.pageSize });
     },
   );
@@ -117,7 +117,7 @@ export const replyRoutes: FastifyPluginAsyncTypebox<ReplyRoutesDeps> = async (ap
       const keyword = request.body.keyword.trim();
       if (keyword === '') throw badRequest('keyword', 'must not be blank');
       const page = pageOf(request.body);
-      const { total, rows } = replies.search({ userId: user.id, branchId: user.branchId }, keyword, page);
+      const { total, rows } = await replies.search({ userId: user.id, branchId: user.branchId }, keyword, page);
       return ok({ rows: rows.map(toWire), total, pageno: page.pageno, pageSize: page.pageSize });
     },
   );

@@ -1,44 +1,35 @@
-// Indexes message text for quick search in batches, after the callbacks that stored it
-// (migration 0004_deferred_message_search). Each batch is one BEGIN IMMEDIATE transaction: it
-// reads the progress mark, indexes the next rows by id and moves the mark, so processes sharing
-// the file never index a row twice. Writers are serialised, so every id at or below the newest
-// committed one is visible to the batch: nothing is skipped.
+// The deferred quick-search indexing of message text. Only SQLite has it (FTS5 tables filled in
+// batches behind the callbacks, message-index.sqlite.ts); PostgreSQL's pg_trgm GIN indexes are
+// kept up to date by every insert, so there its indexer has nothing to do.
 import type { Sqlite } from '../db/open.js';
+import type { Store } from '../db/store.js';
+import { createSqliteMessageIndexing, type SqliteMessageIndexing } from './message-index.sqlite.js';
 
-export const INDEX_BATCH = 2000;
+export { INDEX_BATCH } from './message-index.sqlite.js';
 
-export function createMessageIndexer(sqlite: Sqlite) {
-  const progress = sqlite.prepare("SELECT last_id FROM search_progress WHERE name = 'messages'").pluck();
-  const batchEnd = sqlite.prepare('SELECT max(id) FROM (SELECT id FROM messages WHERE id > ? ORDER BY id LIMIT ?)').pluck();
-  const index = sqlite.prepare('INSERT INTO messages_fts(rowid, content) SELECT id, content FROM messages WHERE id > ? AND id <= ?');
-  const advance = sqlite.prepare("UPDATE search_progress SET last_id = ? WHERE name = 'messages'");
-  const latest = sqlite.prepare('SELECT coalesce(max(id), 0) FROM messages').pluck();
-
-  const indexBatch = sqlite.transaction((limit: number): number => {
-    const from = progress.get() as number;
-    const to = batchEnd.get(from, limit) as number | null;
-    if (to === null) return 0;
-    const { changes } = index.run(from, to);
-    advance.run(to);
-    return changes;
-  });
-
-  return {
-    /** Indexes up to `limit` rows; answers how many. */
-    indexBatch(limit = INDEX_BATCH): number {
-      return indexBatch.immediate(limit);
-    },
-    /** True when every stored message is indexed (a read, no lock). */
-    upToDate(): boolean {
-      return (progress.get() as number) >= (latest.get() as number);
-    },
-    /** Indexes batches until up to date or `maxBatches` ran. */
-    catchUp(maxBatches: number): number {
-      let total = 0;
-      for (let i = 0; i < maxBatches && !this.upToDate(); i++) total += this.indexBatch();
-      return total;
-    },
-  };
+export interface MessageIndexer {
+  /** Indexes up to `limit` rows; answers how many. */
+  indexBatch(limit?: number): Promise<number>;
+  /** True when every stored message is searchable. */
+  upToDate(): Promise<boolean>;
+  /** Indexes batches until up to date or `maxBatches` ran; answers how many rows. */
+  catchUp(maxBatches: number): Promise<number>;
 }
 
-export type MessageIndexer = ReturnType<typeof createMessageIndexer>;
+const nothingToIndex: MessageIndexer = {
+  indexBatch: async () => 0,
+  upToDate: async () => true,
+  catchUp: async () => 0,
+};
+
+export function createMessageIndexer(store: Store): MessageIndexer {
+  if (store.dialect === 'pg') return nothingToIndex;
+  let indexing: SqliteMessageIndexing | undefined;
+  const run = <T>(work: (indexing: SqliteMessageIndexing) => T) =>
+    store.exclusive((sqlite: Sqlite) => work((indexing ??= createSqliteMessageIndexing(sqlite))));
+  return {
+    indexBatch: (limit) => run((i) => i.indexBatch(limit)),
+    upToDate: () => run((i) => i.upToDate()),
+    catchUp: (maxBatches) => run((i) => i.catchUp(maxBatches)),
+  };
+}

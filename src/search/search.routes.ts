@@ -2,17 +2,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import type { Sqlite } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { badRequest, ok } from '../http/errors.js';
 import { rejectControlCharacters } from '../http/input-rules.js';
 import { formatJavaDate, type Clock } from '../time.js';
 import { createSearchRepository, MESSAGE_LIMIT, SHORT_MESSAGE_CONVERSATIONS, SHORT_MESSAGE_DAYS, SHORT_TARGET_WINDOW, TARGET_LIMIT } from './search.repository.js';
-import type { MessageIndexer } from './message-index.repository.js';
 import { QuickSearchQuery, QuickSearchResponse } from './search.schemas.js';
 
 export interface SearchRoutesDeps {
-  sqlite: Sqlite;
-  messageIndexer: MessageIndexer;
+  store: Store;
   access: Access;
   guard: Guard;
   clock: Clock;
@@ -21,7 +19,7 @@ export interface SearchRoutesDeps {
 
 export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesDeps> = async (app, deps) => {
   const { access, guard, clock, tzName } = deps;
-  const repository = createSearchRepository(deps.sqlite, deps.messageIndexer);
+  const repository = createSearchRepository(deps.store);
 
   app.get(
     '/quickSearch',
@@ -44,7 +42,7 @@ export const searchRoutes: FastifyPluginAsyncTypebox<SearchRoutesDeps> = async (
       rejectControlCharacters('querystring.keyword', request.query.keyword);
       const keyword = request.query.keyword.trim();
       if (keyword === '') throw badRequest('querystring.keyword', 'must not be blank');
-      const found = repository.search(access.seatScope(currentUser(request)), keyword, clock.now());
+      const found = await repository.search(await access.seatScope(currentUser(request)), keyword, clock.now());
       return ok({
         targets: found.targets.map((t) => ({ receId: String(t.targetId), receName: t.targetName, accountId: String(t.accountId), convType: t.convType })),
         messages: found.messages.map((m) => ({

@@ -25,7 +25,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
 
   app.get('/seatTags', { onRequest: seatOnly, schema: { ...common, summary: 'Your tags with the number of your targets on each', response: TagResponses.list } }, async (request) => {
     const user = currentUser(request);
-    return ok(tags.listTags(user.id).map((t) => ({ tagId: String(t.id), name: t.name, color: t.color, targets: t.targets })));
+    return ok((await tags.listTags(user.id)).map((t) => ({ tagId: String(t.id), name: t.name, color: t.color, targets: t.targets })));
   });
 
   app.post(
@@ -33,7 +33,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
     { onRequest: seatOnly, schema: { ...common, summary: 'Create a tag (409 on a duplicate name)', body: CreateTagBody, response: TagResponses.create } },
     async (request) => {
       const user = currentUser(request);
-      const tagId = tags.createTag(user.id, request.body.name.trim(), request.body.color ?? null, clock.now());
+      const tagId = await tags.createTag(user.id, request.body.name.trim(), request.body.color ?? null, clock.now());
       return ok({ tagId: String(tagId) });
     },
   );
@@ -43,7 +43,7 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
     { onRequest: seatOnly, schema: { ...common, summary: 'Delete one of your tags; its targets are untagged', params: TagParams, response: TagResponses.remove } },
     async (request) => {
       const user = currentUser(request);
-      const untagged = tags.deleteTag(user.id, Number(request.params.tagId));
+      const untagged = await tags.deleteTag(user.id, Number(request.params.tagId));
       return ok({ tagId: request.params.tagId, untagged });
     },
   );
@@ -54,9 +54,9 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
     async (request) => {
       const user = currentUser(request);
       const tagId = Number(request.body.tagId);
-      tags.ownTag(user.id, tagId);
+      await tags.ownTag(user.id, tagId);
       const page = pageOf(request.body);
-      const { total, rows } = tags.targetsByTag(user.id, tagId, page);
+      const { total, rows } = await tags.targetsByTag(user.id, tagId, page);
       return ok({
         rows: rows.map(({ target, conversation }) => ({
           receId: String(target.id),
@@ -81,9 +81,9 @@ export const tagRoutes: FastifyPluginAsyncTypebox<TagRoutesDeps> = async (app, d
     async (request) => {
       const user = currentUser(request);
       const targetId = Number(request.body.receId);
-      access.targetFor(user, targetId);
-      tags.replaceTargetTags(user.id, targetId, request.body.tagIds.map(Number), clock.now());
-      return ok({ receId: String(targetId), tagIds: tags.tagsOfTarget(user.id, targetId).map(String) });
+      await access.targetFor(user, targetId);
+      await tags.replaceTargetTags(user.id, targetId, request.body.tagIds.map(Number), clock.now());
+      return ok({ receId: String(targetId), tagIds: (await tags.tagsOfTarget(user.id, targetId)).map(String) });
     },
   );
 };

@@ -4,8 +4,7 @@
 // cursor N holds all below it: nothing is skipped, and nothing is repeated once the client moves
 // to the new position. The seq form does not need that single writer (see timelineAlertsBySeq).
 import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
-import { readTransaction, type Db } from '../db/open.js';
-import { activity, conversations, targets } from '../db/schema.js';
+import type { Store } from '../db/store.js';
 
 export interface TimelineAlertRow {
   targetId: number;
@@ -31,8 +30,8 @@ export interface SeqAlerts {
   more: boolean;
 }
 
-export function timelineAlerts(db: Db, seatId: number, since: number, limit = 1000): TimelineAlerts {
-  const { top, alerts, more } = alertsAfter(db, seatId, activity.cursor, since, limit);
+export async function timelineAlerts(store: Store, seatId: number, since: number, limit = 1000): Promise<TimelineAlerts> {
+  const { top, alerts, more } = await alertsAfter(store, seatId, 'cursor', since, limit);
   return { cursor: top, alerts, more };
 }
 
@@ -41,50 +40,47 @@ export function timelineAlerts(db: Db, seatId: number, since: number, limit = 10
  * seat's numbers are taken under a lock on its stream row, so they commit in order on any
  * database and a snapshot holding seq N holds every number below it.
  */
-export function timelineAlertsBySeq(db: Db, seatId: number, sinceSeq: number, limit = 1000): SeqAlerts {
-  const { top, alerts, more } = alertsAfter(db, seatId, activity.seq, sinceSeq, limit);
+export async function timelineAlertsBySeq(store: Store, seatId: number, sinceSeq: number, limit = 1000): Promise<SeqAlerts> {
+  const { top, alerts, more } = await alertsAfter(store, seatId, 'seq', sinceSeq, limit);
   return { seq: top, alerts, more };
 }
 
-function alertsAfter(db: Db, seatId: number, position: typeof activity.cursor | typeof activity.seq, since: number, limit: number) {
-  // One read transaction: the grouped scan and the conversation rows come from one snapshot.
-  return readTransaction(db, (tx) => {
-    const groups = tx
-      .select({ targetId: activity.targetId, top: max(position).as('top') })
-      .from(activity)
-      .where(and(eq(activity.seatId, seatId), gt(position, since)))
-      .groupBy(activity.targetId)
-      .orderBy(asc(sql`top`))
-      .limit(limit + 1)
-      .all();
-    const more = groups.length > limit;
-    const covered = groups.slice(0, limit);
-    // Taking the groups with the smallest latest position first: every event up to the last one
-    // taken belongs to a target in this answer or is repeated by a later group.
-    const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
-    const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
-    if (ids.length === 0) return { top, alerts: [], more };
-    const rows = tx
-      .select({
-        targetId: targets.id,
-        name: targets.name,
-        accountId: conversations.accountId,
-        unread: conversations.unreadCount,
-        lastContent: conversations.lastContent,
-        lastSendTime: conversations.lastSendTime,
-        lastCursor: conversations.lastCursor,
-      })
-      .from(conversations)
-      .innerJoin(targets, eq(targets.id, conversations.targetId))
-      // A target transferred away since then is no longer this seat's to show.
-      .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
-      .orderBy(asc(conversations.lastCursor))
-      .all();
-    return { top, alerts: rows, more };
-  });
+async function alertsAfter(store: Store, seatId: number, by: 'cursor' | 'seq', since: number, limit: number) {
+  const { activity, conversations, targets } = store.tables;
+  const position: typeof activity.cursor | typeof activity.seq = activity[by];
+  // Two plain reads, no transaction (on SQLite the store's transactions take the write lock):
+  // the position comes from the one grouped statement, and the conversation rows read after it
+  // may only be newer, which is harmless. They are the targets' current state, and whatever made
+  // them newer is numbered after `top` and comes again in the next answer.
+  const groups = await store.db
+    .select({ targetId: activity.targetId, top: max(position).as('top') })
+    .from(activity)
+    .where(and(eq(activity.seatId, seatId), gt(position, since)))
+    .groupBy(activity.targetId)
+    .orderBy(asc(sql`top`))
+    .limit(limit + 1);
+  const more = groups.length > limit;
+  const covered = groups.slice(0, limit);
+  // Taking the groups with the smallest latest position first: every event up to the last one
+  // taken belongs to a target in this answer or is repeated by a later group.
+  const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
+  const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
+  if (ids.length === 0) return { top, alerts: [], more };
+  const rows = await store.db
+    .select({
+      targetId: targets.id,
+      name: targets.name,
+      accountId: conversations.accountId,
+      unread: conversations.unreadCount,
+      lastContent: conversations.lastContent,
+      lastSendTime: conversations.lastSendTime,
+      lastCursor: conversations.lastCursor,
+    })
+    .from(conversations)
+    .innerJoin(targets, eq(targets.id, conversations.targetId))
+    // A target transferred away since then is no longer this seat's to show.
+    .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
+    .orderBy(asc(conversations.lastCursor));
+  return { top, alerts: rows, more };
 }
 
-/** The newest cursor of the whole hub (0 on an empty log). */
-export function latestCursor(db: Db): number {
-  return db.select({ top: max(activity.cursor) }).from(activity).get()?.top ?? 0;
-}

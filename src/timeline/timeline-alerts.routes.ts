@@ -4,14 +4,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { Access } from '../access/access.js';
 import { currentUser, type Guard } from '../auth/auth.guard.js';
-import type { Db } from '../db/open.js';
+import type { Store } from '../db/store.js';
 import { Envelope, errorResponses, Id } from '../http/envelope.schemas.js';
 import { badRequest, ok } from '../http/errors.js';
 import { formatJavaDate } from '../time.js';
 import { timelineAlerts, timelineAlertsBySeq } from './timeline-alerts.repository.js';
 
 export interface TimelineAlertsDeps {
-  db: Db;
+  store: Store;
   access: Access;
   guard: Guard;
   tzName: string;
@@ -60,8 +60,8 @@ export const timelineAlertsRoutes: FastifyPluginAsyncTypebox<TimelineAlertsDeps>
       const { since, sinceSeq } = request.body;
       if (since === undefined && sinceSeq === undefined) throw badRequest('sinceSeq', 'is required (or since, a cursor)');
       if (since !== undefined && sinceSeq !== undefined) throw badRequest('sinceSeq', 'give either sinceSeq or since, not both');
-      const seat = deps.access.seatFor(currentUser(request), Number(request.body.custServId));
-      const result = sinceSeq === undefined ? timelineAlerts(deps.db, seat.id, since!) : timelineAlertsBySeq(deps.db, seat.id, sinceSeq);
+      const seat = await deps.access.seatFor(currentUser(request), Number(request.body.custServId));
+      const result = sinceSeq === undefined ? await timelineAlerts(deps.store, seat.id, since!) : await timelineAlertsBySeq(deps.store, seat.id, sinceSeq);
       return ok({
         ...('seq' in result ? { seq: result.seq } : { cursor: result.cursor }),
         more: result.more,

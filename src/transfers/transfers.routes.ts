@@ -57,7 +57,7 @@ export const transferRoutes: FastifyPluginAsyncTypebox<TransferRoutesDeps> = asy
     },
     async (request) => {
       const { receId, toCustServId, reason, requestId } = request.body;
-      const outcome = transfers.transfer(currentUser(request), {
+      const outcome = await transfers.transfer(currentUser(request), {
         targetId: Number(receId),
         toSeatId: Number(toCustServId),
         reason: reason === undefined || reason.trim() === '' ? null : reason.trim(),
@@ -79,6 +79,6 @@ export const transferRoutes: FastifyPluginAsyncTypebox<TransferRoutesDeps> = asy
         response: TransferSourceResponse,
       },
     },
-    async (request) => ok(transfers.source(currentUser(request), Number(request.body.receId))),
+    async (request) => ok(await transfers.source(currentUser(request), Number(request.body.receId))),
   );
 };

@@ -29,7 +29,7 @@ export function createTranslateService(deps: TranslateServiceDeps) {
     if (length > MAX_TRANSLATE_CHARS) throw payloadTooLarge(`text: at most ${MAX_TRANSLATE_CHARS} characters (got ${length})`);
     if (from === to) return { text, from, to, provider: PROVIDER, cached: false };
 
-    const hit = deps.cache.find(text, from, to);
+    const hit = await deps.cache.find(text, from, to);
     if (hit) return { text: hit.translated, from: from === 'auto' ? (hit.detectedLang ?? 'auto') : from, to, provider: PROVIDER, cached: true };
 
     if (!deps.translator) throw unavailable('translator', 'TRANSLATE_URL is not set');
@@ -41,7 +41,7 @@ export function createTranslateService(deps: TranslateServiceDeps) {
       if (error instanceof HubError) throw error;
       throw unavailable('translator', 'unexpected failure');
     }
-    deps.cache.save(text, from, to, answer.text, answer.detected, deps.clock.now());
+    await deps.cache.save(text, from, to, answer.text, answer.detected, deps.clock.now());
     return { text: answer.text, from: from === 'auto' ? (answer.detected ?? 'auto') : from, to, provider: PROVIDER, cached: false };
   };
 }

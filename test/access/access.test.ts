@@ -5,7 +5,7 @@ import { createAuthRepository, type AuthUser } from '../../src/auth/auth.reposit
 import { accounts, branches, conversations, users } from '../../src/db/schema.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 
-describe('access rules', () => {
+describe('access rules', async () => {
   let t: TestHub;
   let access: ReturnType<typeof createAccess>;
   const who: Record<string, AuthUser> = {};
@@ -16,10 +16,10 @@ describe('access rules', () => {
   beforeAll(async () => {
     t = await startHub();
     const db = t.hub.database.db;
-    access = createAccess(db);
-    const auth = createAuthRepository(db);
+    access = createAccess(t.hub.store);
+    const auth = createAuthRepository(t.hub.store);
     for (const name of ['master', 'admin', 'branch1', 'super1', 'seat1', 'seat2']) {
-      who[name] = auth.resolveToken(await t.login(name), Date.now())!;
+      who[name] = (await auth.resolveToken(await t.login(name), Date.now()))!;
     }
     const otherBranch = db.insert(branches).values({ name: 'other' }).returning().get();
     otherBranchSeat = db.insert(users).values({ username: 'far', name: 'far', passwordHash: 'x', role: 'seat', branchId: otherBranch.id }).returning().get().id;
@@ -29,35 +29,35 @@ describe('access rules', () => {
   });
   afterAll(() => t.close());
 
-  it('lets a seat act for itself only', () => {
-    expect(access.seatFor(who.seat1!, who.seat1!.id).id).toBe(who.seat1!.id);
-    expect(() => access.seatFor(who.seat1!, who.seat2!.id)).toThrow(/custServId: not your seat/);
-    expect(() => access.targetFor(who.seat2!, seat1Target)).toThrow(/receId: not a target you may see/);
-    expect(() => access.accountFor(who.seat2!, seat1Account)).toThrow(/accountId: not an account you may see/);
-    expect(access.targetFor(who.seat1!, seat1Target).conversation.seatId).toBe(who.seat1!.id);
+  it('lets a seat act for itself only', async () => {
+    expect((await access.seatFor(who.seat1!, who.seat1!.id)).id).toBe(who.seat1!.id);
+    await expect(access.seatFor(who.seat1!, who.seat2!.id)).rejects.toThrow(/custServId: not your seat/);
+    await expect(access.targetFor(who.seat2!, seat1Target)).rejects.toThrow(/receId: not a target you may see/);
+    await expect(access.accountFor(who.seat2!, seat1Account)).rejects.toThrow(/accountId: not an account you may see/);
+    expect((await access.targetFor(who.seat1!, seat1Target)).conversation.seatId).toBe(who.seat1!.id);
   });
 
-  it('lets supervisors and branch managers see their own branch only', () => {
+  it('lets supervisors and branch managers see their own branch only', async () => {
     for (const manager of [who.super1!, who.branch1!]) {
-      expect(access.seatFor(manager, who.seat2!.id).id).toBe(who.seat2!.id);
-      expect(access.targetFor(manager, seat1Target).target.id).toBe(seat1Target);
-      expect(() => access.seatFor(manager, otherBranchSeat)).toThrow(/not a seat you may see/);
+      expect((await access.seatFor(manager, who.seat2!.id)).id).toBe(who.seat2!.id);
+      expect((await access.targetFor(manager, seat1Target)).target.id).toBe(seat1Target);
+      await expect(access.seatFor(manager, otherBranchSeat)).rejects.toThrow(/not a seat you may see/);
     }
   });
 
-  it('lets masters and admins see everything', () => {
+  it('lets masters and admins see everything', async () => {
     for (const top of [who.master!, who.admin!]) {
-      expect(access.seatFor(top, otherBranchSeat).id).toBe(otherBranchSeat);
-      expect(access.accountFor(top, seat1Account).id).toBe(seat1Account);
+      expect((await access.seatFor(top, otherBranchSeat)).id).toBe(otherBranchSeat);
+      expect((await access.accountFor(top, seat1Account)).id).toBe(seat1Account);
     }
   });
 
-  it('answers 404 for ids that do not exist, 403 before existence for other seats', () => {
-    expect(() => access.seatFor(who.master!, 999_999)).toThrow(/seat not found/);
-    expect(() => access.targetFor(who.seat1!, 999_999)).toThrow(/receId not found/);
+  it('answers 404 for ids that do not exist, 403 before existence for other seats', async () => {
+    await expect(access.seatFor(who.master!, 999_999)).rejects.toThrow(/seat not found/);
+    await expect(access.targetFor(who.seat1!, 999_999)).rejects.toThrow(/receId not found/);
     // A seat asking for any other seat id learns nothing about whether it exists.
-    expect(() => access.seatFor(who.seat1!, 999_999)).toThrow(/not your seat/);
+    await expect(access.seatFor(who.seat1!, 999_999)).rejects.toThrow(/not your seat/);
     // A non-seat user id is not a seat.
-    expect(() => access.seatFor(who.master!, who.super1!.id)).toThrow(/seat not found/);
+    await expect(access.seatFor(who.master!, who.super1!.id)).rejects.toThrow(/seat not found/);
   });
 });

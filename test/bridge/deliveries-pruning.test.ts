@@ -1,6 +1,7 @@
 import { count } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryPruning, WEBHOOK_ID_RETENTION_MS } from '../../src/bridge/deliveries-pruning.js';
+import { createDeliveriesRepository } from '../../src/bridge/deliveries.repository.js';
 import { webhookDeliveries } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
@@ -12,14 +13,14 @@ describe('webhook id retention', () => {
   });
   afterEach(() => t.close());
 
-  it('forgets ids older than the retention, keeps recent ones, in batches', () => {
+  it('forgets ids older than the retention, keeps recent ones, in batches', async () => {
     const db = t.hub.database.db;
     const now = Date.UTC(2026, 10, 24);
     const old = Array.from({ length: 12_000 }, (_, i) => ({ webhookId: `old-${i}`, path: 'messageCallback', receivedAt: now - WEBHOOK_ID_RETENTION_MS - 1 - i }));
     for (let i = 0; i < old.length; i += 1000) db.insert(webhookDeliveries).values(old.slice(i, i + 1000)).run();
     db.insert(webhookDeliveries).values({ webhookId: 'recent', path: 'messageCallback', receivedAt: now - WEBHOOK_ID_RETENTION_MS + 1 }).run();
-    const stop = startDeliveryPruning({ db, clock: { now: () => now } });
-    stop();
+    const stop = startDeliveryPruning({ deliveries: createDeliveriesRepository(t.hub.store), clock: { now: () => now } });
+    await stop();
     expect(db.select({ id: webhookDeliveries.webhookId }).from(webhookDeliveries).all()).toEqual([{ id: 'recent' }]);
   });
 
@@ -27,7 +28,7 @@ describe('webhook id retention', () => {
     const body = inboundMessage({ phone: '+8613800000001', msgId: 'keep-1' });
     const first = await postCallback(t, 'messageCallback', body, { webhookId: 'msg_keep' });
     expect(first.body.data.duplicate).toBe(false);
-    startDeliveryPruning({ db: t.hub.database.db, clock: { now: () => Date.now() } })();
+    await startDeliveryPruning({ deliveries: createDeliveriesRepository(t.hub.store), clock: { now: () => Date.now() } })();
     const replay = await postCallback(t, 'messageCallback', { ...body, msgId: 'keep-2' }, { webhookId: 'msg_keep' });
     expect(replay.body.data.duplicate).toBe(true);
     expect(t.hub.database.db.select({ n: count() }).from(webhookDeliveries).get()!.n).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DAY_PAGE_SQL, TIMELINE_PAGE_SQL } from '../../src/conversations/conversations.repository.js';
+import { DAY_PAGE_SQL, TIMELINE_PAGE_SQL } from '../../src/conversations/conversations.sqlite.js';
 import { accounts, conversations } from '../../src/db/schema.js';
 import { seedBridgeMessages } from '../helpers/bridge-seed.js';
 import { startHub, type TestHub } from '../helpers/hub.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HISTORY_PAGE_SQL, HISTORY_SUMMARY_SQL } from '../../src/conversations/history.repository.js';
+import { HISTORY_PAGE_SQL, HISTORY_SUMMARY_SQL } from '../../src/conversations/history.sqlite.js';
 import { seedBridgeMessages } from '../helpers/bridge-seed.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { cst, exportConversation, inbound, SEAT1_PHONE, SEAT2_PHONE, setUpCallers, type Callers } from './fixtures.js';

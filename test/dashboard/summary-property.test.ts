@@ -35,7 +35,7 @@ function conversationOf(sqlite: Sqlite, phone: string, uid: string) {
 }
 
 /** Stores the ops through the ingest repository (batched) and the send path; returns how many were stored. */
-function play(t: TestHub, ops: Op[], startOffset: number): number {
+async function play(t: TestHub, ops: Op[], startOffset: number): Promise<number> {
   const { db, sqlite } = t.hub.database;
   let time = dayRange(DAYS[0]!, TZ).start + startOffset;
   let batch: BatchItem[] = [];
@@ -46,7 +46,7 @@ function play(t: TestHub, ops: Op[], startOffset: number): number {
     for (const outcome of storeBridgeMessages(db, batch)) if ('ok' in outcome && !outcome.ok.duplicate) stored += 1;
     batch = [];
   };
-  ops.forEach((op, i) => {
+  for (const [i, op] of ops.entries()) {
     time += op.gapMs;
     const phone = PHONES[op.phone]!;
     const uid = `t${op.target}`;
@@ -54,9 +54,9 @@ function play(t: TestHub, ops: Op[], startOffset: number): number {
       const conversation = conversationOf(sqlite, phone, uid);
       if (conversation?.seatId != null) {
         flush();
-        const result = createPendingMessage(db, { ...conversation, seatId: conversation.seatId, contentType: '1', content: `reply ${i}`, clientMsgId: `c${i}`, now: time, tzName: TZ });
+        const result = await createPendingMessage(t.hub.store, { ...conversation, seatId: conversation.seatId, contentType: '1', content: `reply ${i}`, clientMsgId: `c${i}`, now: time, tzName: TZ });
         if (result.created) stored += 1;
-        return;
+        continue;
       }
     }
     const msgId = op.kind === 'dupe' ? (lastMsgId.get(phone) ?? `m${i}`) : `m${i}`;
@@ -74,7 +74,7 @@ function play(t: TestHub, ops: Op[], startOffset: number): number {
     });
     lastMsgId.set(phone, msgId);
     if (batch.length >= op.batch) flush();
-  });
+  }
   flush();
   return stored;
 }
@@ -94,7 +94,7 @@ describe('dashboard summary equals counts from scratch', () => {
         try {
           const org = await addSecondBranch(t.hub.database.db);
           const before = (t.hub.database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
-          const stored = play(t, ops, startOffset);
+          const stored = await play(t, ops, startOffset);
           const after = (t.hub.database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
           expect(after - before).toBe(stored);
           messages += stored;

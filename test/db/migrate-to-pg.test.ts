@@ -10,10 +10,11 @@ import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateToPg } from '../../scripts/migrate-to-pg.js';
-import { applyMigrations, openDatabase, writeTransaction, type Database_, type Db } from '../../src/db/open.js';
+import { applyMigrations, openDatabase, type Database_, type Db } from '../../src/db/open.js';
 import { sqliteSchemaModel } from '../../src/db/pg/schema-model.js';
 import * as s from '../../src/db/schema.js';
 import { seedIfEmpty } from '../../src/db/seed.js';
+import { createSqliteStore } from '../../src/db/sqlite-store.js';
 import { SEED_ROLE_PERMISSIONS, SEED_TREE } from '../../src/permissions/menu-seed.js';
 import { createPermissionsRepository } from '../../src/permissions/permissions.repository.js';
 import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
@@ -27,8 +28,9 @@ let source: Database_;
 let cluster: PrivatePostgres;
 
 /** Rows for the tables the demo data leaves empty, with nulls, quotes, CJK text and 64-bit values. */
-function populateTheRest(db: Db) {
-  writeTransaction(db, (tx) => createPermissionsRepository(tx).seedOnce(tx, SEED_TREE, SEED_ROLE_PERMISSIONS));
+async function populateTheRest(db: Db) {
+  const store = createSqliteStore(source.sqlite, () => undefined);
+  await store.transaction((tx) => createPermissionsRepository(store).seedOnce(tx, SEED_TREE, SEED_ROLE_PERMISSIONS));
   const seat = db.select().from(s.users).where(eq(s.users.username, 'seat1')).get()!;
   const master = db.select().from(s.users).where(eq(s.users.username, 'master')).get()!;
   const conversation = db.select().from(s.conversations).where(eq(s.conversations.seatId, seat.id)).get()!;
@@ -69,8 +71,8 @@ beforeAll(async () => {
   sqlitePath = join(dir, 'hub.db');
   source = openDatabase(sqlitePath);
   applyMigrations(source.db);
-  await seedIfEmpty(source.db, { production: false, now: NOW, tzName: 'Asia/Shanghai' });
-  populateTheRest(source.db);
+  await seedIfEmpty(createSqliteStore(source.sqlite, () => undefined), { production: false, now: NOW, tzName: 'Asia/Shanghai' });
+  await populateTheRest(source.db);
   cluster = await startPostgres();
 });
 

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { appendActivity } from '../../src/activity/activity.repository.js';
+import { createSqliteStore } from '../../src/db/sqlite-store.js';
 import { applyMigrations, openDatabase } from '../../src/db/open.js';
 import { migrationsBefore } from '../helpers/migrations-before.js';
 
@@ -12,7 +13,7 @@ describe('backfill of seat streams', () => {
   const dir = mkdtempSync(join(tmpdir(), 'hub-seq-backfill-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('numbers each seat’s existing activity 1..n in cursor order and goes on from there', () => {
+  it('numbers each seat’s existing activity 1..n in cursor order and goes on from there', async () => {
     const before = migrationsBefore('CREATE TABLE `seat_streams`', dir);
 
     const database = openDatabase(join(dir, 'hub.db'));
@@ -37,8 +38,9 @@ describe('backfill of seat streams', () => {
       { seat: 4, seq: 2 },
     ]);
     // New activity continues each stream.
-    expect(appendActivity(database.db, { seatId: 3, kind: 'message', at: 0 }).seq).toBe(4);
-    expect(appendActivity(database.db, { seatId: 5, kind: 'message', at: 0 }).seq).toBe(1);
+    const store = createSqliteStore(database.sqlite, () => undefined);
+    expect((await store.transaction((tx) => appendActivity(tx, { seatId: 3, kind: 'message', at: 0 }))).seq).toBe(4);
+    expect((await store.transaction((tx) => appendActivity(tx, { seatId: 5, kind: 'message', at: 0 }))).seq).toBe(1);
     database.close();
   });
 });

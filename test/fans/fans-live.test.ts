@@ -3,6 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activity, fanEvents } from '../../src/db/schema.js';
+import { createAccess } from '../../src/access/access.js';
 import { createFans } from '../../src/fans/fans.js';
 import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
@@ -36,7 +37,7 @@ describe('fans:count pushes', () => {
     const seat1 = userId(db, 'seat1');
     const { s1, s2, b1 } = await connectAll();
     const seat2Fans = collectEvents(s2, 'fans:count');
-    const fans = createFans({ db, io: t.hub.io, clock, tzName: TZ });
+    const fans = createFans({ store: t.hub.store, access: createAccess(t.hub.store), io: t.hub.io, clock, tzName: TZ });
 
     const stored = storeBridgeMessage(
       db,
@@ -49,7 +50,7 @@ describe('fans:count pushes', () => {
     const toSeat = nextEvent(s1, 'fans:count');
     const toBranch = nextEvent(b1, 'fans:count');
     // The message kept the number after its own for this push.
-    fans.announce(stored.newFan.seatId, stored.newFan.day, { cursor: stored.cursor, seq: stored.seq! + 1 });
+    await fans.announce(stored.newFan.seatId, stored.newFan.day, { cursor: stored.cursor, seq: stored.seq! + 1 });
     // Two demo targets were seeded today for seat1, plus this one.
     const expected = { custServId: String(seat1), date: '2024-03-01', count: 3, cursor: stored.cursor, seq: stored.seq! + 1 };
     expect(await toSeat).toEqual(expected);
@@ -57,7 +58,7 @@ describe('fans:count pushes', () => {
 
     // Without a place the announcement records its own activity: the seat's next number.
     const again = nextEvent(s1, 'fans:count');
-    fans.announce(seat1, '2024-03-01');
+    await fans.announce(seat1, '2024-03-01');
     const announced = await again;
     expect(announced.seq).toBe(stored.seq! + 2);
     expect(db.select().from(activity).where(eq(activity.cursor, announced.cursor)).get()).toMatchObject({ seatId: seat1, kind: 'fans', seq: stored.seq! + 2 });
@@ -71,7 +72,7 @@ describe('fans:count pushes', () => {
     expect(!next.duplicate && next.newFan).toBeNull();
     // Flush seat2's socket with its own push: it saw nothing of seat1's.
     const own = nextEvent(s2, 'fans:count');
-    fans.announce(userId(db, 'seat2'), '2024-03-01');
+    await fans.announce(userId(db, 'seat2'), '2024-03-01');
     expect((await own).custServId).toBe(String(userId(db, 'seat2')));
     expect(seat2Fans).toHaveLength(1);
   });

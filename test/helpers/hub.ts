@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp, type BuildOptions, type Hub } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
+import { dropPgDatabase, freshPgDatabase, testEngine } from './engine.js';
 
 /** A fixed, valid Standard Webhooks secret for tests that sign bridge calls. */
 export const TEST_PROTOCOL_SECRET = `whsec_${Buffer.alloc(32, 7).toString('base64')}`;
@@ -26,13 +27,25 @@ export interface StartHubOptions extends BuildOptions {
   dir?: string;
 }
 
+/** On PostgreSQL, the database of each test dir: hubs started on one dir share it, as they
+ * share the SQLite file in it. */
+const pgDatabases = new Map<string, { url: string; hubs: number }>();
+
 export async function startHub(options: StartHubOptions = {}): Promise<TestHub> {
   const ownDir = options.dir === undefined;
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'hub-test-'));
+  let databaseUrl: string | undefined;
+  if (testEngine === 'pg') {
+    const shared = pgDatabases.get(dir) ?? { url: await freshPgDatabase(), hubs: 0 };
+    shared.hubs += 1;
+    pgDatabases.set(dir, shared);
+    databaseUrl = shared.url;
+  }
   const config = loadConfig({
     NODE_ENV: 'test',
     LOG_LEVEL: 'silent',
     DATABASE_PATH: join(dir, 'hub.db'),
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     MEDIA_DIR: join(dir, 'media'),
     PROTOCOL_SECRET: TEST_PROTOCOL_SECRET,
     PORT: '0',
@@ -66,6 +79,7 @@ export async function startHub(options: StartHubOptions = {}): Promise<TestHub> 
     return { status: response.statusCode, body };
   };
 
+  let closed = false;
   return {
     hub,
     dir,
@@ -77,8 +91,16 @@ export async function startHub(options: StartHubOptions = {}): Promise<TestHub> 
       return body.data.token as string;
     },
     async close() {
+      if (closed) return;
+      closed = true;
       await hub.close();
       if (ownDir) rmSync(dir, { recursive: true, force: true });
+      // The database goes with the last hub on it, whichever test dir owner closes first.
+      const shared = pgDatabases.get(dir);
+      if (shared && --shared.hubs === 0) {
+        pgDatabases.delete(dir);
+        await dropPgDatabase(shared.url);
+      }
     },
   };
 }

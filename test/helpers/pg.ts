@@ -2,11 +2,12 @@
 // (socket in the same dir), trust auth, one database. The machine's own PostgreSQL, if any, is
 // never touched, so tests neither depend on it nor disturb it.
 import { execFile, execFileSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { findPostgresBin } from '../../src/db/pg/binaries.js';
 import { freePort } from './redis.js';
 
 const run = promisify(execFile);
@@ -21,24 +22,7 @@ export interface PrivatePostgres {
   stop(): Promise<void>;
 }
 
-const BINARIES = ['initdb', 'pg_ctl'] as const;
-
-/** The folder holding initdb and pg_ctl: PATH first, then Debian's versioned folders, newest first. */
-export function findPostgresBin(): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(':').filter(Boolean)) {
-    if (BINARIES.every((b) => existsSync(join(dir, b)))) return dir;
-  }
-  const root = '/usr/lib/postgresql';
-  if (!existsSync(root)) return undefined;
-  const versions = readdirSync(root)
-    .filter((v) => /^\d+$/.test(v))
-    .sort((a, b) => Number(b) - Number(a));
-  for (const version of versions) {
-    const dir = join(root, version, 'bin');
-    if (BINARIES.every((b) => existsSync(join(dir, b)))) return dir;
-  }
-  return undefined;
-}
+export { findPostgresBin } from '../../src/db/pg/binaries.js';
 
 interface RunAs {
   /** Prefix that runs a command as the cluster's owner (empty when we are not root). */

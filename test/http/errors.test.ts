@@ -65,8 +65,7 @@ describe('role guard', () => {
   afterAll(() => t.close());
 
   it('answers 403 for the wrong role, hides 5xx internals, names bad fields', async () => {
-    const { database } = t.hub;
-    const guard = createGuard(createAuthRepository(database.db), { now: () => Date.now() });
+    const guard = createGuard(createAuthRepository(t.hub.store), { now: () => Date.now() });
     const probe = (await import('fastify')).default({ logger: false });
     const { installErrorHandling } = await import('../../src/http/error-handler.js');
     installErrorHandling(probe);

@@ -1,7 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
-import { branches, users } from '../../src/db/schema.js';
 import { isAllowedTelegramLink } from '../../src/management/management.routes.js';
 import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
@@ -22,18 +21,20 @@ describe('telegram link and branch/supervisor seat lists', () => {
 
   beforeAll(async () => {
     t = await startHub({ listen: true });
-    const db = t.hub.database.db;
+    const { db, tables } = t.hub.store;
+    const { branches, users } = tables;
+    const idOf = async (username: string) => String((await db.select({ id: users.id }).from(users).where(eq(users.username, username)))[0]!.id);
     seat1 = await t.login('seat1');
     seat2 = await t.login('seat2');
     manager = await t.login('branch1');
     supervisor = await t.login('super1');
-    seat1Id = String(db.select().from(users).where(eq(users.username, 'seat1')).get()!.id);
-    seat2Id = String(db.select().from(users).where(eq(users.username, 'seat2')).get()!.id);
-    const far = db.insert(branches).values({ name: '二部' }).returning().get();
+    seat1Id = await idOf('seat1');
+    seat2Id = await idOf('seat2');
+    const [far] = await db.insert(branches).values({ name: '二部' }).returning({ id: branches.id });
     const hash = await hashPassword('secret123');
     for (const [username, role] of [['branch2', 'branch'], ['super2', 'supervisor'], ['seat9', 'seat']] as const) {
-      const row = db.insert(users).values({ username, name: username, role, branchId: far.id, passwordHash: hash }).returning().get();
-      if (role === 'seat') farSeatId = String(row.id);
+      const [row] = await db.insert(users).values({ username, name: username, role, branchId: far!.id, passwordHash: hash }).returning({ id: users.id });
+      if (role === 'seat') farSeatId = String(row!.id);
     }
     farManager = await t.login('branch2', 'secret123');
     farSupervisor = await t.login('super2', 'secret123');

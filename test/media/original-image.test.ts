@@ -161,7 +161,7 @@ describe('original images: deadlines and cross-process races', () => {
     try {
       const msgId = Number(seedMessage(t, '+8613800000001'));
       const originals = createOriginalImages({
-        media: createMediaRepository(t.hub.database.db),
+        media: createMediaRepository(t.hub.store),
         bridge: createHttpBridgeClient({ baseUrl: bridge.url, secret: TEST_PROTOCOL_SECRET, mediaTimeoutMs: 300 }),
         mediaDir: t.hub.config.mediaDir,
         clock: { now: () => Date.now() },
@@ -187,7 +187,7 @@ describe('original images: deadlines and cross-process races', () => {
       // Two services over one database and directory stand in for two hub processes.
       const make = () =>
         createOriginalImages({
-          media: createMediaRepository(t.hub.database.db),
+          media: createMediaRepository(t.hub.store),
           bridge: createHttpBridgeClient({ baseUrl: bridge.url, secret: TEST_PROTOCOL_SECRET }),
           mediaDir: t.hub.config.mediaDir,
           clock: { now: () => Date.now() },

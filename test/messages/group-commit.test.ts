@@ -90,7 +90,7 @@ describe('group commit', () => {
   });
 
   it('flushes a long queue in several transactions of at most maxBatch', async () => {
-    const ingest = createInboundIngest({ db: t.hub.database.db, io: t.hub.io, clock: { now: () => Date.now() }, tzName: TZ, maxBatch: 3 });
+    const ingest = createInboundIngest({ store: t.hub.store, io: t.hub.io, clock: { now: () => Date.now() }, tzName: TZ, maxBatch: 3 });
     const before = messageCount();
     const results = await Promise.all(Array.from({ length: 10 }, () => ingest(inboundMessage())));
     expect(results.every((r) => !r.duplicate)).toBe(true);
@@ -99,7 +99,7 @@ describe('group commit', () => {
   });
 
   it('rejects every caller of a batch whose transaction cannot start, and stores none of it', async () => {
-    const ingest = createInboundIngest({ db: t.hub.database.db, io: t.hub.io, clock: { now: () => Date.now() }, tzName: TZ });
+    const ingest = createInboundIngest({ store: t.hub.store, io: t.hub.io, clock: { now: () => Date.now() }, tzName: TZ });
     const before = messageCount();
     // Another connection holds the write lock past the hub's busy timeout (shortened here).
     const sqlite = t.hub.database.sqlite;

@@ -15,7 +15,7 @@ describe('reply-only indexes', () => {
     (t.hub.database.sqlite.prepare(`EXPLAIN QUERY PLAN ${query}`).all(...params) as { detail: string }[]).map((r) => r.detail).join(' | ');
 
   it('finds stale pending replies through the partial index, not a scan of messages', () => {
-    const { sql, params } = stalePendingQuery(t.hub.database.db, Date.now()).toSQL();
+    const { sql, params } = stalePendingQuery(t.hub.store.db, Date.now()).toSQL();
     const detail = plan(sql, params);
     expect(detail).toMatch(/USING INDEX messages_pending/);
     expect(detail).not.toMatch(/SCAN messages/);

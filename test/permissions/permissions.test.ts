@@ -19,7 +19,7 @@ describe('menus and permissions', () => {
 
   beforeAll(async () => {
     translator = await startFakeTranslator();
-    t = await startHub({ listen: true, env: { TRANSLATE_URL: translator.url }, recordAudit: (_tx, entry) => audit.push(entry) });
+    t = await startHub({ listen: true, env: { TRANSLATE_URL: translator.url }, recordAudit: async (_tx, entry) => audit.push(entry) });
     for (const name of ['master', 'admin', 'branch1', 'super1', 'seat1']) token[name] = await t.login(name);
   });
   afterAll(async () => {

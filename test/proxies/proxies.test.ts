@@ -96,13 +96,13 @@ describe('proxy pool', () => {
   });
 
   it('assignment respects maxAccounts and a proxy in use cannot be deleted', async () => {
-    const proxies = createProxiesRepository(t.hub.database.db);
+    const proxies = createProxiesRepository(t.hub.store);
     const id = Number((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: '127.0.0.2', port: 3000, protocol: 'socks5' } })).body.data.proxyId);
-    proxies.assign(accountId('+8613800000003'), id);
-    expect(() => proxies.assign(accountId('+8613800000004'), id)).toThrow(/maxAccounts/);
+    await proxies.assign(accountId('+8613800000003'), id);
+    await expect(proxies.assign(accountId('+8613800000004'), id)).rejects.toThrow(/maxAccounts/);
     expect((await t.call('DELETE', `/xd/admin/proxies/${id}`, { token: admin })).status).toBe(409);
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { maxAccounts: 2 } })).status).toBe(200);
-    proxies.assign(accountId('+8613800000004'), id);
+    await proxies.assign(accountId('+8613800000004'), id);
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { maxAccounts: 1 } })).status).toBe(409);
     expect((await list('&keyword=127.0.0.2')).rows[0]).toMatchObject({ accounts: 2, maxAccounts: 2 });
   });

@@ -195,10 +195,10 @@ describe('background checker', () => {
     });
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
     try {
-      const proxies = createProxiesRepository(t.hub.database.db);
+      const proxies = createProxiesRepository(t.hub.store);
       const port = (silent.address() as AddressInfo).port;
       // The seeded proxies point at closed loopback ports; these nine at a proxy that never answers.
-      proxies.createMany(Array.from({ length: 9 }, (_, i) => ({ host: '127.0.0.1', port, username: `u${i}`, protocol: i % 2 ? 'http' : 'socks5' })));
+      await proxies.createMany(Array.from({ length: 9 }, (_, i) => ({ host: '127.0.0.1', port, username: `u${i}`, protocol: i % 2 ? 'http' : 'socks5' })));
       const pool = createProxyPool({ proxies, io: t.hub.io, clock: { now: () => Date.now() }, checkTarget: { host: '127.0.0.1', port: 9 }, checkTimeoutMs: 200, provider: undefined, concurrency: 3 });
       const startedAt = Date.now();
       await pool.checkAll();
@@ -207,7 +207,7 @@ describe('background checker', () => {
       const within = (at: number) => accepted.filter((other) => Math.abs(other - at) < 120).length;
       expect(Math.max(...accepted.map(within))).toBe(3);
       expect(Date.now() - startedAt).toBeGreaterThanOrEqual(3 * 200 - 30);
-      expect(proxies.list({ status: 'down' }, { offset: 0, limit: 100 }).total).toBe(13);
+      expect((await proxies.list({ status: 'down' }, { offset: 0, limit: 100 })).total).toBe(13);
     } finally {
       silent.close();
       await t.close();

@@ -1,11 +1,10 @@
 // Two hub instances sharing one SQLite file and one private redis-server.
-import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, users } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis.js';
 import { collectEvents, connectSocket, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { messageCount, userIdIn } from '../messages/fixtures.js';
 
 describe('across instances through Redis', () => {
   let redis: PrivateRedis;
@@ -24,7 +23,7 @@ describe('across instances through Redis', () => {
     redis = await startRedis();
     a = await startHub({ listen: true, env: { REDIS_URL: redis.url } });
     b = await startHub({ listen: true, env: { REDIS_URL: redis.url }, dir: a.dir });
-    seat1Id = String(a.hub.database.db.select({ id: users.id }).from(users).where(eq(users.username, 'seat1')).get()!.id);
+    seat1Id = String(await userIdIn(a.hub.store, 'seat1'));
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -98,7 +97,7 @@ describe('across instances through Redis', () => {
     const localPushes = collectEvents(local, 'message:new');
     const catchUp = await b.call('POST', '/xd/client/timelineAlerts', { token, body: { custServId: seat1Id, since: 0 } });
     const startCursor: number = catchUp.body.data.cursor;
-    const before = a.hub.database.db.select({ n: count() }).from(messages).get()!.n;
+    const before = await messageCount(a.hub.store);
 
     const targets: string[] = [];
     let slowest = 0;
@@ -122,7 +121,7 @@ describe('across instances through Redis', () => {
     expect(slowest).toBeLessThan(500);
     await redis.start();
     for (let i = 60; i < 80; i++) await post(i);
-    expect(a.hub.database.db.select({ n: count() }).from(messages).get()!.n).toBe(before + 80);
+    expect(await messageCount(a.hub.store)).toBe(before + 80);
 
     // Delivery across instances resumes once both clients have reconnected and re-subscribed.
     let resumed = false;

@@ -6,10 +6,10 @@ import type { MessageNewPayload } from '../../src/realtime/events.js';
 import { rooms } from '../../src/realtime/rooms.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { appliedThrough, catchUp } from '../helpers/catch-up.js';
-import { userId } from '../helpers/demo.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { userIdIn } from '../messages/fixtures.js';
 
 /** The TCP socket under a socket.io-client WebSocket: pausing it stops reading, as a stalled client would. */
 const tcpOf = (socket: ClientSocket): NetSocket => (socket.io.engine.transport as unknown as { ws: { _socket: NetSocket } }).ws._socket;
@@ -31,7 +31,7 @@ describe('outbound buffer cap', () => {
   const sockets: ClientSocket[] = [];
   beforeEach(async () => {
     t = await startHub({ listen: true });
-    seatRoom = rooms.seat(userId(t.hub.database.db, 'seat1'));
+    seatRoom = rooms.seat(await userIdIn(t.hub.store, 'seat1'));
   });
   afterEach(async () => {
     for (const s of sockets.splice(0)) s.close();
@@ -93,7 +93,7 @@ describe.each(realtimeSetups)('a stalled seat socket under real callbacks ($name
 
   it('drops the socket that stopped reading, and on reconnect it catches up with nothing missed', async () => {
     const { t, socketHub, socketUrl } = env;
-    const seatId = String(userId(t.hub.database.db, 'seat1'));
+    const seatId = String(await userIdIn(t.hub.store, 'seat1'));
     const token = await t.login('seat1');
     const stalled = await connectSocket(socketUrl, token);
     sockets.push(stalled);

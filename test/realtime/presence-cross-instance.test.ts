@@ -8,14 +8,13 @@
 // shared request channel, responses in order, then the emit, which reaches the other instance
 // through the same Redis connection), so once seat2's announcements from that instance reached
 // both observers, anything seat1's earlier handler there would have emitted has arrived too.
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { users } from '../../src/db/schema.js';
 import type { SeatPresencePayload } from '../../src/realtime/events.js';
 import { rooms } from '../../src/realtime/rooms.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis.js';
 import { collectEvents, connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { userIdIn } from '../messages/fixtures.js';
 
 /** Extra quiet time after a barrier, for anything that would not follow the pipeline above. */
 const SETTLE_MS = 500;
@@ -41,7 +40,8 @@ describe('seat presence across two instances', () => {
     open.push(socket);
     return socket;
   };
-  const idOf = (username: string) => a.hub.database.db.select({ id: users.id }).from(users).where(eq(users.username, username)).get()!.id;
+  const ids = new Map<string, number>();
+  const idOf = (username: string) => ids.get(username)!;
   const of = (list: SeatPresencePayload[], custServId: string) => list.filter((p) => p.custServId === custServId).map((p) => p.online);
   const observers = () => [
     { where: 'super1 on B', list: onB },
@@ -78,6 +78,7 @@ describe('seat presence across two instances', () => {
     redis = await startRedis();
     a = await startHub({ listen: true, env: { REDIS_URL: redis.url } });
     b = await startHub({ listen: true, env: { REDIS_URL: redis.url }, dir: a.dir });
+    for (const username of ['seat1', 'seat2', 'super1', 'branch1']) ids.set(username, await userIdIn(a.hub.store, username));
     seat1Id = String(idOf('seat1'));
     seat2Id = String(idOf('seat2'));
     seat1Token = await a.login('seat1');

@@ -5,7 +5,7 @@ import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { type TestHub } from '../helpers/hub.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, waitFor } from '../helpers/sockets.js';
-import { userId } from '../messages/fixtures.js';
+import { userIdIn } from '../messages/fixtures.js';
 
 describe.each(realtimeSetups)('reconnecting by cursor ($name)', (setup) => {
   let env: RealtimeEnv;
@@ -18,7 +18,7 @@ describe.each(realtimeSetups)('reconnecting by cursor ($name)', (setup) => {
 
   it('gives a reconnected socket exactly the targets it missed', async () => {
     const token = await t.login('seat1');
-    const seatId = String(userId(t.hub.database.db, 'seat1'));
+    const seatId = String(await userIdIn(t.hub.store, 'seat1'));
     let socket = await connectSocket(env.socketUrl, token);
     let pushes = collectEvents(socket, 'message:new');
     const post = async (target: string) => (await postCallback(t, 'messageCallback', inboundMessage({ from: { id: target } }))).body.data.receId as string;
@@ -48,7 +48,7 @@ describe.each(realtimeSetups)('reconnecting by cursor ($name)', (setup) => {
 
   it('recovers exactly what it missed while callbacks keep streaming', async () => {
     const token = await t.login('seat1');
-    const seatId = String(userId(t.hub.database.db, 'seat1'));
+    const seatId = String(await userIdIn(t.hub.store, 'seat1'));
     const first = await connectSocket(env.socketUrl, token);
     const before = collectEvents(first, 'message:new');
     const posted: { receId: string; msgId: string }[] = [];

@@ -7,12 +7,11 @@ import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentSeq } from '../../src/activity/activity.repository.js';
-import { conversations } from '../../src/db/schema.js';
 import type { MessageNewPayload } from '../../src/realtime/events.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { userId } from '../helpers/demo.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { userIdIn } from '../messages/fixtures.js';
 
 interface TargetView {
   lastContent: string | null;
@@ -118,11 +117,11 @@ describe('seat stream over two instances (property)', () => {
   let env: RealtimeEnv;
   let seatId: number;
   let token: string;
-  const db = () => env.t.hub.database.db;
+  const store = () => env.t.hub.store;
 
   beforeAll(async () => {
     env = await setup.start();
-    seatId = userId(db(), 'seat1');
+    seatId = await userIdIn(store(), 'seat1');
     token = await env.t.login('seat1');
   });
   afterAll(() => env.close());
@@ -140,7 +139,7 @@ describe('seat stream over two instances (property)', () => {
       fc.asyncProperty(fc.constantFrom(0, 1), fc.array(op, { minLength: 1, maxLength: 20 }), async (firstVia, ops) => {
         run += 1;
         const hubs = [env.t, env.socketHub];
-        const start = currentSeq(db(), seatId);
+        const start = (await currentSeq(store(), seatId));
         const client = new StreamClient(String(seatId), start, async (sinceSeq) => {
           const res = await env.t.call('POST', '/xd/client/timelineAlerts', { token, body: { custServId: String(seatId), sinceSeq } });
           expect(res.status).toBe(200);
@@ -162,7 +161,7 @@ describe('seat stream over two instances (property)', () => {
           }
           await Promise.all(inFlight);
           if (!client.socket) await client.connect(hubs[1]!.url, token);
-          const end = currentSeq(db(), seatId);
+          const end = (await currentSeq(store(), seatId));
           await waitFor(() => client.last >= end, 5000, `seq ${end} (at ${client.last})`);
           await client.idle();
 
@@ -174,7 +173,8 @@ describe('seat stream over two instances (property)', () => {
 
           // And what it holds is the database's state of every target of this run.
           const touched = new Set(client.targets.keys());
-          for (const row of db().select().from(conversations).where(eq(conversations.seatId, seatId)).all()) {
+          const { conversations } = store().tables;
+          for (const row of await store().db.select().from(conversations).where(eq(conversations.seatId, seatId))) {
             const view = client.targets.get(String(row.targetId));
             if (!view) continue;
             touched.delete(String(row.targetId));

@@ -4,12 +4,11 @@
 import { and, asc, eq, isNotNull, isNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentSeq } from '../../src/activity/activity.repository.js';
-import { activity, seatStreams } from '../../src/db/schema.js';
-import { storeBridgeMessages } from '../../src/messages/inbound.repository.js';
+import { createInboundStore } from '../../src/messages/inbound.repository.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { findOwnedTarget, userId } from '../helpers/demo.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, emitWithAck, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { targetOwnedBy, userIdIn } from '../messages/fixtures.js';
 
 const SEAT1_PHONE = '+8613800000001';
 const SEAT2_PHONE = '+8613800000003';
@@ -38,12 +37,12 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
   let seat2: string;
   let sup: string;
   const sockets: ClientSocket[] = [];
-  const db = () => env.t.hub.database.db;
+  const store = () => env.t.hub.store;
 
   beforeAll(async () => {
     env = await setup.start();
-    seat1Id = userId(db(), 'seat1');
-    seat2Id = userId(db(), 'seat2');
+    seat1Id = await userIdIn(store(), 'seat1');
+    seat2Id = await userIdIn(store(), 'seat2');
     [seat1, seat2, sup] = await Promise.all([env.t.login('seat1'), env.t.login('seat2'), env.t.login('super1')]);
   });
   afterAll(async () => {
@@ -61,10 +60,10 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
     const s1 = await open(seat1);
     const watcher = await open(sup);
     expect(await emitWithAck(watcher, 'watch', { custServId: String(seat1Id) })).toMatchObject({ code: 200 });
-    const target = findOwnedTarget(db(), seat1Id);
+    const target = await targetOwnedBy(store(), seat1Id);
     // The demo's unread messages are read first, so the read below covers exactly two.
     expect(await emitWithAck(s1, 'message:read', { receId: String(target.targetId) })).toMatchObject({ code: 200 });
-    const start = currentSeq(db(), seat1Id);
+    const start = (await currentSeq(store(), seat1Id));
     const mine = streamOf(s1);
     const watched = streamOf(watcher);
 
@@ -88,7 +87,7 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
     // Another seat's traffic is numbered in its own stream and reaches neither socket.
     await postCallback(env.t, 'messageCallback', inboundMessage({ phone: SEAT2_PHONE }));
 
-    const end = currentSeq(db(), seat1Id);
+    const end = (await currentSeq(store(), seat1Id));
     const seat = String(seat1Id);
     await waitFor(() => seqsOf(mine, seat, start).length >= end - start && seqsOf(watched, seat, start).length >= end - start, 5000, 'every push');
     const expected = Array.from({ length: end - start }, (_, i) => start + 1 + i);
@@ -121,14 +120,14 @@ describe.each(realtimeSetups)('seat streams ($name)', (setup) => {
     const s2 = await open(seat2);
     const out = collectEvents(s1, 'transfer:out');
     const into = collectEvents(s2, 'transfer:in');
-    const before = [currentSeq(db(), seat1Id), currentSeq(db(), seat2Id)];
-    const target = findOwnedTarget(db(), seat1Id, 'Maria Silva');
+    const before = [(await currentSeq(store(), seat1Id)), (await currentSeq(store(), seat2Id))];
+    const target = await targetOwnedBy(store(), seat1Id, 'Maria Silva');
     const res = await env.t.call('POST', '/xd/client/transfer', { token: seat1, body: { receId: String(target.targetId), toCustServId: String(seat2Id) } });
     expect(res.status).toBe(200);
     await waitFor(() => out.length === 1 && into.length === 1, 5000, 'transfer pushes');
     expect(out[0]).toMatchObject({ custServId: String(seat1Id), seq: before[0]! + 1 });
     expect(into[0]).toMatchObject({ custServId: String(seat2Id), seq: before[1]! + 1 });
-    expect([currentSeq(db(), seat1Id), currentSeq(db(), seat2Id)]).toEqual([before[0]! + 1, before[1]! + 1]);
+    expect([(await currentSeq(store(), seat1Id)), (await currentSeq(store(), seat2Id))]).toEqual([before[0]! + 1, before[1]! + 1]);
     // And catch-up by seq finds the target in the receiving seat's stream.
     const answer = await env.t.call('POST', '/xd/client/timelineAlerts', { token: seat2, body: { custServId: String(seat2Id), sinceSeq: before[1] } });
     expect(answer.body.data).toMatchObject({ seq: before[1]! + 1, more: false, alerts: [{ receId: String(target.targetId) }] });
@@ -139,11 +138,11 @@ describe('seat streams in storage', () => {
   let env: RealtimeEnv;
   let seat1Id: number;
   let seat1: string;
-  const db = () => env.t.hub.database.db;
+  const store = () => env.t.hub.store;
 
   beforeAll(async () => {
     env = await realtimeSetups[0]!.start();
-    seat1Id = userId(db(), 'seat1');
+    seat1Id = await userIdIn(store(), 'seat1');
     seat1 = await env.t.login('seat1');
   });
   afterAll(() => env.close());
@@ -157,13 +156,13 @@ describe('seat streams in storage', () => {
       Array.from({ length: 150 }, (_, i) => postCallback(env.t, 'messageCallback', inboundMessage({ phone: i % 2 ? SEAT1_PHONE : SEAT2_PHONE, from: { id: `gapless-${i % 7}` } }))),
     );
     expect(answers.every((a) => a.status === 200)).toBe(true);
-    for (const stream of db().select().from(seatStreams).all()) {
-      const rows = db()
-        .select({ seq: activity.seq, kind: activity.kind })
+    const { activity, seatStreams } = store().tables;
+    for (const stream of await store().db.select().from(seatStreams)) {
+      const rows = await store()
+        .db.select({ seq: activity.seq, kind: activity.kind })
         .from(activity)
         .where(and(eq(activity.seatId, stream.seatId), isNotNull(activity.seq)))
-        .orderBy(asc(activity.cursor))
-        .all();
+        .orderBy(asc(activity.cursor));
       // Each row takes a run ending at its seq (a new fan's message takes two numbers): the runs
       // tile 1..N in cursor order.
       let next = 1;
@@ -173,34 +172,34 @@ describe('seat streams in storage', () => {
         next = row.seq! + 1;
       }
       expect(next - 1).toBe(stream.seq);
-      const unnumbered = db().select().from(activity).where(and(eq(activity.seatId, stream.seatId), isNull(activity.seq))).all();
+      const unnumbered = await store().db.select().from(activity).where(and(eq(activity.seatId, stream.seatId), isNull(activity.seq)));
       expect(unnumbered).toEqual([]);
     }
   });
 
-  it('gives several messages of one seat in one group-commit batch consecutive numbers', () => {
-    const start = currentSeq(db(), seat1Id);
-    const known = findOwnedTarget(db(), seat1Id);
+  it('gives several messages of one seat in one group-commit batch consecutive numbers', async () => {
+    const start = (await currentSeq(store(), seat1Id));
+    const known = await targetOwnedBy(store(), seat1Id);
     const items = Array.from({ length: 5 }, (_, i) => ({
       input: i === 2 ? inboundMessage({ from: { id: 'batch-new-fan' } }) : inboundMessage({ phone: known.phone, from: { id: known.platformUid } }),
       options: { tzName: 'Asia/Shanghai', now: Date.now() },
     }));
     // One item fails alone (unknown phone) and takes no number.
     items.splice(3, 0, { input: inboundMessage({ phone: '+19999999999' }), options: items[0]!.options });
-    const outcomes = storeBridgeMessages(db(), items);
+    const outcomes = await createInboundStore(env.t.hub.store).storeBatch(items);
     const seqs = outcomes.map((o) => ('ok' in o && !o.ok.duplicate ? o.ok.seq : null));
     // The new fan's message keeps the number after its own for fans:count.
     expect(seqs).toEqual([start + 1, start + 2, start + 3, null, start + 5, start + 6]);
-    expect(currentSeq(db(), seat1Id)).toBe(start + 6);
+    expect((await currentSeq(store(), seat1Id))).toBe(start + 6);
   });
 
   it('answers sinceSeq with the targets after it and the seq it covers, page by page', async () => {
-    const start = currentSeq(db(), seat1Id);
+    const start = (await currentSeq(store(), seat1Id));
     expect((await byTarget(start)).body.data).toEqual({ seq: start, alerts: [], more: false });
     const a = await postCallback(env.t, 'messageCallback', inboundMessage({ from: { id: 'rt-a' }, content: 'a1' }));
     const b = await postCallback(env.t, 'messageCallback', inboundMessage({ from: { id: 'rt-b' }, content: 'b1' }));
     await postCallback(env.t, 'messageCallback', inboundMessage({ from: { id: 'rt-a' }, content: 'a2' }));
-    const end = currentSeq(db(), seat1Id);
+    const end = (await currentSeq(store(), seat1Id));
     const all = (await byTarget(start)).body.data;
     expect(all.seq).toBe(end);
     expect(all.more).toBe(false);
@@ -225,7 +224,7 @@ describe('seat streams in storage', () => {
     // A supervisor of the seat's branch may; one of another branch's seats may not be asked by seat1.
     const sup = await env.t.login('super1');
     expect((await byTarget(0, {}, sup)).status).toBe(200);
-    expect((await env.t.call('POST', '/xd/client/timelineAlerts', { token: seat1, body: { custServId: String(userId(db(), 'seat2')), sinceSeq: 0 } })).status).toBe(403);
+    expect((await env.t.call('POST', '/xd/client/timelineAlerts', { token: seat1, body: { custServId: String(await userIdIn(store(), 'seat2')), sinceSeq: 0 } })).status).toBe(403);
     const negative = await byTarget(-1);
     expect(negative).toMatchObject({ status: 400, body: { msg: expect.stringMatching(/sinceSeq/) } });
     const both = await byTarget(0, { since: 0 });

@@ -2,13 +2,12 @@
 // instance, even when Redis no longer carries the logout broadcast between them.
 import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tokens, users } from '../../src/db/schema.js';
-import { findOwnedTarget, userId } from '../helpers/demo.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startHub, type StartHubOptions, type TestHub } from '../helpers/hub.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { connectSocket, emitWithAck, nextEvent, type ClientSocket } from '../helpers/sockets.js';
+import { ownedTargetIn, userIdIn } from '../messages/fixtures.js';
 
 async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -46,8 +45,8 @@ describe('sessions end everywhere', () => {
     sockets.push(socket);
     return socket;
   };
-  const send = (socket: ClientSocket, t: TestHub) => {
-    const target = findOwnedTarget(t.hub.database.db, userId(t.hub.database.db, 'seat1'));
+  const send = async (socket: ClientSocket, t: TestHub) => {
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     return emitWithAck(socket, 'message:send', {
       accountId: String(target.accountId),
       receId: String(target.targetId),
@@ -93,7 +92,7 @@ describe('sessions end everywhere', () => {
     const t = await start({});
     const socket = await connect(t, await t.login('seat1'));
     const gone = disconnected(socket);
-    t.hub.database.db.update(users).set({ disabled: true }).where(eq(users.username, 'seat1')).run();
+    await t.hub.store.db.update(t.hub.store.tables.users).set({ disabled: true }).where(eq(t.hub.store.tables.users.username, 'seat1'));
     const started = Date.now();
     expect((await send(socket, t)).code).toBe(401);
     await within(gone, 2000, 'disconnect of a disabled user');
@@ -107,7 +106,8 @@ describe('sessions end everywhere', () => {
     const other = await connect(t, await t.login('seat2'));
     const gone = disconnected(socket);
     // What another instance's logout leaves in the shared database when its broadcast is lost.
-    t.hub.database.db.update(tokens).set({ revokedAt: Date.now() }).where(eq(tokens.userId, userId(t.hub.database.db, 'seat1'))).run();
+    const seat1Id = await userIdIn(t.hub.store, 'seat1');
+    await t.hub.store.db.update(t.hub.store.tables.tokens).set({ revokedAt: Date.now() }).where(eq(t.hub.store.tables.tokens.userId, seat1Id));
     await within(gone, 2000, 'disconnect of a revoked token');
     expect(other.connected).toBe(true);
   });

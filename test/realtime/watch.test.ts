@@ -1,10 +1,9 @@
-import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, users } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, emitWithAck, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { conversationIn, userIdIn } from '../messages/fixtures.js';
 
 describe.each(realtimeSetups)('watch / unwatch and seat presence ($name)', (setup) => {
   let env: RealtimeEnv;
@@ -21,9 +20,8 @@ describe.each(realtimeSetups)('watch / unwatch and seat presence ($name)', (setu
   beforeAll(async () => {
     env = await setup.start();
     t = env.t;
-    const idOf = (u: string) => String(t.hub.database.db.select({ id: users.id }).from(users).where(eq(users.username, u)).get()!.id);
-    seat1Id = idOf('seat1');
-    seat2Id = idOf('seat2');
+    seat1Id = String(await userIdIn(t.hub.store, 'seat1'));
+    seat2Id = String(await userIdIn(t.hub.store, 'seat2'));
   });
   afterAll(async () => {
     for (const s of open) s.close();
@@ -39,7 +37,7 @@ describe.each(realtimeSetups)('watch / unwatch and seat presence ($name)', (setu
     const answer = await postCallback(t, 'messageCallback', inboundMessage({ content: 'watched' }));
     expect((await seen).message.content).toBe('watched');
     expect((await own).message.content).toBe('watched');
-    const conversation = t.hub.database.db.select().from(conversations).where(eq(conversations.targetId, Number(answer.body.data.receId))).get()!;
+    const conversation = await conversationIn(t.hub.store, answer.body.data.receId);
     expect(conversation.unreadCount).toBeGreaterThan(0);
 
     // After unwatch, seat2's traffic (never watched) and seat1's stop reaching the supervisor.
@@ -80,7 +78,7 @@ describe('seat presence', () => {
   it('announces a seat online on its first socket and offline after its last, once each', async () => {
     const t = await startHub({ listen: true });
     try {
-      const seat2Id = String(t.hub.database.db.select({ id: users.id }).from(users).where(eq(users.username, 'seat2')).get()!.id);
+      const seat2Id = String(await userIdIn(t.hub.store, 'seat2'));
       const branch = await connectSocket(t.url, await t.login('branch1'));
       const presence = collectEvents(branch, 'seat:presence');
       const token = await t.login('seat2');

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
+import { createSqliteStore } from '../../src/db/sqlite-store.js';
 import { createMessageIndexer } from '../../src/search/message-index.repository.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
@@ -56,19 +57,20 @@ describe('deferred message search index', () => {
     expect(() => ftsIntegrity()).not.toThrow();
   });
 
-  it('indexes each message once when two connections share the file', () => {
+  it('indexes each message once when two connections share the file', async () => {
     const other = new Database(join(t.dir, 'hub.db'));
     other.pragma('busy_timeout = 5000');
+    const theirStore = createSqliteStore(other, () => other.close());
     try {
-      const mine = createMessageIndexer(t.hub.database.sqlite);
-      const theirs = createMessageIndexer(other);
-      mine.catchUp(100); // the demo messages, seeded after the migrations
+      const mine = createMessageIndexer(t.hub.store);
+      const theirs = createMessageIndexer(theirStore);
+      await mine.catchUp(100); // the demo messages, seeded after the migrations
       for (let i = 0; i < 120; i++) store(`shared file message ${i}`);
       let indexed = 0;
-      for (let round = 0; round < 100 && !(mine.upToDate() && theirs.upToDate()); round++) {
-        indexed += (round % 2 === 0 ? mine : theirs).indexBatch(7);
+      for (let round = 0; round < 100 && !((await mine.upToDate()) && (await theirs.upToDate())); round++) {
+        indexed += await (round % 2 === 0 ? mine : theirs).indexBatch(7);
       }
-      expect(mine.upToDate()).toBe(true);
+      expect(await mine.upToDate()).toBe(true);
       // The batches (and, at most, a tick of the timer) indexed each of the 120 exactly once.
       expect(indexed).toBeLessThanOrEqual(120);
       expect(indexed).toBeGreaterThan(0);
@@ -76,7 +78,7 @@ describe('deferred message search index', () => {
       const hits = t.hub.database.sqlite.prepare("SELECT count(*) FROM messages_fts WHERE messages_fts MATCH '\"shared file message\"'").pluck().get();
       expect(hits).toBe(120);
     } finally {
-      other.close();
+      await theirStore.close();
     }
   });
 });

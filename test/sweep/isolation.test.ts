@@ -3,7 +3,6 @@
 // neither send, read nor watch as seat2, and never hears seat2's traffic.
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activity, contents, conversations, fanEvents, messages, seatTags, targetTags } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, emitWithAck, waitFor, type ClientSocket } from '../helpers/sockets.js';
@@ -25,16 +24,24 @@ describe('seat isolation', () => {
     socket.onAny((event, payload) => events.push({ event, payload }));
     return events;
   };
-  const db = () => t.hub.database.db;
-  const storedRows = () => [messages, activity, fanEvents].map((table) => db().select({ n: count() }).from(table).get()!.n);
-  const seat2State = () =>
-    JSON.stringify({
-      conversations: db().select().from(conversations).where(eq(conversations.seatId, Number(seat2.id))).all(),
-      tags: db().select().from(seatTags).all(),
-      targetTags: db().select().from(targetTags).all(),
-      contents: db().select().from(contents).all(),
-      messages: db().select({ id: messages.id, status: messages.status, readState: messages.readState }).from(messages).all(),
+  // Through the hub's own store, so the sweep reads the same on either engine.
+  const storedRows = async () => {
+    const { db, tables } = t.hub.store;
+    const counts: number[] = [];
+    for (const table of [tables.messages, tables.activity, tables.fanEvents]) counts.push((await db.select({ n: count() }).from(table))[0]!.n);
+    return counts;
+  };
+  const seat2State = async () => {
+    const { db, tables } = t.hub.store;
+    const { contents, conversations, messages, seatTags, targetTags } = tables;
+    return JSON.stringify({
+      conversations: await db.select().from(conversations).where(eq(conversations.seatId, Number(seat2.id))).orderBy(conversations.id),
+      tags: await db.select().from(seatTags).orderBy(seatTags.id),
+      targetTags: await db.select().from(targetTags).orderBy(targetTags.tagId, targetTags.targetId),
+      contents: await db.select().from(contents).orderBy(contents.id),
+      messages: await db.select({ id: messages.id, status: messages.status, readState: messages.readState }).from(messages).orderBy(messages.id),
     });
+  };
 
   async function inbound(phone: string, overrides: Parameters<typeof inboundMessage>[0] = {}) {
     const answer = await postCallback(t, 'messageCallback', inboundMessage({ phone, ...overrides }));
@@ -109,8 +116,8 @@ describe('seat isolation', () => {
       ['GET', `/xd/media/${s.file}`, undefined],
       ['GET', `/xd/media/${s.file}?token=${token.seat1}`, undefined],
     ];
-    const rowsBefore = storedRows();
-    const stateBefore = seat2State();
+    const rowsBefore = await storedRows();
+    const stateBefore = await seat2State();
     for (const [method, path, body] of cases) {
       const answer = await t.call(method, path, { token: token.seat1, body });
       const what = `${method} ${path} ${JSON.stringify(body)} → ${answer.status} ${JSON.stringify(answer.body)}`;
@@ -123,8 +130,8 @@ describe('seat isolation', () => {
       const scoped = await t.call('PUT', '/xd/client/updateMessage', { token: token.seat1, body: { receId: seat1.target, msgIds: [s.message], action } });
       expect(scoped.body).toMatchObject({ code: 200, data: { updated: 0 } });
     }
-    expect(storedRows()).toEqual(rowsBefore);
-    expect(seat2State()).toBe(stateBefore);
+    expect(await storedRows()).toEqual(rowsBefore);
+    expect(await seat2State()).toBe(stateBefore);
     // seat2 still sees all of it.
     expect((await t.call('POST', '/xd/client/transferSource', { token: token.seat2, body: { receId: s.target } })).status).not.toBe(403);
     expect((await t.call('POST', '/xd/client/targetsByTag', { token: token.seat2, body: { tagId: s.tag, pageNo: 1, pageSize: 50 } })).body.data.total).toBe(1);
@@ -162,8 +169,8 @@ describe('seat isolation', () => {
     const s2 = await connectSocket(t.url, token.seat2!);
     sockets.push(s1, s2);
     const heardBy2 = received(s2);
-    const rowsBefore = storedRows();
-    const stateBefore = seat2State();
+    const rowsBefore = await storedRows();
+    const stateBefore = await seat2State();
 
     const attempts = [
       () => emitWithAck(s1, 'message:send', { accountId: seat2.account, receId: seat2.target, contentType: '1', content: 'x', clientMsgId: 'iso-s1' }),
@@ -177,8 +184,8 @@ describe('seat isolation', () => {
       expect([403, 404], JSON.stringify(ack)).toContain(ack.code);
       expectNoLeak('ack', ack);
     }
-    expect(storedRows()).toEqual(rowsBefore);
-    expect(seat2State()).toBe(stateBefore);
+    expect(await storedRows()).toEqual(rowsBefore);
+    expect(await seat2State()).toBe(stateBefore);
 
     // A message for seat2 is the first thing seat2 hears: nothing seat1 did reached it before.
     const marker = await inbound('+8613800000003', { from: { id: 'wa-zorro', name: SECRET_NAME, convType: 'stranger' } });

@@ -1,21 +1,19 @@
-import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, messages, users } from '../../src/db/schema.js';
-import { latestCursor } from '../../src/timeline/timeline-alerts.repository.js';
+import { latestCursor } from '../../src/activity/activity.repository.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { conversationIn, messageIn, userIdIn } from '../messages/fixtures.js';
 
 describe('POST /xd/client/timelineAlerts', () => {
   let t: TestHub;
   let seat1: string;
   let seat1Id: string;
-  const db = () => t.hub.database.db;
 
   beforeAll(async () => {
     t = await startHub();
     seat1 = await t.login('seat1');
-    seat1Id = String(db().select({ id: users.id }).from(users).where(eq(users.username, 'seat1')).get()!.id);
+    seat1Id = String(await userIdIn(t.hub.store, 'seat1'));
   });
   afterAll(() => t.close());
 
@@ -26,16 +24,16 @@ describe('POST /xd/client/timelineAlerts', () => {
   };
 
   it('lists the targets with activity after the cursor with their current state', async () => {
-    const since = latestCursor(db());
+    const since = await latestCursor(t.hub.store.db);
     const a = await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a1' }));
-    await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a2' }));
+    const a2 = await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'tl-a', name: 'A' }, content: 'a2' }));
     // Another seat's traffic is not in seat1's alerts.
     await postCallback(t, 'messageCallback', inboundMessage({ phone: '+8613800000003', from: { id: 'tl-b' } }));
     const answer = await catchUp(since);
     expect(answer.alerts).toHaveLength(1);
     expect(answer.alerts[0]).toMatchObject({ receId: a.body.data.receId, receName: 'A', unread: 2, lastContent: 'a2' });
     expect(answer.alerts[0]!.lastSendTime).toMatch(/CST/);
-    const stored = db().select().from(messages).where(eq(messages.content, 'a2')).get()!;
+    const stored = (await messageIn(t.hub.store, a2.body.data.msgId))!;
     expect(answer.cursor).toBe(stored.cursor);
     expect(await catchUp(answer.cursor)).toEqual({ cursor: answer.cursor, alerts: [], more: false });
   });
@@ -61,7 +59,7 @@ describe('POST /xd/client/timelineAlerts', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
         run += 1;
-        let since = latestCursor(db());
+        let since = await latestCursor(t.hub.store.db);
         const stored: { cursor: number; receId: string }[] = [];
         const covered: { cursor: number; receId: string }[] = [];
         let lastBody: ReturnType<typeof inboundMessage> | undefined;
@@ -72,7 +70,7 @@ describe('POST /xd/client/timelineAlerts', () => {
           // Everything stored so far is covered by this answer's cursor.
           expect(answer.cursor).toBe(Math.max(since, ...stored.map((s) => s.cursor)));
           for (const alert of answer.alerts) {
-            const conversation = db().select().from(conversations).where(eq(conversations.targetId, Number(alert.receId))).get()!;
+            const conversation = await conversationIn(t.hub.store, alert.receId);
             expect(alert.unread).toBe(conversation.unreadCount);
           }
           covered.push(...expected);
@@ -87,7 +85,7 @@ describe('POST /xd/client/timelineAlerts', () => {
           const answer = await postCallback(t, 'messageCallback', body);
           expect(answer.status).toBe(200);
           if (!answer.body.data.duplicate) {
-            const row = db().select({ cursor: messages.cursor }).from(messages).where(eq(messages.id, Number(answer.body.data.msgId))).get()!;
+            const row = (await messageIn(t.hub.store, answer.body.data.msgId))!;
             stored.push({ cursor: row.cursor, receId: answer.body.data.receId });
           } else {
             expect(o.replay).toBe(true);

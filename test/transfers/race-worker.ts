@@ -3,7 +3,9 @@
 // Prints one JSON line: how many transfers it made, how many were refused, and when it ran.
 import { eq } from 'drizzle-orm';
 import { Server } from 'socket.io';
+import { createAccess } from '../../src/access/access.js';
 import { openDatabase } from '../../src/db/open.js';
+import { createSqliteStore } from '../../src/db/sqlite-store.js';
 import { users } from '../../src/db/schema.js';
 import { HubError } from '../../src/http/errors.js';
 import type { HubServer } from '../../src/realtime/hub-server.js';
@@ -15,7 +17,8 @@ const manager = database.db.select().from(users).where(eq(users.username, 'branc
 const user = { id: manager.id, username: manager.username, name: manager.name, role: manager.role, branchId: manager.branchId, tokenId: 0 };
 // Not attached to any HTTP server: the pushes go nowhere, the database is what is under test.
 const io: HubServer = new Server();
-const transfers = createTransfers({ db: database.db, io, clock: { now: () => Date.now() }, tzName: 'Asia/Shanghai' });
+const store = createSqliteStore(database.sqlite, database.close);
+const transfers = createTransfers({ store, access: createAccess(store), io, clock: { now: () => Date.now() }, tzName: 'Asia/Shanghai' });
 const seats = seatList.split(',').map(Number);
 
 // Every process starts at the same instant, so their transactions really interleave.
@@ -25,7 +28,7 @@ let made = 0;
 let refused = 0;
 for (let i = 0; i < Number(rounds); i++) {
   try {
-    transfers.transfer(user, { targetId: Number(targetId), toSeatId: seats[i % seats.length]!, reason: `round ${i}`, requestId: null });
+    await transfers.transfer(user, { targetId: Number(targetId), toSeatId: seats[i % seats.length]!, reason: `round ${i}`, requestId: null });
     made++;
   } catch (error) {
     if (!(error instanceof HubError) || error.code !== 409) throw error;
@@ -34,4 +37,4 @@ for (let i = 0; i < Number(rounds); i++) {
 }
 process.stdout.write(`${JSON.stringify({ made, refused, started, finished: Date.now() })}\n`);
 
-database.close();
+await store.close();

@@ -3,6 +3,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { activity, conversations, messages, transfers } from '../../src/db/schema.js';
+import { createAccess } from '../../src/access/access.js';
 import { createFans } from '../../src/fans/fans.js';
 import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
 import { rooms } from '../../src/realtime/rooms.js';
@@ -128,11 +129,11 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
     expect((await pushed).message.content).toBe('还在吗');
 
     // Flush: one more push to each seat proves nothing else was queued before it.
-    const fans = createFans({ db, io: t.hub.io, clock: { now: () => NOW }, tzName: TZ });
+    const fans = createFans({ store: t.hub.store, access: createAccess(t.hub.store), io: t.hub.io, clock: { now: () => NOW }, tzName: TZ });
     const flush1 = nextEvent(s1, 'fans:count');
     const flush2 = nextEvent(s2, 'fans:count');
-    fans.announce(seat1, '2024-03-01');
-    fans.announce(seat2, '2024-03-01');
+    await fans.announce(seat1, '2024-03-01');
+    await fans.announce(seat2, '2024-03-01');
     await Promise.all([flush1, flush2]);
     expect(s1In).toHaveLength(0);
     expect(s2Out).toHaveLength(0);

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { transferChain } from '../../src/transfers/transfers.repository.js';
+import { createTransfersRepository } from '../../src/transfers/transfers.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { addUser, branchOf, demoTarget, ownerOf, userId } from './fixtures.js';
 
@@ -42,7 +42,7 @@ describe('concurrent transfers across processes', () => {
     expect(totals.reduce((n, r) => n + r.made + r.refused, 0)).toBe(ROUNDS * orders.length);
     expect(made).toBeGreaterThan(0);
 
-    const chain = transferChain(db, target.id);
+    const chain = await createTransfersRepository(t.hub.store).transferChain(target.id);
     expect(chain).toHaveLength(made);
     expect(chain[0]!.fromSeatId).toBe(seat1);
     for (let i = 0; i < chain.length; i++) {

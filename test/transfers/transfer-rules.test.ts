@@ -2,7 +2,7 @@
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { transfers } from '../../src/db/schema.js';
-import { transferChain } from '../../src/transfers/transfers.repository.js';
+import { createTransfersRepository } from '../../src/transfers/transfers.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { addSecondBranch, addUser, branchOf, demoTarget, ownerOf, userId } from './fixtures.js';
 
@@ -77,7 +77,7 @@ describe('transfer rules', () => {
     expect(byManager.status).toBe(200);
     const byMaster = await transfer(tokens.master!, { receId, toCustServId: String(seat2), reason: '调整' });
     expect(byMaster.status).toBe(200);
-    const chain = transferChain(db, Number(receId));
+    const chain = await createTransfersRepository(t.hub.store).transferChain(Number(receId));
     expect(chain.map((r) => [r.fromSeatId, r.toSeatId, r.byUserId])).toEqual([
       [seat1, seat2, userId(db, 'super1')],
       [seat2, seat1, userId(db, 'branch1')],
@@ -147,7 +147,7 @@ describe('transfer rules', () => {
       const succeeded = results.filter((r) => r.status === 200).length;
       expect(succeeded).toBeGreaterThanOrEqual(1);
 
-      const chain = transferChain(db, Number(receId));
+      const chain = await createTransfersRepository(t.hub.store).transferChain(Number(receId));
       expect(chain).toHaveLength(succeeded);
       expect(chain[0]!.fromSeatId).toBe(seat1);
       for (let i = 1; i < chain.length; i++) expect(chain[i]!.fromSeatId).toBe(chain[i - 1]!.toSeatId);

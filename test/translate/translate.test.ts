@@ -90,7 +90,7 @@ describe('translate without TRANSLATE_URL, or with a translator that never answe
       const r = await t.call('POST', '/xd/client/translate', { token, body: { text: 'hello', to: 'zh' } });
       expect(r.status).toBe(503);
       expect(r.body.msg).toContain('TRANSLATE_URL is not set');
-      createTranslationCache(t.hub.database.db).save('hello', 'auto', 'zh', '你好', 'en', Date.now());
+      await createTranslationCache(t.hub.store).save('hello', 'auto', 'zh', '你好', 'en', Date.now());
       const cached = await t.call('POST', '/xd/client/translate', { token, body: { text: 'hello', to: 'zh' } });
       expect(cached.body.data).toEqual({ text: '你好', from: 'en', to: 'zh', provider: 'libretranslate', cached: true });
     } finally {
@@ -104,7 +104,7 @@ describe('translate without TRANSLATE_URL, or with a translator that never answe
     const t = await startHub();
     try {
       const translate = createTranslateService({
-        cache: createTranslationCache(t.hub.database.db),
+        cache: createTranslationCache(t.hub.store),
         translator: createLibreTranslate({ baseUrl: fake.url, timeoutMs: 300 }),
         clock: { now: () => Date.now() },
       });

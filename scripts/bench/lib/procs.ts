@@ -162,8 +162,10 @@ export async function startSameStack(options: HubOptions): Promise<Server> {
   return startServer('scripts/bench/same-stack-server.ts', env, options.port ?? (await freePort()));
 }
 
-/** The ceiling: the same stack doing the least possible work (scripts/bench/bare-server.ts). */
-export async function startBare(options: { databasePath?: string; port?: number } = {}): Promise<Server> {
+/** The ceiling: the same stack doing the least possible work (scripts/bench/bare-server.ts); with
+ * `pgUrl`, the same SQL on PostgreSQL (scripts/bench/bare-pg.ts). */
+export async function startBare(options: { databasePath?: string; pgUrl?: string; port?: number } = {}): Promise<Server> {
   const env: Record<string, string> = options.databasePath ? { DATABASE_PATH: options.databasePath } : {};
+  if (options.pgUrl) env.PG_URL = options.pgUrl;
   return startServer('scripts/bench/bare-server.ts', env, options.port ?? (await freePort()));
 }

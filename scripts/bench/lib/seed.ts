@@ -4,8 +4,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { applyMigrations, openDatabase } from '../../../src/db/open.js';
 import { seedIfEmpty } from '../../../src/db/seed.js';
+import { createSqliteStore } from '../../../src/db/sqlite-store.js';
 import { dayRange } from '../../../src/time.js';
-import { createMessageIndexer } from '../../../src/search/message-index.repository.js';
+import { createSqliteMessageIndexing } from '../../../src/search/message-index.sqlite.js';
 import { rebuildDashboardIfMissing } from '../../../src/dashboard/rebuild.repository.js';
 
 export const TZ = 'Asia/Shanghai';
@@ -25,7 +26,7 @@ async function openSeeded(dir: string) {
   const path = join(dir, 'hub.db');
   const database = openDatabase(path);
   applyMigrations(database.db);
-  await seedIfEmpty(database.db, { production: false, now: Date.now(), tzName: TZ });
+  await seedIfEmpty(createSqliteStore(database.sqlite, () => undefined), { production: false, now: Date.now(), tzName: TZ });
   return { path, database };
 }
 
@@ -100,11 +101,11 @@ export async function prepareHistory(dir: string, messages: number): Promise<His
   })();
   // A database with a long history has long been indexed for quick search: without this the
   // hub would spend the measurement indexing a million messages in the background.
-  const indexer = createMessageIndexer(sqlite);
+  const indexer = createSqliteMessageIndexing(sqlite);
   indexer.catchUp(Number.MAX_SAFE_INTEGER);
   if (!indexer.upToDate()) throw new Error('history seed: quick-search index not caught up');
   // Its dashboard counters too: the hub would otherwise build them from every message at start.
-  if (!rebuildDashboardIfMissing(sqlite, TZ)) throw new Error('history seed: dashboard counters not built');
+  if (!(await rebuildDashboardIfMissing(createSqliteStore(sqlite, () => undefined), TZ))) throw new Error('history seed: dashboard counters not built');
   sqlite.pragma('wal_checkpoint(TRUNCATE)');
   database.close();
   return { path, messages: n, targets, days };

@@ -9,7 +9,7 @@ export interface EvolutionClientOptions {
   baseUrl: string;
   apiKey: string;
   /** The instance running the account with this phone. */
-  instanceOf: (phone: string) => string;
+  instanceOf: (phone: string) => string | Promise<string>;
   now?: () => number;
   timeoutMs?: number;
   mediaTimeoutMs?: number;
@@ -25,7 +25,7 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
   const timeoutMs = options.timeoutMs ?? 5000;
   const retry = options.retry ?? DEFAULT_RETRY;
   const now = options.now ?? Date.now;
-  const instance = (phone: string) => encodeURIComponent(options.instanceOf(phone));
+  const instance = async (phone: string) => encodeURIComponent(await options.instanceOf(phone));
 
   async function call(method: 'GET' | 'POST', path: string, payload?: unknown, deadlineMs = timeoutMs): Promise<Json> {
     const label = path.split('?')[0]!;
@@ -54,7 +54,7 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
     const toInvite = results.filter((r) => r.state === 'invited');
     if (toInvite.length === 0) return results;
     try {
-      await call('POST', `/group/sendInvite/${instance(phone)}`, { groupJid, description: '', numbers: toInvite.map((r) => digitsOf(r.member)) });
+      await call('POST', `/group/sendInvite/${await instance(phone)}`, { groupJid, description: '', numbers: toInvite.map((r) => digitsOf(r.member)) });
     } catch (error) {
       for (const result of toInvite) Object.assign(result, { state: 'failed', reason: `bridge_error: ${(error as Error).message}` });
     }
@@ -67,9 +67,9 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
       const number = numberOf(request.to);
       const mediatype = SEND_PATHS.evolution[request.contentType];
       let answer: Json;
-      if (request.contentType === '3') answer = await call('POST', `/message/sendWhatsAppAudio/${instance(request.phone)}`, { number, audio: mediaUrlOf(request) });
-      else if (mediatype) answer = await call('POST', `/message/sendMedia/${instance(request.phone)}`, { number, mediatype, media: mediaUrlOf(request) });
-      else answer = await call('POST', `/message/sendText/${instance(request.phone)}`, { number, text: request.content });
+      if (request.contentType === '3') answer = await call('POST', `/message/sendWhatsAppAudio/${await instance(request.phone)}`, { number, audio: mediaUrlOf(request) });
+      else if (mediatype) answer = await call('POST', `/message/sendMedia/${await instance(request.phone)}`, { number, mediatype, media: mediaUrlOf(request) });
+      else answer = await call('POST', `/message/sendText/${await instance(request.phone)}`, { number, text: request.content });
       const msgId = (answer?.key as Json)?.id;
       if (typeof msgId !== 'string') throw new BridgeError('bridge /message/send: answer has no key.id', true);
       return { msgId };
@@ -79,10 +79,10 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
     async relogin(phone) {
       await withRetry(retry, async () => {
         try {
-          await call('POST', `/instance/restart/${instance(phone)}`, {});
+          await call('POST', `/instance/restart/${await instance(phone)}`, {});
         } catch (error) {
           if (!(error instanceof BridgeError) || error.retryable) throw error;
-          await call('GET', `/instance/connect/${instance(phone)}`);
+          await call('GET', `/instance/connect/${await instance(phone)}`);
         }
       });
     },
@@ -90,7 +90,7 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
     // The original is named by its message key id; Evolution decrypts it and answers base64.
     async fetchMedia(phone, mediaRef) {
       return withRetry(retry, async () => {
-        const answer = await call('POST', `/chat/getBase64FromMediaMessage/${instance(phone)}`, { message: { key: { id: mediaRef } }, convertToMp4: false }, options.mediaTimeoutMs ?? 15_000);
+        const answer = await call('POST', `/chat/getBase64FromMediaMessage/${await instance(phone)}`, { message: { key: { id: mediaRef } }, convertToMp4: false }, options.mediaTimeoutMs ?? 15_000);
         if (typeof answer?.base64 !== 'string') throw new BridgeError('bridge /chat/getBase64FromMediaMessage: answer has no base64', true);
         const contentType = typeof answer.mimetype === 'string' ? answer.mimetype.split(';')[0]!.trim() : 'application/octet-stream';
         return { body: Buffer.from(answer.base64, 'base64'), contentType };
@@ -98,12 +98,12 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
     },
 
     async loginQr(phone) {
-      return withRetry(retry, async () => qrOf(await call('GET', `/instance/connect/${instance(phone)}`)));
+      return withRetry(retry, async () => qrOf(await call('GET', `/instance/connect/${await instance(phone)}`)));
     },
 
     // Evolution drops numbers that are not on WhatsApp before creating the group.
     async createGroup(phone, name, members) {
-      const answer = await call('POST', `/group/create/${instance(phone)}`, { subject: name, participants: members.map(digitsOf) });
+      const answer = await call('POST', `/group/create/${await instance(phone)}`, { subject: name, participants: members.map(digitsOf) });
       const groupId = answer?.id;
       if (typeof groupId !== 'string') throw new BridgeError('bridge /group/create: answer has no id', true);
       const inGroup = new Set(codesByDigits(answer?.participants).keys());
@@ -112,7 +112,7 @@ export function createEvolutionClient(options: EvolutionClientOptions): BridgePo
     },
 
     async addToGroup(phone, groupId, members) {
-      const answer = await call('POST', `/group/updateParticipant/${instance(phone)}?groupJid=${encodeURIComponent(groupId)}`, { action: 'add', participants: members.map(digitsOf) });
+      const answer = await call('POST', `/group/updateParticipant/${await instance(phone)}?groupJid=${encodeURIComponent(groupId)}`, { action: 'add', participants: members.map(digitsOf) });
       return { results: await settle(phone, groupId, members, codesByDigits(answer?.updateParticipants)) };
     },
   };

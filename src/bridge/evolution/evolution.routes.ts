@@ -2,10 +2,9 @@
 // events"): Evolution API's webhook, authenticated before the body is parsed.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { Db } from '../../db/open.js';
 import { notFound, ok } from '../../http/errors.js';
 import type { Clock } from '../../time.js';
-import { accountOfSession } from '../bridge.repository.js';
+import type { BridgeRepository } from '../bridge.repository.js';
 import { installStrictValidation } from '../strict-validation.js';
 import type { WebhookEffects } from '../webhook-effects.js';
 import { installSignedJson, WebhookAnswer, type UnhandledEvents } from '../webhook-intake.js';
@@ -14,7 +13,7 @@ import { evolutionConnection, EvolutionEnvelope, evolutionMessage, evolutionQr, 
 
 export interface EvolutionRoutesDeps {
   secret: string;
-  db: Db;
+  repository: Pick<BridgeRepository, 'accountOfSession'>;
   clock: Clock;
   effects: WebhookEffects;
   unhandled: UnhandledEvents;
@@ -38,7 +37,7 @@ export const evolutionRoutes: FastifyPluginAsyncTypebox<EvolutionRoutesDeps> = a
   const handler = async (request: { body: { event: string; instance: string; data: unknown }; log: { warn(o: object, m: string): void } }) => {
     const { instance, data } = request.body;
     const event = normalizeEvent(request.body.event);
-    const account = accountOfSession(deps.db, instance);
+    const account = await deps.repository.accountOfSession(instance);
     if (!account) {
       request.log.warn({ instance, event }, 'Evolution webhook for an unknown instance');
       throw notFound('instance');
@@ -55,19 +54,19 @@ export const evolutionRoutes: FastifyPluginAsyncTypebox<EvolutionRoutesDeps> = a
       case 'messages.update': {
         const update = evolutionUpdate(data);
         if (!update) return ok({ event, handled: false, ignored: 'not an update the hub tracks' });
-        return ok({ event, ...deps.effects.ack(account.phone, update.msgId, update.status) });
+        return ok({ event, ...(await deps.effects.ack(account.phone, update.msgId, update.status)) });
       }
       case 'connection.update': {
         const state = evolutionConnection(data);
         if (!state) return ok({ event, handled: false, ignored: 'unknown connection state' });
-        return ok({ event, ...deps.effects.accountStatus(account.phone, state) });
+        return ok({ event, ...(await deps.effects.accountStatus(account.phone, state)) });
       }
       case 'qrcode.updated': {
         const qr = evolutionQr(data, deps.clock.now());
         if (!qr) return ok({ event, handled: false, ignored: 'no QR in the event' });
         // A QR on offer means the account waits for a login.
-        const result = deps.effects.accountStatus(account.phone, { status: 'loginRequired', reason: 'scan the QR code' });
-        deps.effects.pushQr(account, qr);
+        const result = await deps.effects.accountStatus(account.phone, { status: 'loginRequired', reason: 'scan the QR code' });
+        await deps.effects.pushQr(account, qr);
         return ok({ event, ...result });
       }
       default:

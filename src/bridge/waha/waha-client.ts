@@ -9,7 +9,8 @@ export interface WahaClientOptions {
   baseUrl: string;
   apiKey: string | undefined;
   /** The session running the account with this phone. */
-  sessionOf: (phone: string) => string;
+  /** The account's session name (read from the store, hence possibly async). */
+  sessionOf: (phone: string) => string | Promise<string>;
   now?: () => number;
   timeoutMs?: number;
   mediaTimeoutMs?: number;
@@ -83,7 +84,7 @@ export function createWahaClient(options: WahaClientOptions): BridgePort {
   return {
     kind: 'waha',
     async send(request: SendRequest) {
-      const session = options.sessionOf(request.phone);
+      const session = await options.sessionOf(request.phone);
       const chatId = chatIdOf(request.to);
       const path = SEND_PATHS.waha[request.contentType];
       const answer =
@@ -96,7 +97,8 @@ export function createWahaClient(options: WahaClientOptions): BridgePort {
     },
 
     async relogin(phone) {
-      await withRetry(retry, () => post(`/api/sessions/${encodeURIComponent(options.sessionOf(phone))}/restart`, {}));
+      const session = await options.sessionOf(phone);
+      await withRetry(retry, () => post(`/api/sessions/${encodeURIComponent(session)}/restart`, {}));
     },
 
     // WAHA names the original by a URL under its own /api/files; only its path is kept, and it
@@ -111,7 +113,7 @@ export function createWahaClient(options: WahaClientOptions): BridgePort {
     },
 
     async loginQr(phone) {
-      const path = `/api/${encodeURIComponent(options.sessionOf(phone))}/auth/qr?format=image`;
+      const path = `/api/${encodeURIComponent(await options.sessionOf(phone))}/auth/qr?format=image`;
       return withRetry(retry, async () => {
         const response = await callBridge(`${options.baseUrl}${path}`, { method: 'GET', label: path, headers: headers({ accept: 'application/json' }), deadlineMs: timeoutMs });
         const type = response.headers.get('content-type')?.split(';')[0]?.trim() ?? '';
@@ -128,7 +130,7 @@ export function createWahaClient(options: WahaClientOptions): BridgePort {
     },
 
     async createGroup(phone, name, members) {
-      const session = options.sessionOf(phone);
+      const session = await options.sessionOf(phone);
       const path = `/api/${encodeURIComponent(session)}/groups`;
       const answer = (await post(path, { name, participants: members.map((m) => ({ id: chatIdOf(m) })) })) as Record<string, unknown> | undefined;
       const id = answer?.id ?? answer?.gid;
@@ -142,7 +144,7 @@ export function createWahaClient(options: WahaClientOptions): BridgePort {
     },
 
     async addToGroup(phone, groupId, members) {
-      const session = options.sessionOf(phone);
+      const session = await options.sessionOf(phone);
       const path = `/api/${encodeURIComponent(session)}/groups/${encodeURIComponent(groupId)}/participants/add`;
       const answer = await post(path, { participants: members.map((m) => ({ id: chatIdOf(m) })) });
       const codes = codesByDigits(answer);

@@ -4,10 +4,9 @@
 // replayed later.
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Db } from '../../db/open.js';
 import { notFound, ok } from '../../http/errors.js';
 import type { Clock } from '../../time.js';
-import { accountOfSession } from '../bridge.repository.js';
+import type { BridgeRepository } from '../bridge.repository.js';
 import { installStrictValidation } from '../strict-validation.js';
 import type { WebhookEffects } from '../webhook-effects.js';
 import { badSignature, headerOf, installSignedJson, WebhookAnswer, type UnhandledEvents } from '../webhook-intake.js';
@@ -15,7 +14,7 @@ import { wahaAck, WahaEnvelope, wahaMessage, wahaSessionStatus } from './waha-ev
 
 export interface WahaRoutesDeps {
   hmacKey: string;
-  db: Db;
+  repository: Pick<BridgeRepository, 'accountOfSession'>;
   clock: Clock;
   effects: WebhookEffects;
   unhandled: UnhandledEvents;
@@ -52,7 +51,7 @@ export const wahaRoutes: FastifyPluginAsyncTypebox<WahaRoutesDeps> = async (app,
       if (envelope.timestamp !== undefined && (envelope.timestamp < now - MAX_EVENT_AGE_MS || envelope.timestamp > now + MAX_CLOCK_SKEW_MS)) {
         throw badSignature('timestamp: the event is stale or from the future');
       }
-      const account = accountOfSession(deps.db, envelope.session);
+      const account = await deps.repository.accountOfSession(envelope.session);
       if (!account) {
         request.log.warn({ session: envelope.session, event: envelope.event }, 'WAHA webhook for an unknown session');
         throw notFound('session');
@@ -69,12 +68,12 @@ export const wahaRoutes: FastifyPluginAsyncTypebox<WahaRoutesDeps> = async (app,
         case 'message.ack': {
           const ack = wahaAck(envelope.payload);
           if (!ack) return ok({ event, handled: false, ignored: 'not an ack the hub tracks' });
-          return ok({ event, ...deps.effects.ack(account.phone, ack.msgId, ack.status, webhookId) });
+          return ok({ event, ...(await deps.effects.ack(account.phone, ack.msgId, ack.status, webhookId)) });
         }
         case 'session.status': {
           const state = wahaSessionStatus(envelope.payload);
           if (!state) return ok({ event, handled: false, ignored: 'unknown session state' });
-          const result = deps.effects.accountStatus(account.phone, { status: state.status, ...(state.reason ? { reason: state.reason } : {}) }, webhookId);
+          const result = await deps.effects.accountStatus(account.phone, { status: state.status, ...(state.reason ? { reason: state.reason } : {}) }, webhookId);
           if (state.wantsQr && !result.duplicate) deps.effects.fetchQrLater(account);
           return ok({ event, ...result });
         }

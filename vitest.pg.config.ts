@@ -1,0 +1,36 @@
+// The API suites a second time with the hub on PostgreSQL (`npm test` runs both passes): one
+// private cluster for the run, a copy of a migrated template database per test hub
+// (test/helpers/pg-global.ts). The suites listed reach the database only through the API or
+// `hub.store`; the rest read the SQLite file itself (plans, pragmas, the file's own tests) or
+// already run on both engines in their contract files.
+import { defineConfig } from 'vitest/config';
+import base from './vitest.config.js';
+
+process.env.HUB_TEST_ENGINE = 'pg';
+
+export default defineConfig({
+  ...base,
+  test: {
+    ...base.test,
+    include: [
+      'test/sweep/**/*.test.ts',
+      'test/realtime/**/*.test.ts',
+      'test/permissions/permissions.test.ts',
+      'test/permissions/route-coverage.test.ts',
+      'test/permissions/propagation.test.ts',
+      'test/auth/auth.test.ts',
+      'test/auth/login-limits.test.ts',
+      'test/management/openapi.test.ts',
+      'test/http/*.test.ts',
+      'test/translate/translate.test.ts',
+      'test/timeline/timeline-alerts.test.ts',
+      'test/messages/startup.test.ts',
+      'test/messages/read-recall.test.ts',
+      'test/messages/send.test.ts',
+      'test/bridge/webhook-garbage.test.ts',
+      'test/console/console.test.ts',
+    ],
+    // The console build is the SQLite pass's job; this pass needs only the cluster.
+    globalSetup: ['./test/helpers/pg-global.ts'],
+  },
+});
