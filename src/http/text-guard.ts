@@ -5,12 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from './errors.js';
 
+// A key that is no field name (garbage a client sent) is not repeated back: its container is named.
+const FIELD_NAME = /^[A-Za-z][\w-]*$/;
+
 function findNul(value: unknown, path: string): string | undefined {
   if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, child] of Object.entries(value)) {
     if (key.includes('\u0000')) return path;
-    const found = findNul(child, path === '' ? key : `${path}.${key}`);
+    const found = findNul(child, !FIELD_NAME.test(key) ? path : path === '' ? key : `${path}.${key}`);
     if (found !== undefined) return found;
   }
   return undefined;

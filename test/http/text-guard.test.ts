@@ -24,6 +24,13 @@ describe('NUL characters in requests', () => {
     expect(answer.body.msg).toMatch(/^keyword: must not contain NUL characters/);
   });
 
+  it('names the container when the key itself is no field name', async () => {
+    const token = await t.login('admin');
+    const answer = await t.call('GET', '/xd/admin/users?%20=%00', { token });
+    expect(answer.status).toBe(400);
+    expect(answer.body.msg).toBe('query: must not contain NUL characters');
+  });
+
   it('refuses them in a signed callback, nested fields named by their path', async () => {
     const answer = await postCallback(t, 'messageCallback', inboundMessage({ from: { id: 'wa-nul', name: 'bad\u0000name' } }));
     expect(answer.status).toBe(400);
