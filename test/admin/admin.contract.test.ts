@@ -2,31 +2,19 @@
 // uniqueness as 409, the scope rules (a branch manager only in its branch, only a master touches
 // masters and admins), keyword search that is case-insensitive and literal, reassignment moving
 // conversations, bulk import skipping bad rows, and the audit row every write leaves.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { and, asc, eq } from 'drizzle-orm';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgStore } from '../../src/db/pg-store.js';
-import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import type { Store } from '../../src/db/store.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
 import { adminApp, seedOrganisation, type Organisation, type Push } from './admin-harness.js';
 
-const engines = ['sqlite', 'pg'] as const;
+const engines = ENGINES;
 
-let cluster: PrivatePostgres | undefined;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const stores = contractStores('admin');
 
 describe.each(engines)('administration on %s', (engine) => {
   let store: Store;
-  let dir: string | undefined;
   let app: FastifyInstance;
   let pushes: Push[];
   let dropped: string[];
@@ -42,19 +30,13 @@ describe.each(engines)('administration on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    if (engine === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'hub-admin-contract-'));
-      store = openSqliteStore(join(dir, 'hub.db'));
-    } else {
-      store = await openPgStore(await cluster!.createDatabase('t_admin'));
-    }
+    store = await stores.open(engine);
     org = await seedOrganisation(store);
     ({ app, pushes, dropped } = await adminApp(store));
   }, 60_000);
   afterAll(async () => {
     await app?.close();
     await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   describe('users', () => {

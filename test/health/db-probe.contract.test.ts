@@ -1,41 +1,24 @@
 // The /healthz database probe over both engines: it answers while the database does, and
 // rejects (never hangs) once it does not.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPgStore, openPgStore } from '../../src/db/pg-store.js';
-import { openSqliteStore } from '../../src/db/sqlite-store.js';
+import { createPgStore } from '../../src/db/pg-store.js';
 import type { Store } from '../../src/db/store.js';
 import { createDbProbe } from '../../src/health/db-probe.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
 import { freePort } from '../helpers/redis.js';
 
-const engines = ['sqlite', 'pg'] as const;
+const engines = ENGINES;
 
-let cluster: PrivatePostgres | undefined;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const stores = contractStores('probe');
 
 describe.each(engines)('database probe on %s', (engine) => {
   let store: Store;
-  let dir: string | undefined;
 
   beforeAll(async () => {
-    if (engine === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'hub-probe-contract-'));
-      store = openSqliteStore(join(dir, 'hub.db'));
-    } else {
-      store = await openPgStore(await cluster!.createDatabase('t_probe'));
-    }
+    store = await stores.open(engine);
   }, 60_000);
   afterAll(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('answers while the database does, again and again', async () => {

@@ -1,40 +1,23 @@
 // The management repository over both engines: a seat's Telegram link, and a branch's seat list
 // with today's fans (corrections included, PostgreSQL's numeric sum as a number) and open
 // conversations (bigint count as a number).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPgStore } from '../../src/db/pg-store.js';
-import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import type { Store } from '../../src/db/store.js';
 import { createManagementRepository, type ManagementRepository } from '../../src/management/management.repository.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
 
-const engines = ['sqlite', 'pg'] as const;
+const engines = ENGINES;
 const TODAY = '2026-11-26';
 
-let cluster: PrivatePostgres | undefined;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const stores = contractStores('management');
 
 describe.each(engines)('management on %s', (engine) => {
   let store: Store;
-  let dir: string | undefined;
   let management: ManagementRepository;
   const id: Record<string, number> = {};
 
   beforeAll(async () => {
-    if (engine === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'hub-management-contract-'));
-      store = openSqliteStore(join(dir, 'hub.db'));
-    } else {
-      store = await openPgStore(await cluster!.createDatabase('t_management'));
-    }
+    store = await stores.open(engine);
     management = createManagementRepository(store);
     const { branches, users, accounts, targets, conversations, fanEvents } = store.tables;
     const db = store.db;
@@ -68,7 +51,6 @@ describe.each(engines)('management on %s', (engine) => {
   }, 60_000);
   afterAll(async () => {
     await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('lists the enabled seats of one branch by id, with today’s fans and open conversations as numbers', async () => {

@@ -1,38 +1,26 @@
 // The permissions repository, service and in-memory copy over both engines: the seed written
 // once, grants and navigation, menu CRUD with the tree rules (400/404/409), role grants with
 // their version bumps and audit rows, and changes that must not interleave on PostgreSQL.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/audit/audit.repository.js';
-import { openPgStore } from '../../src/db/pg-store.js';
-import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import type { Store } from '../../src/db/store.js';
 import type { HubServer } from '../../src/realtime/hub-server.js';
 import { SEED_ROLE_PERMISSIONS, SEED_TREE } from '../../src/permissions/menu-seed.js';
 import { createPermissionStore, type PermissionStore } from '../../src/permissions/permission-store.js';
 import { createPermissionsRepository, type PermissionsRepository } from '../../src/permissions/permissions.repository.js';
 import { createPermissionsService, type PermissionsService } from '../../src/permissions/permissions.service.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
 
-const engines = ['sqlite', 'pg'] as const;
+const engines = ENGINES;
 const ACTOR = { id: 1, ip: '10.0.0.9' };
 // Never touched: these copies do not broadcast.
 const io = {} as unknown as HubServer;
 
-let cluster: PrivatePostgres | undefined;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const stores = contractStores('permissions');
 
 describe.each(engines)('permissions on %s', (engine) => {
   let store: Store;
-  let dir: string | undefined;
   let repository: PermissionsRepository;
   let copy: PermissionStore;
   let service: PermissionsService;
@@ -46,12 +34,7 @@ describe.each(engines)('permissions on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    if (engine === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'hub-perm-contract-'));
-      store = openSqliteStore(join(dir, 'hub.db'));
-    } else {
-      store = await openPgStore(await cluster!.createDatabase('t_permissions'));
-    }
+    store = await stores.open(engine);
     // users(1) is the actor the audit rows name.
     await store.db.insert(store.tables.users).values({ username: 'actor', name: 'actor', passwordHash: 'x', role: 'admin' });
     repository = createPermissionsRepository(store);
@@ -59,7 +42,6 @@ describe.each(engines)('permissions on %s', (engine) => {
   afterAll(async () => {
     copy?.close();
     await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('is at version 0 with no grants before the seed, and writes the seed exactly once', async () => {

@@ -3,30 +3,20 @@
 // assignment within maxAccounts, the best free proxy, and writes whose caller's audit row
 // commits (or rolls back) with them. On PostgreSQL, two instances assigning the last free
 // place at once: one gets it.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordAudit } from '../../src/audit/audit.repository.js';
 import { openPgStore } from '../../src/db/pg-store.js';
-import { openSqliteStore } from '../../src/db/sqlite-store.js';
 import type { Db, PgStore, Store } from '../../src/db/store.js';
 import { createProxiesRepository, type NewProxy, type ProxiesRepository } from '../../src/proxies/proxies.repository.js';
 import { createProxyPool } from '../../src/proxies/proxy-pool.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
 import { recordingIo } from '../admin/admin-harness.js';
 
-const engines = ['sqlite', 'pg'] as const;
+const engines = ENGINES;
 const NOW = 1_700_000_000_000;
 
-let cluster: PrivatePostgres | undefined;
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
+const stores = contractStores('proxies');
 
 /** `error`'s HTTP status when it is a HubError. */
 const statusOf = (promise: Promise<unknown>) => promise.then(() => 200, (e: { code?: number }) => e.code);
@@ -45,7 +35,6 @@ async function seedAccounts(store: Store, n: number, prefix: string): Promise<{ 
 
 describe.each(engines)('proxy pool on %s', (engine) => {
   let store: Store;
-  let dir: string | undefined;
   let proxies: ProxiesRepository;
   let seeded: { branchId: number; accounts: number[] };
   const auditing = (action: string) => async (tx: Db) => void (await recordAudit(tx, { actorId: null, action, subject: 'proxies', detail: {}, ip: null, at: NOW }));
@@ -63,18 +52,12 @@ describe.each(engines)('proxy pool on %s', (engine) => {
   };
 
   beforeAll(async () => {
-    if (engine === 'sqlite') {
-      dir = mkdtempSync(join(tmpdir(), 'hub-proxies-contract-'));
-      store = openSqliteStore(join(dir, 'hub.db'));
-    } else {
-      store = await openPgStore(await cluster!.createDatabase('t_proxies'));
-    }
+    store = await stores.open(engine);
     proxies = createProxiesRepository(store);
     seeded = await seedAccounts(store, 6, '130');
   }, 60_000);
   afterAll(async () => {
     await store?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('creates a proxy with its audit row; the same host, port and username again is a 409', async () => {
@@ -222,7 +205,7 @@ describe('proxy pool on pg, two instances at once', () => {
   let two: PgStore;
 
   beforeAll(async () => {
-    const url = await cluster!.createDatabase('t_proxies_races');
+    const url = await stores.pgUrl();
     one = await openPgStore(url);
     two = await openPgStore(url);
   }, 60_000);
