@@ -3,7 +3,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { AuthUser } from '../auth/auth.repository.js';
 import type { targets } from '../db/schema.js';
-import type { Db, Store } from '../db/store.js';
+import type { Statement } from 'better-sqlite3';
+import type { Sqlite } from '../db/open.js';
+import type { Db, SqliteStore, Store } from '../db/store.js';
 import { forbidden, notFound } from '../http/errors.js';
 
 export type SeatRow = { id: number; name: string; username: string; branchId: number | null };
@@ -51,6 +53,30 @@ export function canSeeSeat(user: AuthUser, seat: { id: number; branchId: number 
  * transaction must read through it (on SQLite the outer handle would wait for that very
  * transaction; on PostgreSQL it would read outside it).
  */
+// The read behind every seat console request, on SQLite: one statement prepared once per
+// connection and run in place, where building the query for each request cost as much as the
+// rest of a history read.
+const OWNED_TARGET_SQL = `
+  SELECT t.id, t.name, t.conv_type AS convType, c.read_up_to_message_id AS readUpToMessageId, o.branch_id AS branchId
+  FROM targets t
+  JOIN conversations c ON c.target_id = t.id
+  JOIN users o ON o.id = c.seat_id AND o.role = 'seat'
+  WHERE t.id = :targetId AND c.seat_id = :seatId`;
+type OwnedRow = OwnedTarget & { branchId: number | null };
+const ownedStatements = new WeakMap<Sqlite, Statement<{ targetId: number; seatId: number }, OwnedRow>>();
+
+function ownedOnSqlite(store: SqliteStore, targetId: number, seatId: number): Promise<OwnedRow[]> {
+  return store.exclusive((sqlite) => {
+    let statement = ownedStatements.get(sqlite);
+    if (!statement) {
+      statement = sqlite.prepare<{ targetId: number; seatId: number }, OwnedRow>(OWNED_TARGET_SQL);
+      ownedStatements.set(sqlite, statement);
+    }
+    const row = statement.get({ targetId, seatId });
+    return row ? [row] : [];
+  });
+}
+
 export function createAccess(store: Store) {
   const { accounts, conversations, targets, users } = store.tables;
   const seatColumns = { id: users.id, name: users.name, username: users.username, branchId: users.branchId };
@@ -82,7 +108,7 @@ export function createAccess(store: Store) {
      * otherwise the same 403/404 answers as seatFor and targetFor give one by one.
      */
     async ownedTargetFor(user: AuthUser, seatId: number, targetId: number, tx?: Db): Promise<OwnedTarget> {
-      const [owned] = await (tx ?? store.db)
+      const [owned] = tx === undefined && store.dialect === 'sqlite' ? await ownedOnSqlite(store, targetId, seatId) : await (tx ?? store.db)
         .select({
           id: targets.id,
           name: targets.name,

@@ -141,9 +141,20 @@ export function createSqliteStore(sqlite: Sqlite, close: () => void = () => sqli
       };
       return tx === undefined ? retryBusy(read) : read();
     },
-    async exclusive(work) {
-      while (lease.blocked()) await lease.released();
-      return retryBusy(() => work(sqlite));
+    exclusive(work) {
+      // The common case in one synchronous step (no transaction holds the connection, no other
+      // connection holds the write lock): a hot read pays for no promise chain of its own.
+      if (!lease.blocked()) {
+        try {
+          return Promise.resolve(work(sqlite));
+        } catch (error) {
+          if (!isBusy(error) || sqlite.inTransaction) return Promise.reject(error);
+        }
+      }
+      return (async () => {
+        while (lease.blocked()) await lease.released();
+        return retryBusy(() => work(sqlite));
+      })();
     },
     async close() {
       while (lease.blocked()) await lease.released();
