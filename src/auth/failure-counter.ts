@@ -58,6 +58,9 @@ const HIT = "local n = redis.call('INCR', KEYS[1]) if n == 1 then redis.call('PE
 // DECR on a key that has just expired would create it without a TTL; only touch a live key.
 const UNDO = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('DECR', KEYS[1]) end return 0";
 
+/** How long the first logins of a starting hub wait for its Redis connection. */
+const FIRST_CONNECT_WAIT_MS = 1000;
+
 /** After a Redis failure, count locally for this long before trying Redis again. */
 const REDIS_BACKOFF_MS = 5000;
 
@@ -86,8 +89,19 @@ export function createRedisFailureCounter(redisUrl: string, windowMs: number, lo
     }
   };
   redis.on('error', failed);
+  // A hub just started must not count its first logins alone because its connection is still
+  // being made: they wait for that first connection, for a bounded time.
+  let connectedOnce = false;
+  const firstConnection = new Promise<void>((resolve) => {
+    redis.once('ready', () => {
+      connectedOnce = true;
+      resolve();
+    });
+    setTimeout(resolve, FIRST_CONNECT_WAIT_MS).unref();
+  });
   const prefixed = (key: string) => `hub:login-failures:${key}`;
   async function either<T>(remote: () => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (!connectedOnce) await firstConnection;
     if (Date.now() < skipUntil || redis.status !== 'ready') return fallback();
     try {
       return await remote();
