@@ -3,7 +3,7 @@
 // written in BEGIN IMMEDIATE transactions, so cursors commit in order and a snapshot that holds
 // cursor N holds all below it: nothing is skipped, and nothing is repeated once the client moves
 // to the new position. The seq form does not need that single writer (see timelineAlertsBySeq).
-import { and, asc, eq, gt, inArray, max, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, max, sql } from 'drizzle-orm';
 import type { Store } from '../db/store.js';
 
 export interface TimelineAlertRow {
@@ -48,26 +48,25 @@ export async function timelineAlertsBySeq(store: Store, seatId: number, sinceSeq
 async function alertsAfter(store: Store, seatId: number, by: 'cursor' | 'seq', since: number, limit: number) {
   const { activity, conversations, targets } = store.tables;
   const position: typeof activity.cursor | typeof activity.seq = activity[by];
-  // Two plain reads, no transaction (on SQLite the store's transactions take the write lock):
-  // the position comes from the one grouped statement, and the conversation rows read after it
-  // may only be newer, which is harmless. They are the targets' current state, and whatever made
-  // them newer is numbered after `top` and comes again in the next answer.
-  const groups = await store.db
-    .select({ targetId: activity.targetId, top: max(position).as('top') })
-    .from(activity)
-    .where(and(eq(activity.seatId, seatId), gt(position, since)))
-    .groupBy(activity.targetId)
-    .orderBy(asc(sql`top`))
-    .limit(limit + 1);
-  const more = groups.length > limit;
-  const covered = groups.slice(0, limit);
+  // One statement, so one snapshot on either engine: the position and the conversations' state
+  // agree. Read apart, a message committed between the two reads was in a conversation's unread
+  // count and also numbered after the answer's position, so a client that caught up and then
+  // applied its push counted it twice.
   // Taking the groups with the smallest latest position first: every event up to the last one
   // taken belongs to a target in this answer or is repeated by a later group.
-  const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
-  const ids = covered.map((g) => g.targetId).filter((id): id is number => id !== null);
-  if (ids.length === 0) return { top, alerts: [], more };
+  const groups = store.db.$with('groups').as(
+    store.db
+      .select({ targetId: activity.targetId, top: max(position).as('top') })
+      .from(activity)
+      .where(and(eq(activity.seatId, seatId), gt(position, since)))
+      .groupBy(activity.targetId)
+      .orderBy(asc(sql`top`))
+      .limit(limit + 1),
+  );
   const rows = await store.db
+    .with(groups)
     .select({
+      top: groups.top,
       targetId: targets.id,
       name: targets.name,
       accountId: conversations.accountId,
@@ -76,11 +75,17 @@ async function alertsAfter(store: Store, seatId: number, by: 'cursor' | 'seq', s
       lastSendTime: conversations.lastSendTime,
       lastCursor: conversations.lastCursor,
     })
-    .from(conversations)
-    .innerJoin(targets, eq(targets.id, conversations.targetId))
+    .from(groups)
     // A target transferred away since then is no longer this seat's to show.
-    .where(and(inArray(conversations.targetId, ids), eq(conversations.seatId, seatId)))
-    .orderBy(asc(conversations.lastCursor));
-  return { top, alerts: rows, more };
+    .leftJoin(conversations, and(eq(conversations.targetId, groups.targetId), eq(conversations.seatId, seatId)))
+    .leftJoin(targets, eq(targets.id, conversations.targetId))
+    .orderBy(asc(groups.top));
+  const more = rows.length > limit;
+  const covered = rows.slice(0, limit);
+  const top = covered.reduce((acc, g) => Math.max(acc, g.top ?? 0), since);
+  const alerts = covered
+    .filter((r): r is typeof r & { targetId: number; name: string; accountId: number; unread: number; lastCursor: number } => r.targetId !== null)
+    .sort((a, b) => a.lastCursor - b.lastCursor)
+    .map(({ top: _top, ...alert }) => alert);
+  return { top, alerts, more };
 }
-
