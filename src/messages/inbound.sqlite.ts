@@ -9,6 +9,7 @@ import { clientOf, type Db, type Sqlite } from '../db/open.js';
 import * as schema from '../db/schema.js';
 import type { SqliteStore } from '../db/store.js';
 import { hubError, notFound } from '../http/errors.js';
+import { storedMessageRow } from './inbound.shape.js';
 import type { BatchItem, BatchOutcome, BridgeMessage, DuplicateMessage, InboundStore, StoredMessage, StoreOptions } from './inbound.types.js';
 
 const { accounts, activity, conversations, fanEvents, messages, seatStreams, targets, users, webhookDeliveries } = schema;
@@ -119,7 +120,7 @@ function prepareStatements(db: Db) {
         cursor: p('cursor'),
         createdAt: p('now'),
       })
-      .returning()
+      .returning({ id: messages.id })
       .prepare(),
     updateConversation: db
       .update(conversations)
@@ -263,7 +264,7 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
   const lastSeq = seatId === null ? null : q.takeSeq.get({ seatId, span })!.seq;
   const cursor = q.appendActivity.get({ seatId, targetId: target.id, seq: lastSeq, now })!.cursor;
   const seq = lastSeq === null ? null : lastSeq - span + 1;
-  const message = q.insertMessage.get({
+  const { id: messageId } = q.insertMessage.get({
     accountId,
     targetId: target.id,
     msgId: input.msgId,
@@ -278,11 +279,12 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
     cursor,
     now,
   })!;
+  const message = storedMessageRow(input, { id: messageId, accountId, targetId: target.id, cursor, createdAt: now });
 
   q.updateConversation.run({
     targetId: target.id,
     sendTime: input.sendTime,
-    messageId: message.id,
+    messageId,
     content: input.content,
     contentType: input.contentType,
     cursor,
@@ -291,5 +293,5 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
     activeDay: counted.activeDay,
   });
 
-  return { duplicate: false, messageId: message.id, cursor, seq, accountId, seatId, branchId, day: counted.day, target, message, newFan };
+  return { duplicate: false, messageId, cursor, seq, accountId, seatId, branchId, day: counted.day, target, message, newFan };
 }

@@ -177,4 +177,48 @@ describe.each(ENGINES)('inbound store on %s', (engine) => {
     // The loser's numbers were rolled back with it: the stream goes on from the winner's.
     expect(await seqOf(other.seatId)).toBe(start + 2);
   });
+
+  // PostgreSQL stores a batch in one call of hub_store_inbound: the paths below exist there only
+  // (SQLite's writers are serial, so nothing can store a message between its check and insert).
+  it.skipIf(engine !== 'pg')('undoes what an item wrote when another host stored its message first', async () => {
+    if (store.dialect !== 'pg') return;
+    const { messages, targets } = store.tables;
+    const first = message(other.phone, 'holder');
+    // The same msgId from a sender this account has never seen: the item creates a target and
+    // a conversation and takes stream numbers before its insert meets the other host's row.
+    const late = { ...message(other.phone, 'never-seen'), msgId: first.msgId };
+    const start = await seqOf(other.seatId);
+    const client = await store.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT * FROM hub_store_inbound($1::jsonb)', [
+        JSON.stringify([{ phone: first.phone, msgId: first.msgId, inbound: true, uid: 'holder', name: 'holder', convType: null, contentType: '1', content: 'x', thumb: null, mediaRef: null, sendTime: first.sendTime, webhookId: null, now: first.sendTime, day: '2026-11-26', hour: 16 }]),
+      ]);
+      const racing = createInboundStore(store).storeBatch([item(late)]);
+      // The racing call is waiting on the uncommitted message's unique key when this commits.
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await client.query('COMMIT');
+      const [outcome] = await racing;
+      const [held] = await store.db.select().from(messages).where(eq(messages.bridgeMsgId, first.msgId));
+      expect(outcome).toEqual({ ok: { duplicate: true, messageId: held!.id, targetId: held!.targetId } });
+    } finally {
+      client.release();
+    }
+    expect(await store.db.select().from(targets).where(eq(targets.platformUid, 'never-seen'))).toEqual([]);
+    // The holder took two numbers (a new fan); the undone item's went back.
+    expect(await seqOf(other.seatId)).toBe(start + 2);
+  });
+
+  it.skipIf(engine !== 'pg')('stores the rest of a batch when one item breaks the statement', async () => {
+    const { messages } = store.tables;
+    // PostgreSQL text cannot hold NUL (the routes refuse it): here it breaks the batch's call.
+    const inputs = [message(seat.phone, 'nul-a'), message(seat.phone, 'nul-b', { content: 'bad\u0000' }), message(seat.phone, 'nul-c')];
+    const outcomes = await createInboundStore(store).storeBatch(inputs.map((m) => item(m)));
+    stored(outcomes[0]);
+    expect('error' in outcomes[1]!).toBe(true);
+    stored(outcomes[2]);
+    const kept = await store.db.select({ msgId: messages.bridgeMsgId }).from(messages).where(eq(messages.accountId, seat.accountId));
+    expect(kept.map((r) => r.msgId)).toEqual(expect.arrayContaining([inputs[0]!.msgId, inputs[2]!.msgId]));
+    expect(kept.map((r) => r.msgId)).not.toContain(inputs[1]!.msgId);
+  });
 });
