@@ -1,9 +1,11 @@
 // The ceiling's PostgreSQL routes (bare-server.ts with PG_URL): a callback stores its message in
 // one statement (target upsert and deduped insert in one round trip) and pushes it; a history
-// request runs the hub's SQL raw. No signature check, no auth, no group commit.
+// request runs the hub's history statement, named as the hub names it, beside the target's name.
+// No signature check, no auth, no ownership check, no group commit.
 import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import type { Server } from 'socket.io';
+import { HISTORY_SQL } from '../../src/conversations/history.pg.js';
 import { dayRange, formatJavaDate } from '../../src/time.js';
 
 const TZ = 'Asia/Shanghai';
@@ -51,28 +53,27 @@ export async function pgRoutes(app: FastifyInstance, io: Server, url: string): P
   app.post('/xd/client/retrievePastRecords', async (request) => {
     const b = request.body as { custServId: string; oocDate: string; convType: string; receId: string; pageno: number; pageSize: number };
     const { start, end } = dayRange(b.oocDate, TZ);
-    const [target, summary, page] = await Promise.all([
-      pool.query<{ name: string }>('SELECT name FROM targets WHERE id = $1', [b.receId]),
-      pool.query<{ total: number; last: number | null }>(
-        'SELECT count(*) AS total, max(send_time) AS last FROM messages WHERE target_id = $1 AND send_time >= $2 AND send_time < $3',
-        [b.receId, start, end],
-      ),
-      pool.query<{ id: number; content_type: string; content: string; send_time: number; read_state: number; sender: number; status: string }>(
-        `SELECT id, content_type, content, send_time, read_state, sender, status FROM messages
-         WHERE target_id = $1 AND send_time >= $2 AND send_time < $3 ORDER BY send_time, id LIMIT $4 OFFSET $5`,
-        [b.receId, start, end, b.pageSize, (b.pageno - 1) * b.pageSize],
-      ),
+    const [target, history] = await Promise.all([
+      pool.query<{ name: string }>({ name: 'bare_target', text: 'SELECT name FROM targets WHERE id = $1', values: [b.receId] }),
+      pool.query<{ headTotal: number; headLast: number | null; id: number | null; contentType: string; content: string; sendTime: number; readState: number; sender: number; status: string }>({
+        name: 'bare_history',
+        text: HISTORY_SQL,
+        values: [b.receId, start, end, b.pageSize, (b.pageno - 1) * b.pageSize],
+      }),
     ]);
-    const { total, last } = summary.rows[0]!;
+    const head = history.rows[0]!;
+    const total = head.headTotal;
+    const last = head.headLast;
+    const page = history.rows.filter((r) => r.id !== null);
     return {
       msg: 'ok',
       code: 200,
       data: {
         custServId: b.custServId, convType: b.convType, occDate: b.oocDate, receId: b.receId,
         lastSendTime: last === null ? null : formatJavaDate(last, TZ), receName: target.rows[0]?.name ?? '', total, pageno: b.pageno, pageSize: b.pageSize,
-        contGroups: page.rows.map((r) => ({
-          msgId: String(r.id), contentType: r.content_type, content: r.content, sendTime: formatJavaDate(r.send_time, TZ),
-          sendTimeMs: r.send_time, contReadState: String(r.read_state), sender: r.sender, status: r.status,
+        contGroups: page.map((r) => ({
+          msgId: String(r.id), contentType: r.contentType, content: r.content, sendTime: formatJavaDate(r.sendTime, TZ),
+          sendTimeMs: r.sendTime, contReadState: String(r.readState), sender: r.sender, status: r.status,
         })),
       },
     };

@@ -5,7 +5,7 @@ import type { AuthUser } from '../auth/auth.repository.js';
 import type { targets } from '../db/schema.js';
 import type { Statement } from 'better-sqlite3';
 import type { Sqlite } from '../db/open.js';
-import type { Db, SqliteStore, Store } from '../db/store.js';
+import type { Db, PgStore, SqliteStore, Store } from '../db/store.js';
 import { forbidden, notFound } from '../http/errors.js';
 
 export type SeatRow = { id: number; name: string; username: string; branchId: number | null };
@@ -53,9 +53,9 @@ export function canSeeSeat(user: AuthUser, seat: { id: number; branchId: number 
  * transaction must read through it (on SQLite the outer handle would wait for that very
  * transaction; on PostgreSQL it would read outside it).
  */
-// The read behind every seat console request, on SQLite: one statement prepared once per
-// connection and run in place, where building the query for each request cost as much as the
-// rest of a history read.
+// The read behind every seat console request: on SQLite one statement prepared once per
+// connection and run in place, on PostgreSQL a named statement each pooled connection plans
+// once; building the query for each request cost as much as the rest of a history read.
 const OWNED_TARGET_SQL = `
   SELECT t.id, t.name, t.conv_type AS convType, c.read_up_to_message_id AS readUpToMessageId, o.branch_id AS branchId
   FROM targets t
@@ -75,6 +75,19 @@ function ownedOnSqlite(store: SqliteStore, targetId: number, seatId: number): Pr
     const row = statement.get({ targetId, seatId });
     return row ? [row] : [];
   });
+}
+
+const OWNED_TARGET_PG = {
+  name: 'access_owned_target',
+  text: `SELECT t.id, t.name, t.conv_type AS "convType", c.read_up_to_message_id AS "readUpToMessageId", o.branch_id AS "branchId"
+    FROM targets t
+    JOIN conversations c ON c.target_id = t.id
+    JOIN users o ON o.id = c.seat_id AND o.role = 'seat'
+    WHERE t.id = $1 AND c.seat_id = $2`,
+};
+
+async function ownedOnPg(store: PgStore, targetId: number, seatId: number): Promise<OwnedRow[]> {
+  return (await store.pool.query<OwnedRow>({ ...OWNED_TARGET_PG, values: [targetId, seatId] })).rows;
 }
 
 export function createAccess(store: Store) {
@@ -108,7 +121,10 @@ export function createAccess(store: Store) {
      * otherwise the same 403/404 answers as seatFor and targetFor give one by one.
      */
     async ownedTargetFor(user: AuthUser, seatId: number, targetId: number, tx?: Db): Promise<OwnedTarget> {
-      const [owned] = tx === undefined && store.dialect === 'sqlite' ? await ownedOnSqlite(store, targetId, seatId) : await (tx ?? store.db)
+      const [owned] =
+        tx === undefined
+          ? await (store.dialect === 'sqlite' ? ownedOnSqlite(store, targetId, seatId) : ownedOnPg(store, targetId, seatId))
+          : await tx
         .select({
           id: targets.id,
           name: targets.name,

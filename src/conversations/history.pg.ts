@@ -6,7 +6,7 @@ import type { HistoryMessage, HistoryRepository } from './history.repository.js'
 
 const DAY_RANGE = `target_id = $1 AND send_time >= $2 AND send_time < $3`;
 
-const HISTORY_SQL = `
+export const HISTORY_SQL = `
 WITH summary AS (
   SELECT count(*) AS total, max(send_time) AS "lastSendTime" FROM messages WHERE ${DAY_RANGE}),
 page AS (
