@@ -1,5 +1,5 @@
 // SQL of user administration: the scoped, filtered list and the writes.
-import { and, count, desc, eq, inArray, isNull, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { Role, users as usersTable } from '../db/schema.js';
 import type { Db, Store } from '../db/store.js';
 import type { AdminScope } from './admin-scope.js';
@@ -17,7 +17,7 @@ export interface UserFilter {
 }
 
 export function createUsersRepository(store: Store) {
-  const { accounts, tokens, users } = store.tables;
+  const { accounts, users } = store.tables;
   const first = async <T>(rows: Promise<T[]>): Promise<T | undefined> => (await rows)[0];
   const listed = {
     id: users.id,
@@ -63,21 +63,6 @@ export function createUsersRepository(store: Store) {
     async update(tx: Db, id: number, change: Partial<Pick<UserRow, 'name' | 'role' | 'branchId' | 'disabled'>>): Promise<void> {
       if (Object.keys(change).length === 0) return;
       await tx.update(users).set(change).where(eq(users.id, id));
-    },
-
-    async setPasswordHash(tx: Db, id: number, passwordHash: string): Promise<void> {
-      await tx.update(users).set({ passwordHash }).where(eq(users.id, id));
-    },
-
-    /**
-     * Revokes every live token of the user in the caller's transaction, so the revocation
-     * commits with the change that caused it (auth's repository polls revoked ids from here).
-     */
-    async revokeTokens(tx: Db, userId: number, now: number): Promise<void> {
-      await tx
-        .update(tokens)
-        .set({ revokedAt: now })
-        .where(and(eq(tokens.userId, userId), isNull(tokens.revokedAt)));
     },
 
     async accountsOfSeat(tx: Db, seatId: number): Promise<number> {

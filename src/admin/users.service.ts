@@ -1,6 +1,7 @@
 // User administration: the role and branch rules, the write with its audit row in one
 // transaction, then what must follow the commit (dropping sockets on every instance).
 import { recordAudit, auditChanges } from '../audit/audit.repository.js';
+import { revokeUserTokens, setPasswordHash } from '../auth/credentials.repository.js';
 import { hashPassword } from '../auth/password.js';
 import { dbFailure, type Db, type Store } from '../db/store.js';
 import type { Role } from '../db/schema.js';
@@ -112,7 +113,7 @@ export function createUsersService(deps: UsersServiceDeps) {
         if (Object.keys(changes).length === 0) return { disabled: false, moved: false };
         await users.update(tx, id, next);
         const disabled = next.disabled && !current.disabled;
-        if (disabled) await users.revokeTokens(tx, id, ctx.now);
+        if (disabled) await revokeUserTokens(tx, id, ctx.now);
         await recordAudit(tx, { ...auditBy(ctx), action: 'user.update', subject: `user:${id}`, detail: changes });
         return { disabled, moved: 'role' in changes || 'branchId' in changes };
       }, { serializable: true });
@@ -124,8 +125,8 @@ export function createUsersService(deps: UsersServiceDeps) {
       const passwordHash = await hashPassword(password);
       await store.transaction(async (tx) => {
         assertMayManage(ctx.actor, await load(tx, id));
-        await users.setPasswordHash(tx, id, passwordHash);
-        await users.revokeTokens(tx, id, ctx.now);
+        await setPasswordHash(tx, id, passwordHash);
+        await revokeUserTokens(tx, id, ctx.now);
         await recordAudit(tx, { ...auditBy(ctx), action: 'user.password.reset', subject: `user:${id}`, detail: {} });
       });
       dropSockets(id);

@@ -1,8 +1,9 @@
 // Users and their tokens. Tokens are 32 random hex chars handed out once; only sha256 is stored.
-import { and, eq, isNull, ne } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import { hash, randomBytes } from 'node:crypto';
 import type { Role } from '../db/schema.js';
-import { tablesOf, type Db, type Store } from '../db/store.js';
+import type { Store } from '../db/store.js';
+import { revokeUserTokens, setPasswordHash } from './credentials.repository.js';
 import { createTokenLookup } from './token-lookup.js';
 
 export interface AuthUser {
@@ -68,7 +69,7 @@ export function createAuthRepository(store: Store) {
     },
 
     /** Revokes every live token of a user but `keepTokenId`, in the caller's transaction; answers the ids it revoked. */
-    revokeUserTokens: revokeUserTokensIn,
+    revokeUserTokens,
 
     async passwordHashOf(userId: number): Promise<string | undefined> {
       const [row] = await db.select({ hash: users.passwordHash }).from(users).where(eq(users.id, userId));
@@ -76,22 +77,12 @@ export function createAuthRepository(store: Store) {
     },
 
     /** In the caller's transaction: a new password comes with revoking the old sessions. */
-    async setPasswordHash(tx: Db, userId: number, passwordHash: string): Promise<void> {
-      await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
-    },
+    setPasswordHash,
 
     async markLogin(userId: number, now: number): Promise<void> {
       await db.update(users).set({ lastLoginAt: now }).where(eq(users.id, userId));
     },
   };
-}
-
-async function revokeUserTokensIn(tx: Db, userId: number, now: number, keepTokenId?: number): Promise<number[]> {
-  const { tokens } = tablesOf(tx);
-  const where = [eq(tokens.userId, userId), isNull(tokens.revokedAt)];
-  if (keepTokenId !== undefined) where.push(ne(tokens.id, keepTokenId));
-  const rows = await tx.update(tokens).set({ revokedAt: now }).where(and(...where)).returning({ id: tokens.id });
-  return rows.map((r) => r.id);
 }
 
 export type AuthRepository = ReturnType<typeof createAuthRepository>;

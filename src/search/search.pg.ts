@@ -4,19 +4,18 @@
 // as SQLite's FTS5 queries (ids newest first), so both engines answer the same hits.
 import { sql, type SQL } from 'drizzle-orm';
 import { PgDialect } from 'drizzle-orm/pg-core';
-import type { SeatScope } from '../access/access.js';
 import type { PgStore } from '../db/store.js';
 import {
-  isShortKeyword,
   likePattern,
   MESSAGE_LIMIT,
   SHORT_MESSAGE_CONVERSATIONS,
   SHORT_TARGET_WINDOW,
-  shortSince,
+  searchWith,
   TARGET_LIMIT,
   type MessageHit,
   type SearchRepository,
   type TargetHit,
+  type VisibleScope,
 } from './search.rules.js';
 
 // store.rows() goes through drizzle's execute, which reads int8 (ids, times, counts) as
@@ -28,7 +27,7 @@ async function rowsOf<T>(store: PgStore, query: SQL): Promise<T[]> {
 }
 
 /** The seats whose conversations a scope covers, as a condition on `c.seat_id`. */
-function scopeCondition(scope: Exclude<SeatScope, { kind: 'none' }>): SQL {
+function scopeCondition(scope: VisibleScope): SQL {
   switch (scope.kind) {
     case 'seat':
       return sql`c.seat_id = ${scope.seatId}`;
@@ -44,47 +43,44 @@ const MESSAGE_COLUMNS = sql`m.id AS "msgId", m.target_id AS "targetId", t.name A
   m.content_type AS "contentType", m.sender, m.send_time AS "sendTime"`;
 
 export function createPgSearch(store: PgStore): SearchRepository {
-  return {
-    async search(scope, keyword, now) {
-      const short = isShortKeyword(keyword);
-      if (scope.kind === 'none') return { targets: [], messages: [], short };
+  return searchWith({
+    async fullText(scope, keyword) {
       const inScope = scopeCondition(scope);
       const like = likePattern(keyword);
-      if (!short) {
-        const [targets, messages] = await Promise.all([
-          rowsOf<TargetHit>(store, sql`
-            SELECT ${TARGET_COLUMNS} FROM targets t JOIN conversations c ON c.target_id = t.id
-            WHERE (t.name ILIKE ${like} ESCAPE '\\' OR t.platform_uid ILIKE ${like} ESCAPE '\\') AND ${inScope}
-            ORDER BY t.id DESC LIMIT ${TARGET_LIMIT}`),
-          rowsOf<MessageHit>(store, sql`
-            SELECT ${MESSAGE_COLUMNS} FROM messages m
-            JOIN conversations c ON c.target_id = m.target_id JOIN targets t ON t.id = m.target_id
-            WHERE m.content ILIKE ${like} ESCAPE '\\' AND m.status <> 'recalled' AND ${inScope}
-            ORDER BY m.id DESC LIMIT ${MESSAGE_LIMIT}`),
-        ]);
-        return { targets, messages, short };
-      }
-      const targets = rowsOf<TargetHit>(store, sql`
-        SELECT ${TARGET_COLUMNS}
-        FROM (SELECT c.target_id FROM conversations c WHERE ${inScope} ORDER BY c.id DESC LIMIT ${SHORT_TARGET_WINDOW}) v
-        JOIN targets t ON t.id = v.target_id
-        WHERE t.name ILIKE ${like} ESCAPE '\\' OR t.platform_uid ILIKE ${like} ESCAPE '\\'
-        ORDER BY t.id DESC LIMIT ${TARGET_LIMIT}`);
-      // Only a seat owns conversations: a manager's short keyword searches names only.
-      const since = shortSince(now);
-      const messages =
-        scope.kind === 'seat'
+      const [targets, messages] = await Promise.all([
+        rowsOf<TargetHit>(store, sql`
+          SELECT ${TARGET_COLUMNS} FROM targets t JOIN conversations c ON c.target_id = t.id
+          WHERE (t.name ILIKE ${like} ESCAPE '\\' OR t.platform_uid ILIKE ${like} ESCAPE '\\') AND ${inScope}
+          ORDER BY t.id DESC LIMIT ${TARGET_LIMIT}`),
+        rowsOf<MessageHit>(store, sql`
+          SELECT ${MESSAGE_COLUMNS} FROM messages m
+          JOIN conversations c ON c.target_id = m.target_id JOIN targets t ON t.id = m.target_id
+          WHERE m.content ILIKE ${like} ESCAPE '\\' AND m.status <> 'recalled' AND ${inScope}
+          ORDER BY m.id DESC LIMIT ${MESSAGE_LIMIT}`),
+      ]);
+      return { targets, messages };
+    },
+
+    async short(scope, like, recent) {
+      const [targets, messages] = await Promise.all([
+        rowsOf<TargetHit>(store, sql`
+          SELECT ${TARGET_COLUMNS}
+          FROM (SELECT c.target_id FROM conversations c WHERE ${scopeCondition(scope)} ORDER BY c.id DESC LIMIT ${SHORT_TARGET_WINDOW}) v
+          JOIN targets t ON t.id = v.target_id
+          WHERE t.name ILIKE ${like} ESCAPE '\\' OR t.platform_uid ILIKE ${like} ESCAPE '\\'
+          ORDER BY t.id DESC LIMIT ${TARGET_LIMIT}`),
+        recent
           ? rowsOf<MessageHit>(store, sql`
               SELECT ${MESSAGE_COLUMNS}
-              FROM (SELECT c.target_id FROM conversations c WHERE c.seat_id = ${scope.seatId} AND c.last_send_time >= ${since}
+              FROM (SELECT c.target_id FROM conversations c WHERE c.seat_id = ${recent.seatId} AND c.last_send_time >= ${recent.since}
                     ORDER BY c.last_send_time DESC, c.id DESC LIMIT ${SHORT_MESSAGE_CONVERSATIONS}) v
-              JOIN messages m ON m.target_id = v.target_id AND m.send_time >= ${since}
+              JOIN messages m ON m.target_id = v.target_id AND m.send_time >= ${recent.since}
               JOIN targets t ON t.id = v.target_id
               WHERE m.status <> 'recalled' AND m.content ILIKE ${like} ESCAPE '\\'
               ORDER BY m.send_time DESC, m.id DESC LIMIT ${MESSAGE_LIMIT}`)
-          : Promise.resolve([]);
-      const [targetHits, messageHits] = await Promise.all([targets, messages]);
-      return { targets: targetHits, messages: messageHits, short };
+          : Promise.resolve([]),
+      ]);
+      return { targets, messages };
     },
-  };
+  });
 }

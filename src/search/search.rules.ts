@@ -1,6 +1,6 @@
-// What both quick-search engines share: the hit shapes, the limits, and how a keyword turns into
-// a pattern. Kept apart from search.repository.ts, which picks an engine, so that neither engine
-// imports the module that imports it.
+// What both quick-search engines share: the hit shapes, the limits, how a keyword turns into a
+// pattern, and which of an engine's queries a search runs. Kept apart from search.repository.ts,
+// which picks an engine, so that neither engine imports the module that imports it.
 import type { SeatScope } from '../access/access.js';
 import type { ConvType } from '../db/schema.js';
 
@@ -48,4 +48,36 @@ export const shortSince = (now: number) => now - SHORT_MESSAGE_DAYS * 86_400_000
 
 export interface SearchRepository {
   search(scope: SeatScope, keyword: string, now: number): Promise<SearchResult>;
+}
+
+/** A scope that sees some conversations. */
+export type VisibleScope = Exclude<SeatScope, { kind: 'none' }>;
+
+export type SearchHits = Omit<SearchResult, 'short'>;
+
+/** A seat's own latest conversations, from `since` on: where a short keyword looks for messages. */
+export interface RecentWindow {
+  seatId: number;
+  since: number;
+}
+
+/** One engine's queries; searchWith decides which one a search runs and with what. */
+export interface SearchQueries {
+  /** A keyword of three or more characters, over the trigram index. */
+  fullText(scope: VisibleScope, keyword: string): Promise<SearchHits>;
+  /** A short keyword as a `likePattern`: names in the scope's latest conversations, messages only in `recent` (none without it). */
+  short(scope: VisibleScope, like: string, recent: RecentWindow | undefined): Promise<SearchHits>;
+}
+
+export function searchWith(queries: SearchQueries): SearchRepository {
+  return {
+    async search(scope, keyword, now) {
+      const short = isShortKeyword(keyword);
+      if (scope.kind === 'none') return { targets: [], messages: [], short };
+      if (!short) return { ...(await queries.fullText(scope, keyword)), short };
+      // Only a seat owns conversations: a manager's short keyword searches names only.
+      const recent = scope.kind === 'seat' ? { seatId: scope.seatId, since: shortSince(now) } : undefined;
+      return { ...(await queries.short(scope, likePattern(keyword), recent)), short };
+    },
+  };
 }

@@ -2,24 +2,22 @@
 // text in batches behind the callbacks (message-index.sqlite.ts). A search first indexes what
 // is not yet indexed, in the same synchronous step on the raw connection, so its results
 // include every stored message. This file and those migrations are the only SQLite search code.
-import type { SeatScope } from '../access/access.js';
 import type { Sqlite } from '../db/open.js';
 import type { SqliteStore } from '../db/store.js';
 import { createSqliteMessageIndexing } from './message-index.sqlite.js';
 import {
-  isShortKeyword,
-  likePattern,
   MESSAGE_LIMIT,
   SHORT_MESSAGE_CONVERSATIONS,
   SHORT_TARGET_WINDOW,
-  shortSince,
+  searchWith,
   TARGET_LIMIT,
   type MessageHit,
   type SearchRepository,
   type TargetHit,
+  type VisibleScope,
 } from './search.rules.js';
 
-type ScopeKind = Exclude<SeatScope['kind'], 'none'>;
+type ScopeKind = VisibleScope['kind'];
 
 /** The seats whose conversations a scope covers, as a condition on `column`. */
 const scopeCondition = (kind: ScopeKind, column: string) =>
@@ -80,34 +78,25 @@ function prepareAll(sqlite: Sqlite) {
   return { byScope, shortMessages: sqlite.prepare(SHORT_MESSAGES), indexing: createSqliteMessageIndexing(sqlite) };
 }
 
+const scopeParams = (scope: VisibleScope) => (scope.kind === 'seat' ? { seatId: scope.seatId } : scope.kind === 'branch' ? { branchId: scope.branchId } : {});
+
 export function createSqliteSearch(store: SqliteStore): SearchRepository {
   let prepared: ReturnType<typeof prepareAll> | undefined;
+  const onConnection = <T>(work: (queries: ReturnType<typeof prepareAll>) => T) =>
+    store.exclusive((sqlite) => work((prepared ??= prepareAll(sqlite))));
 
-  return {
-    async search(scope, keyword, now) {
-      const short = isShortKeyword(keyword);
-      if (scope.kind === 'none') return { targets: [], messages: [], short };
-      const scopeParams = scope.kind === 'seat' ? { seatId: scope.seatId } : scope.kind === 'branch' ? { branchId: scope.branchId } : {};
-      return store.exclusive((sqlite) => {
-        prepared ??= prepareAll(sqlite);
-        const q = prepared.byScope[scope.kind];
-        if (!short) {
-          prepared.indexing.catchUp(CATCH_UP_BATCHES);
-          const match = ftsPhrase(keyword);
-          return {
-            targets: q.ftsTargets.all({ ...scopeParams, match }) as TargetHit[],
-            messages: q.ftsMessages.all({ ...scopeParams, match }) as MessageHit[],
-            short,
-          };
-        }
-        const like = likePattern(keyword);
-        return {
-          targets: q.shortTargets.all({ ...scopeParams, like }) as TargetHit[],
-          // Only a seat owns conversations: a manager's short keyword searches names only.
-          messages: scope.kind === 'seat' ? (prepared.shortMessages.all({ seatId: scope.seatId, since: shortSince(now), like }) as MessageHit[]) : [],
-          short,
-        };
-      });
-    },
-  };
+  return searchWith({
+    fullText: (scope, keyword) =>
+      onConnection((p) => {
+        p.indexing.catchUp(CATCH_UP_BATCHES);
+        const q = p.byScope[scope.kind];
+        const params = { ...scopeParams(scope), match: ftsPhrase(keyword) };
+        return { targets: q.ftsTargets.all(params) as TargetHit[], messages: q.ftsMessages.all(params) as MessageHit[] };
+      }),
+    short: (scope, like, recent) =>
+      onConnection((p) => ({
+        targets: p.byScope[scope.kind].shortTargets.all({ ...scopeParams(scope), like }) as TargetHit[],
+        messages: recent ? (p.shortMessages.all({ ...recent, like }) as MessageHit[]) : [],
+      })),
+  });
 }

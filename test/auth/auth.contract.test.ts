@@ -15,33 +15,22 @@ import { passwordChangeRoutes } from '../../src/auth/password-change.routes.js';
 import type { Store } from '../../src/db/store.js';
 import { installErrorHandling } from '../../src/http/error-handler.js';
 import { ErrorCodeSchema } from '../../src/http/envelope.schemas.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
-import { freshDatabase, seedOrg, silentIo, type Org } from '../transfers/store-org.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
+import { seedOrg, silentIo, type Org } from '../transfers/store-org.js';
 
 const HOUR = 3_600_000;
-let cluster: PrivatePostgres | undefined;
-let databases = 0;
+const stores = contractStores('auth');
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-describe.each(['sqlite', 'pg'] as const)('auth on %s', (engine) => {
+describe.each(ENGINES)('auth on %s', (engine) => {
   let store: Store;
   let org: Org;
   let auth: AuthRepository;
-  let cleanup: () => void;
   let app: FastifyInstance;
   let now = Date.UTC(2026, 2, 1);
   const clock = { now: () => now };
 
   beforeAll(async () => {
-    let open: () => Promise<Store>;
-    ({ open, cleanup } = await freshDatabase(engine, cluster, `t_auth_${++databases}`));
-    store = await open();
+    store = await stores.open(engine);
     org = await seedOrg(store);
     auth = createAuthRepository(store);
     const passwordHash = await hashPassword('seat_a123');
@@ -72,7 +61,6 @@ describe.each(['sqlite', 'pg'] as const)('auth on %s', (engine) => {
   afterAll(async () => {
     await app?.close();
     await store?.close();
-    cleanup?.();
   });
 
   const call = async (method: 'GET' | 'POST', url: string, options: { token?: string; body?: object } = {}) => {

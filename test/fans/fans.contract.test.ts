@@ -5,31 +5,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/db/store.js';
 import { createFansRepository } from '../../src/fans/fans.repository.js';
 import { createFans } from '../../src/fans/fans.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
-import { failureCode, freshDatabase, seedOrg, silentIo, storeAccess, type Org } from '../transfers/store-org.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
+import { failureCode, seedOrg, silentIo, storeAccess, type Org } from '../transfers/store-org.js';
 
 const TZ = 'Asia/Shanghai';
 const NOW = Date.UTC(2026, 2, 1, 3, 0, 0); // 2026-03-01 in Shanghai
 const TODAY = '2026-03-01';
-let cluster: PrivatePostgres | undefined;
-let databases = 0;
+const stores = contractStores('fans');
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-describe.each(['sqlite', 'pg'] as const)('fans on %s', (engine) => {
+describe.each(ENGINES)('fans on %s', (engine) => {
   let store: Store;
   let org: Org;
-  let cleanup: () => void;
   let open: () => Promise<Store>;
   const corrected: [number | null, string, number][] = [];
 
   beforeAll(async () => {
-    ({ open, cleanup } = await freshDatabase(engine, cluster, `t_fans_${++databases}`));
+    ({ open } = await stores.database(engine));
     store = await open();
     org = await seedOrg(store);
     const { fanEvents } = store.tables;
@@ -42,7 +33,6 @@ describe.each(['sqlite', 'pg'] as const)('fans on %s', (engine) => {
   }, 60_000);
   afterAll(async () => {
     await store?.close();
-    cleanup?.();
   });
 
   const fansOn = (s: Store) =>

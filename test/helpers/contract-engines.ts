@@ -26,14 +26,23 @@ export function contractStores(name: string) {
     cluster ??= startPostgres();
     return (await cluster).createDatabase(`t_${name}_${++made}`);
   };
+  /** A fresh, migrated database on `engine`: each `open()` answers another store on it. */
+  const database = async (engine: Engine): Promise<{ open(): Promise<Store> }> => {
+    if (engine === 'pg') {
+      const url = await pgUrl();
+      return { open: () => openPgStore(url) };
+    }
+    const dir = mkdtempSync(join(tmpdir(), `hub-${name}-`));
+    dirs.push(dir);
+    const path = join(dir, 'hub.db');
+    return { open: async () => openSqliteStore(path) };
+  };
   return {
     pgUrl,
+    database,
     /** A fresh, migrated store on `engine`. */
     async open(engine: Engine): Promise<Store> {
-      if (engine === 'pg') return openPgStore(await pgUrl());
-      const dir = mkdtempSync(join(tmpdir(), `hub-${name}-`));
-      dirs.push(dir);
-      return openSqliteStore(join(dir, 'hub.db'));
+      return (await database(engine)).open();
     },
   };
 }

@@ -5,34 +5,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/db/store.js';
 import { createTransfersRepository } from '../../src/transfers/transfers.repository.js';
 import { createTransfers } from '../../src/transfers/transfers.js';
-import { startPostgres, type PrivatePostgres } from '../helpers/pg.js';
-import { failureCode, freshDatabase, seedOrg, silentIo, storeAccess, type Org } from './store-org.js';
+import { contractStores, ENGINES } from '../helpers/contract-engines.js';
+import { failureCode, seedOrg, silentIo, storeAccess, type Org } from './store-org.js';
 
 const NOW = Date.UTC(2026, 2, 1, 3, 0, 0);
-let cluster: PrivatePostgres | undefined;
-let databases = 0;
+const stores = contractStores('transfers');
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 60_000);
-afterAll(async () => {
-  await cluster?.stop();
-});
-
-describe.each(['sqlite', 'pg'] as const)('transfers on %s', (engine) => {
+describe.each(ENGINES)('transfers on %s', (engine) => {
   let store: Store;
   let org: Org;
-  let cleanup: () => void;
   let open: () => Promise<Store>;
 
   beforeAll(async () => {
-    ({ open, cleanup } = await freshDatabase(engine, cluster, `t_transfers_${++databases}`));
+    ({ open } = await stores.database(engine));
     store = await open();
     org = await seedOrg(store);
   }, 60_000);
   afterAll(async () => {
     await store?.close();
-    cleanup?.();
   });
 
   const transfersOn = (s: Store) => createTransfers({ store: s, access: storeAccess(s), io: silentIo(), clock: { now: () => NOW }, tzName: 'Asia/Shanghai' });
