@@ -38,6 +38,8 @@ export default defineConfig({
       'test/bridge/status-callbacks.test.ts',
       'test/bridge/simulate-bridge.test.ts',
       'test/bridge/deliveries-pruning.test.ts',
+      'test/bridge/evolution.test.ts',
+      'test/bridge/waha.test.ts',
     ],
     // The console build is the SQLite pass's job; this pass needs only the cluster.
     globalSetup: ['./test/helpers/pg-global.ts'],
