@@ -40,6 +40,8 @@ export default defineConfig({
       'test/bridge/deliveries-pruning.test.ts',
       'test/bridge/evolution.test.ts',
       'test/bridge/waha.test.ts',
+      'test/group-pulls/group-pulls.test.ts',
+      'test/group-pulls/group-pulls-bridge.test.ts',
     ],
     // The console build is the SQLite pass's job; this pass needs only the cluster.
     globalSetup: ['./test/helpers/pg-global.ts'],
