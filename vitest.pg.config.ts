@@ -42,6 +42,9 @@ export default defineConfig({
       'test/bridge/waha.test.ts',
       'test/group-pulls/group-pulls.test.ts',
       'test/group-pulls/group-pulls-bridge.test.ts',
+      'test/dashboard/changes.test.ts',
+      'test/dashboard/summary-routes.test.ts',
+      'test/dashboard/summary-property.test.ts',
     ],
     // The console build is the SQLite pass's job; this pass needs only the cluster.
     globalSetup: ['./test/helpers/pg-global.ts'],
