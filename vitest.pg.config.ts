@@ -45,6 +45,13 @@ export default defineConfig({
       'test/dashboard/changes.test.ts',
       'test/dashboard/summary-routes.test.ts',
       'test/dashboard/summary-property.test.ts',
+      'test/transfers/transfer-race.test.ts',
+      'test/transfers/transfer-rules.test.ts',
+      'test/transfers/transfer-instances.test.ts',
+      'test/transfers/transfer-flow.test.ts',
+      'test/transfers/transfer-seats.test.ts',
+      'test/fans/fans-live.test.ts',
+      'test/fans/fans-rules.test.ts',
     ],
     // The console build is the SQLite pass's job; this pass needs only the cluster.
     globalSetup: ['./test/helpers/pg-global.ts'],

@@ -1,7 +1,8 @@
 import { count, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createInboundStore, type BridgeMessage, type DuplicateMessage, type StoreOptions, type StoredMessage } from '../../src/messages/inbound.repository.js';
+import type { BridgeMessage, StoreOptions } from '../../src/messages/inbound.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { storeInbound } from '../helpers/inbound-store.js';
 
 const TZ = 'Asia/Shanghai';
 const base: BridgeMessage = {
@@ -21,13 +22,7 @@ describe('storing a bridge message', () => {
   });
   afterEach(() => t.close());
 
-  /** One message stored alone, through the engine's inbound store; its error is thrown. */
-  async function storeOne(input: BridgeMessage, options: StoreOptions): Promise<StoredMessage | DuplicateMessage> {
-    const [outcome] = await createInboundStore(t.hub.store).storeBatch([{ input, options }]);
-    if (!outcome) throw new Error('no outcome');
-    if ('error' in outcome) throw outcome.error;
-    return outcome.ok;
-  }
+  const storeOne = (input: BridgeMessage, options: StoreOptions) => storeInbound(t.hub.store, input, options);
 
   it('creates a first-seen target with its conversation and one fan, then dedupes', async () => {
     const { db, tables } = t.hub.store;
