@@ -52,6 +52,7 @@ export default defineConfig({
       'test/transfers/transfer-seats.test.ts',
       'test/fans/fans-live.test.ts',
       'test/fans/fans-rules.test.ts',
+      'test/search/deferred-index.test.ts',
     ],
     // The console build is the SQLite pass's job; this pass needs only the cluster.
     globalSetup: ['./test/helpers/pg-global.ts'],
