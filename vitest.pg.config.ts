@@ -53,8 +53,11 @@ export default defineConfig({
       'test/fans/fans-live.test.ts',
       'test/fans/fans-rules.test.ts',
       'test/search/deferred-index.test.ts',
+      'test/web/e2e/manage.e2e.test.ts',
+      'test/web/e2e/console.e2e.test.ts',
     ],
-    // The console build is the SQLite pass's job; this pass needs only the cluster.
-    globalSetup: ['./test/helpers/pg-global.ts'],
+    // The browser tests drive the built console: built when missing or stale (a no-op after the
+    // SQLite pass), so this pass also runs on its own.
+    globalSetup: ['./test/web/build-console.ts', './test/helpers/pg-global.ts'],
   },
 });
