@@ -54,10 +54,12 @@ export function createGroupPullScheduler(deps: SchedulerDeps) {
     const creating = task.groupId === null;
     const batch = Math.min(BATCH_MAX, task.perMinute);
     const perMember = deps.minuteMs / task.perMinute;
-    const retryAt = now + Math.max(deps.minuteMs / 4, perMember * batch);
+    // Whole milliseconds: the times are integer columns (PostgreSQL's bigint refuses a fraction),
+    // rounded up so the pace is never faster than asked.
+    const retryAt = now + Math.ceil(Math.max(deps.minuteMs / 4, perMember * batch));
     const account = await repository.get(task.id);
     if (!account) return;
-    const claimed = await repository.claimStep(task, { limit: batch, now, creating, nextRunAt: (n) => now + Math.max(1, n) * perMember });
+    const claimed = await repository.claimStep(task, { limit: batch, now, creating, nextRunAt: (n) => now + Math.ceil(Math.max(1, n) * perMember) });
     if (!claimed) return; // another pass took this step
     if (claimed.length === 0) {
       const waiting = await repository.nextWaiting(task.id);

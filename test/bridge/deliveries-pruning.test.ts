@@ -2,7 +2,6 @@ import { count } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDeliveryPruning, WEBHOOK_ID_RETENTION_MS } from '../../src/bridge/deliveries-pruning.js';
 import { createDeliveriesRepository } from '../../src/bridge/deliveries.repository.js';
-import { webhookDeliveries } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 
@@ -14,14 +13,15 @@ describe('webhook id retention', () => {
   afterEach(() => t.close());
 
   it('forgets ids older than the retention, keeps recent ones, in batches', async () => {
-    const db = t.hub.database.db;
+    const { db, tables } = t.hub.store;
+    const { webhookDeliveries } = tables;
     const now = Date.UTC(2026, 10, 24);
     const old = Array.from({ length: 12_000 }, (_, i) => ({ webhookId: `old-${i}`, path: 'messageCallback', receivedAt: now - WEBHOOK_ID_RETENTION_MS - 1 - i }));
-    for (let i = 0; i < old.length; i += 1000) db.insert(webhookDeliveries).values(old.slice(i, i + 1000)).run();
-    db.insert(webhookDeliveries).values({ webhookId: 'recent', path: 'messageCallback', receivedAt: now - WEBHOOK_ID_RETENTION_MS + 1 }).run();
+    for (let i = 0; i < old.length; i += 1000) await db.insert(webhookDeliveries).values(old.slice(i, i + 1000));
+    await db.insert(webhookDeliveries).values({ webhookId: 'recent', path: 'messageCallback', receivedAt: now - WEBHOOK_ID_RETENTION_MS + 1 });
     const stop = startDeliveryPruning({ deliveries: createDeliveriesRepository(t.hub.store), clock: { now: () => now } });
     await stop();
-    expect(db.select({ id: webhookDeliveries.webhookId }).from(webhookDeliveries).all()).toEqual([{ id: 'recent' }]);
+    expect(await db.select({ id: webhookDeliveries.webhookId }).from(webhookDeliveries)).toEqual([{ id: 'recent' }]);
   });
 
   it('still refuses a replayed delivery within the retention', async () => {
@@ -31,6 +31,7 @@ describe('webhook id retention', () => {
     await startDeliveryPruning({ deliveries: createDeliveriesRepository(t.hub.store), clock: { now: () => Date.now() } })();
     const replay = await postCallback(t, 'messageCallback', { ...body, msgId: 'keep-2' }, { webhookId: 'msg_keep' });
     expect(replay.body.data.duplicate).toBe(true);
-    expect(t.hub.database.db.select({ n: count() }).from(webhookDeliveries).get()!.n).toBeGreaterThan(0);
+    const { webhookDeliveries } = t.hub.store.tables;
+    expect((await t.hub.store.db.select({ n: count() }).from(webhookDeliveries))[0]!.n).toBeGreaterThan(0);
   });
 });

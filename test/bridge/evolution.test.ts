@@ -1,8 +1,7 @@
 // The Evolution API driver end to end: a fake Evolution API speaking its documented REST API
 // and webhook format, a real hub, real sockets.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
-import { messages, targets } from '../../src/db/schema.js';
+import { count, eq } from 'drizzle-orm';
 import { shanghaiDay } from '../helpers/fake-http.js';
 import {
   EVOLUTION_API_KEY,
@@ -17,7 +16,7 @@ import {
 } from '../helpers/fake-evolution.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, emitWithAck, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
-import { messageRow, ownedTarget } from '../messages/fixtures.js';
+import { messageIn, ownedTargetIn } from '../messages/fixtures.js';
 
 describe('Evolution API driver', () => {
   let evo: FakeEvolution;
@@ -27,7 +26,7 @@ describe('Evolution API driver', () => {
   let branch: ClientSocket;
   let account: { id: string; phone: string; instance: string };
   const sockets: ClientSocket[] = [];
-  const messageCount = () => t.hub.database.db.select({ id: messages.id }).from(messages).all().length;
+  const messageCount = async () => (await t.hub.store.db.select({ n: count() }).from(t.hub.store.tables.messages))[0]!.n;
 
   beforeAll(async () => {
     evo = await startFakeEvolution();
@@ -39,7 +38,7 @@ describe('Evolution API driver', () => {
     seat1 = await connectSocket(t.url, seatToken);
     branch = await connectSocket(t.url, await t.login('branch1'));
     sockets.push(seat1, branch);
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     account = { id: target.accountIdText, phone: target.phone, instance: target.phone.replace(/\D/g, '') };
   });
   afterAll(async () => {
@@ -58,14 +57,14 @@ describe('Evolution API driver', () => {
     const event = await pushed;
     expect(event).toMatchObject({ accountId: account.id, receName: 'Rafael', message: { content: 'Quanto custa?', sender: 1, sendTimeMs: sentAt * 1000 } });
 
-    const before = messageCount();
+    const before = await messageCount();
     const again = await postEvolution(t.url, evolutionEnvelope(account.instance, 'messages.upsert', data), { jwt: evolutionJwt(EVOLUTION_SECRET) });
     expect(again.body.data).toMatchObject({ handled: true, duplicate: true, msgId: first.body.data.msgId });
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
 
     const history = await t.call('POST', '/xd/client/retrievePastRecords', {
       token: seatToken,
-      body: { custServId: String(ownedTarget(t.hub.database.db, 'seat1').seatId), receId: event.receId, oocDate: shanghaiDay(sentAt * 1000), pageNo: 1, pageSize: 10 },
+      body: { custServId: String((await ownedTargetIn(t.hub.store, 'seat1')).seatId), receId: event.receId, oocDate: shanghaiDay(sentAt * 1000), pageNo: 1, pageSize: 10 },
     });
     expect(history.body.data.contGroups).toMatchObject([{ content: 'Quanto custa?', sender: 1, sendTimeMs: sentAt * 1000 }]);
   });
@@ -91,12 +90,12 @@ describe('Evolution API driver', () => {
     expect(event.message).toMatchObject({ sender: 0, content: 'do celular' });
     // Evolution names the account's own side "Você": never a target's name.
     expect(event.receName).toBe('');
-    expect(messageRow(t.hub.database.db, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: '3EB0OUT1' });
+    expect(await messageIn(t.hub.store, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: '3EB0OUT1' });
     // send.message echoes a send through Evolution's API, the hub's own reply: not stored again.
-    const before = messageCount();
+    const before = await messageCount();
     const echo = await postEvolution(t.url, evolutionEnvelope(account.instance, 'send.message', evolutionMessage({ id: '3EB0OUT2', jid: '5511980000003@s.whatsapp.net', fromMe: true, text: 'from the hub' })));
     expect(echo.body.data).toMatchObject({ handled: false, ignored: 'sent through the API' });
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
   });
 
   it('names a target by its phone jid when WhatsApp addresses it by a privacy id (lid)', async () => {
@@ -104,7 +103,9 @@ describe('Evolution API driver', () => {
     const pushed = nextEvent(seat1, 'message:new');
     await postEvolution(t.url, evolutionEnvelope(account.instance, 'messages.upsert', { ...data, key: { ...data.key, addressingMode: 'lid', remoteJidAlt: '5511980000005@s.whatsapp.net' } }));
     const { receId } = await pushed;
-    expect(t.hub.database.db.select({ uid: targets.platformUid }).from(targets).where(eq(targets.id, Number(receId))).get()?.uid).toBe('5511980000005@s.whatsapp.net');
+    const { targets } = t.hub.store.tables;
+    const [target] = await t.hub.store.db.select({ uid: targets.platformUid }).from(targets).where(eq(targets.id, Number(receId)));
+    expect(target?.uid).toBe('5511980000005@s.whatsapp.net');
   });
 
   it("sends a seat's reply with the apikey and moves it pending → sent → delivered → read on messages.update", async () => {
@@ -118,7 +119,7 @@ describe('Evolution API driver', () => {
     const msgId = (ack as { data: { msgId: string } }).data.msgId;
     await waitFor(() => updates.some((u) => u.msgId === msgId && u.status === 'sent'), 5000, 'sent');
     expect(evo.calls.find((c) => c.path === `/message/sendText/${account.instance}`)).toMatchObject({ method: 'POST', headers: { apikey: EVOLUTION_API_KEY }, body: { number: '5511980000004', text: 'Olá!' } });
-    const keyId = messageRow(t.hub.database.db, msgId)!.bridgeMsgId!;
+    const keyId = (await messageIn(t.hub.store, msgId))!.bridgeMsgId!;
     expect(keyId).toMatch(/^3EB0SENT/);
 
     const update = (status: string) => evolutionEnvelope(account.instance, 'messages.update', { keyId, remoteJid: jid, fromMe: true, participant: null, status, instanceId: 'i-1', messageId: 'm-1' });
@@ -161,7 +162,7 @@ describe('Evolution API driver', () => {
   });
 
   it('refuses a wrong secret, a forged or expired JWT, malformed events and unknown instances, storing nothing', async () => {
-    const before = messageCount();
+    const before = await messageCount();
     const good = evolutionEnvelope(account.instance, 'messages.upsert', evolutionMessage({ id: '3EB0BAD1', jid: '5511980000009@s.whatsapp.net', text: 'x' }));
     expect((await postEvolution(t.url, good, { none: true })).body).toMatchObject({ code: 401, error: 'bad_signature' });
     expect((await postEvolution(t.url, good, { secret: 'wrong-secret-0123456789' })).status).toBe(401);
@@ -173,7 +174,7 @@ describe('Evolution API driver', () => {
     expect((await postEvolution(t.url, noKey)).body).toMatchObject({ code: 400, msg: expect.stringMatching(/^data\.key/) });
     expect((await postEvolution(t.url, { ...good, instance: undefined })).body).toMatchObject({ code: 400, msg: expect.stringMatching(/instance/) });
     expect((await postEvolution(t.url, { ...good, instance: 'ghost' })).body).toMatchObject({ code: 404, msg: expect.stringMatching(/instance/) });
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
   });
 
   it('answers events it does not handle 200, and updates of unknown messages without an error', async () => {

@@ -3,7 +3,6 @@
 import { count } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, activity, messages, targets, webhookDeliveries } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, type ClientSocket } from '../helpers/sockets.js';
@@ -13,11 +12,15 @@ const PATHS = ['messageCallback', 'messageStatus', 'phoneStatus', 'physicalIp'] 
 describe('fuzzing the hot path', () => {
   let t: TestHub;
   let socket: ClientSocket;
-  const rows = () => {
-    const db = t.hub.database.db;
-    return [messages, targets, activity, webhookDeliveries].map((table) => db.select({ n: count() }).from(table).get()!.n);
+  const rows = async () => {
+    const { db, tables } = t.hub.store;
+    const counted = [tables.messages, tables.targets, tables.activity, tables.webhookDeliveries];
+    return Promise.all(counted.map(async (table) => (await db.select({ n: count() }).from(table))[0]!.n));
   };
-  const accountRows = () => JSON.stringify(t.hub.database.db.select().from(accounts).all());
+  const accountRows = async () => {
+    const { db, tables } = t.hub.store;
+    return JSON.stringify(await db.select().from(tables.accounts).orderBy(tables.accounts.id));
+  };
 
   beforeAll(async () => {
     t = await startHub({ listen: true });
@@ -29,8 +32,8 @@ describe('fuzzing the hot path', () => {
   });
 
   it('answers signed arbitrary JSON bodies with 4xx and stores nothing', async () => {
-    const before = rows();
-    const accountsBefore = accountRows();
+    const before = await rows();
+    const accountsBefore = await accountRows();
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...PATHS), fc.jsonValue(), async (path, body) => {
         const answer = await postCallback(t, path, body);
@@ -40,12 +43,12 @@ describe('fuzzing the hot path', () => {
       }),
       { numRuns: 150 },
     );
-    expect(rows()).toEqual(before);
-    expect(accountRows()).toBe(accountsBefore);
+    expect(await rows()).toEqual(before);
+    expect(await accountRows()).toBe(accountsBefore);
   });
 
   it('answers a valid callback with one field broken with 400 naming it, storing nothing', async () => {
-    const before = rows();
+    const before = await rows();
     const fields = ['phone', 'msgId', 'direction', 'from', 'contentType', 'content', 'sendTime'] as const;
     const wrong = fc.oneof(fc.constant(null), fc.boolean(), fc.array(fc.integer(), { maxLength: 2 }), fc.dictionary(fc.string({ maxLength: 3 }), fc.integer(), { maxKeys: 2 }), fc.double().filter((d) => !Number.isInteger(d)));
     await fc.assert(
@@ -57,11 +60,11 @@ describe('fuzzing the hot path', () => {
       }),
       { numRuns: 120 },
     );
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
   });
 
   it('answers arbitrary socket payloads with error acks and keeps serving', async () => {
-    const before = rows();
+    const before = await rows();
     const events = ['message:send', 'message:read', 'watch', 'unwatch'] as const;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...events), fc.anything(), async (event, payload) => {
@@ -75,7 +78,7 @@ describe('fuzzing the hot path', () => {
     (socket as any).emit('message:send', { receId: 1 });
     (socket as any).emit('message:read');
     (socket as any).emit('watch', { custServId: '1' }, 'not a function');
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
     expect(socket.connected).toBe(true);
     const still = await (socket.timeout(3000) as any).emitWithAck('message:read', { receId: '999999' });
     expect(still.code).toBe(404);

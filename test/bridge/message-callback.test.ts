@@ -1,6 +1,5 @@
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages, webhookDeliveries } from '../../src/db/schema.js';
 import { inboundMessage, postCallback, signedHeaders } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
@@ -9,7 +8,8 @@ describe('POST /xd/protocol/messageCallback', () => {
   let t: TestHub;
   let seat1: ClientSocket;
   let seat2: ClientSocket;
-  const messageCount = () => t.hub.database.db.select({ n: count() }).from(messages).get()!.n;
+  const messageCount = async () => (await t.hub.store.db.select({ n: count() }).from(t.hub.store.tables.messages))[0]!.n;
+  const deliveryCount = async () => (await t.hub.store.db.select({ n: count() }).from(t.hub.store.tables.webhookDeliveries))[0]!.n;
 
   beforeAll(async () => {
     t = await startHub({ listen: true });
@@ -55,14 +55,15 @@ describe('POST /xd/protocol/messageCallback', () => {
     const pushes = collectEvents(seat1, 'message:new');
     const first = await postCallback(t, 'messageCallback', body, { webhookId });
     expect(first.body.data.duplicate).toBe(false);
-    const before = messageCount();
+    const before = await messageCount();
     const replay = await postCallback(t, 'messageCallback', body, { webhookId });
     expect(replay.status).toBe(200);
     expect(replay.body.data).toEqual({ ...first.body.data, duplicate: true });
     const sameMsg = await postCallback(t, 'messageCallback', { ...body, content: 'edited' });
     expect(sameMsg.body.data).toEqual({ ...first.body.data, duplicate: true });
-    expect(messageCount()).toBe(before);
-    const stored = t.hub.database.db.select().from(messages).where(eq(messages.id, Number(first.body.data.msgId))).get();
+    expect(await messageCount()).toBe(before);
+    const { messages } = t.hub.store.tables;
+    const [stored] = await t.hub.store.db.select().from(messages).where(eq(messages.id, Number(first.body.data.msgId)));
     expect(stored?.content).toBe(body.content);
     // Only the first delivery was pushed: a marker sent after the replays is the second push.
     await postCallback(t, 'messageCallback', inboundMessage({ content: 'marker' }));
@@ -72,8 +73,8 @@ describe('POST /xd/protocol/messageCallback', () => {
 
   it('refuses unsigned, stale, altered and wrongly keyed callbacks with 401 and stores nothing', async () => {
     const pushes = collectEvents(seat1, 'message:new');
-    const before = messageCount();
-    const deliveries = t.hub.database.db.select({ n: count() }).from(webhookDeliveries).get()!.n;
+    const before = await messageCount();
+    const deliveries = await deliveryCount();
     const body = inboundMessage();
     const text = JSON.stringify(body);
     const cases = [
@@ -86,8 +87,8 @@ describe('POST /xd/protocol/messageCallback', () => {
       await postCallback(t, 'messageCallback', body, { headers: { 'webhook-signature': 'v1,AAAA' } }),
     ];
     for (const c of cases) expect(c).toMatchObject({ status: 401, body: { code: 401 } });
-    expect(messageCount()).toBe(before);
-    expect(t.hub.database.db.select({ n: count() }).from(webhookDeliveries).get()!.n).toBe(deliveries);
+    expect(await messageCount()).toBe(before);
+    expect(await deliveryCount()).toBe(deliveries);
     // A valid one afterwards is the first push seat1 sees.
     await postCallback(t, 'messageCallback', inboundMessage({ content: 'valid' }));
     await waitFor(() => pushes.length > 0);
@@ -102,12 +103,11 @@ describe('POST /xd/protocol/messageCallback', () => {
     expect(missing.body.msg).toMatch(/from\.id/);
     const malformed = await postCallback(t, 'messageCallback', null, { raw: '{"phone":' });
     expect(malformed).toMatchObject({ status: 400, body: { msg: 'body: malformed JSON' } });
-    const claimed = () => t.hub.database.db.select({ n: count() }).from(webhookDeliveries).get()!.n;
-    const before = claimed();
+    const before = await deliveryCount();
     const unknown = await postCallback(t, 'messageCallback', inboundMessage({ phone: '+19999999999' }));
     expect(unknown).toMatchObject({ status: 404, body: { code: 404 } });
     // The rolled-back transaction left the webhook id unclaimed: a retry once the account exists is taken.
-    expect(claimed()).toBe(before);
+    expect(await deliveryCount()).toBe(before);
   });
 
   it('takes a callback over real HTTP', async () => {

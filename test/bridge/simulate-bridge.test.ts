@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../src/db/schema.js';
 import { startHub, TEST_PROTOCOL_SECRET, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, waitFor } from '../helpers/sockets.js';
 
@@ -14,11 +13,12 @@ describe('scripts/simulate-bridge.ts', () => {
     t = await startHub({ listen: true });
   });
   afterAll(() => t.close());
+  const messageCount = async () => (await t.hub.store.db.select({ n: count() }).from(t.hub.store.tables.messages))[0]!.n;
 
   it('plays signed inbound traffic that the hub stores and pushes', async () => {
     const socket = await connectSocket(t.url, await t.login('seat1'));
     const pushes = collectEvents(socket, 'message:new');
-    const before = t.hub.database.db.select({ n: count() }).from(messages).get()!.n;
+    const before = await messageCount();
     const { stdout } = await run(
       process.execPath,
       ['--import', 'tsx', 'scripts/simulate-bridge.ts', '--url', t.url, '--secret', TEST_PROTOCOL_SECRET, '--rate', '40', '--duration', '1', '--phones', '+8613800000001'],
@@ -26,7 +26,7 @@ describe('scripts/simulate-bridge.ts', () => {
     );
     const figures = JSON.parse(stdout.trim().split('\n').at(-1)!);
     expect(figures).toMatchObject({ sent: 40, ok: 40, duplicate: 0, rejected: 0, errors: 0 });
-    expect(t.hub.database.db.select({ n: count() }).from(messages).get()!.n).toBe(before + 40);
+    expect(await messageCount()).toBe(before + 40);
     await waitFor(() => pushes.length === 40, 5000, '40 pushes');
     socket.close();
   });

@@ -1,11 +1,10 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts } from '../../src/db/schema.js';
 import { postCallback } from '../helpers/bridge.js';
 import { startFakeBridge, type FakeBridge } from '../helpers/fake-bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
-import { messageRow, ownedTarget } from '../messages/fixtures.js';
+import { messageIn, ownedTargetIn } from '../messages/fixtures.js';
 
 describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => {
   let bridge: FakeBridge;
@@ -27,7 +26,7 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
   });
 
   async function sentMessage() {
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     const seen = collectEvents(seat1, 'message:updated');
     const answer = await t.call('POST', '/xd/client/sendMessage', {
       token,
@@ -35,7 +34,7 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
     });
     const msgId: string = answer.body.data.msgId;
     await waitFor(() => seen.some((u) => u.msgId === msgId && u.status === 'sent'), 5000, 'accepted');
-    return { msgId, phone: target.phone, bridgeMsgId: messageRow(t.hub.database.db, msgId)!.bridgeMsgId! };
+    return { msgId, phone: target.phone, bridgeMsgId: (await messageIn(t.hub.store, msgId))!.bridgeMsgId! };
   }
 
   it('moves a sent message forward only, pushing message:updated with a cursor', async () => {
@@ -58,7 +57,7 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
       [m.msgId, 'read'],
     ]);
     expect(updates[1]!.cursor).toBeGreaterThan(updates[0]!.cursor);
-    expect(messageRow(t.hub.database.db, m.msgId)!.status).toBe('read');
+    expect((await messageIn(t.hub.store, m.msgId))!.status).toBe('read');
   });
 
   it('records a failure reason and refuses unknown messages and bad bodies', async () => {
@@ -77,7 +76,7 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
     const seat2 = await connectSocket(t.url, await t.login('seat2'));
     sockets.push(branch, seat2);
     const toSeat2 = collectEvents(seat2, 'account:status');
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     const seatSees = nextEvent(seat1, 'account:status');
     const branchSees = nextEvent(branch, 'account:status');
     const answer = await postCallback(t, 'phoneStatus', { phone: target.phone, status: 'banned', reason: 'spam reports' });
@@ -85,11 +84,12 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
     const payload = { accountId: target.accountIdText, phone: target.phone, status: 'banned', reason: 'spam reports' };
     expect(await seatSees).toMatchObject(payload);
     expect(await branchSees).toMatchObject(payload);
-    expect(t.hub.database.db.select().from(accounts).where(eq(accounts.phone, target.phone)).get()).toMatchObject({ status: 'banned', statusReason: 'spam reports' });
+    const { accounts } = t.hub.store.tables;
+    expect((await t.hub.store.db.select().from(accounts).where(eq(accounts.phone, target.phone)))[0]).toMatchObject({ status: 'banned', statusReason: 'spam reports' });
     // The same status again is no change and no push; seat2 never hears about seat1's account.
     expect((await postCallback(t, 'phoneStatus', { phone: target.phone, status: 'banned', reason: 'spam reports' })).body.data.changed).toBe(false);
     const own = nextEvent(seat2, 'account:status');
-    await postCallback(t, 'phoneStatus', { phone: ownedTarget(t.hub.database.db, 'seat2').phone, status: 'loginRequired' });
+    await postCallback(t, 'phoneStatus', { phone: (await ownedTargetIn(t.hub.store, 'seat2')).phone, status: 'loginRequired' });
     await own;
     expect(toSeat2).toHaveLength(1);
     expect((await postCallback(t, 'phoneStatus', { phone: '+10000000000', status: 'online' })).status).toBe(404);
@@ -97,7 +97,7 @@ describe('messageStatus, phoneStatus, physicalIp and accounts callbacks', () => 
   });
 
   it('serves proxies to the signed bridge only', async () => {
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     const proxy = await postCallback(t, 'physicalIp', { phone: target.phone });
     expect(proxy).toMatchObject({ status: 200, body: { data: { host: expect.any(String), port: 10801, protocol: 'socks5', username: expect.any(String), password: expect.any(String) } } });
     expect((await postCallback(t, 'physicalIp', { phone: target.phone }, { unsigned: true })).status).toBe(401);

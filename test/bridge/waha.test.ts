@@ -1,13 +1,12 @@
 // The WAHA driver end to end: a fake WAHA speaking its documented REST API and webhook format,
 // a real hub, real sockets.
-import { eq } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, messages } from '../../src/db/schema.js';
 import { shanghaiDay, TINY_PNG } from '../helpers/fake-http.js';
 import { postWaha, startFakeWaha, WAHA_API_KEY, WAHA_HMAC_KEY, wahaEnvelope, wahaMessage, type FakeWaha } from '../helpers/fake-waha.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, emitWithAck, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
-import { messageRow, ownedTarget } from '../messages/fixtures.js';
+import { messageIn, ownedTargetIn } from '../messages/fixtures.js';
 
 describe('WAHA driver', () => {
   let waha: FakeWaha;
@@ -18,7 +17,7 @@ describe('WAHA driver', () => {
   let account: { id: string; phone: string; session: string };
   const sockets: ClientSocket[] = [];
   const me = () => `${account.session}@c.us`;
-  const messageCount = () => t.hub.database.db.select({ id: messages.id }).from(messages).all().length;
+  const messageCount = async () => (await t.hub.store.db.select({ n: count() }).from(t.hub.store.tables.messages))[0]!.n;
 
   beforeAll(async () => {
     waha = await startFakeWaha();
@@ -30,7 +29,7 @@ describe('WAHA driver', () => {
     seat1 = await connectSocket(t.url, seatToken);
     branch = await connectSocket(t.url, await t.login('branch1'));
     sockets.push(seat1, branch);
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     account = { id: target.accountIdText, phone: target.phone, session: target.phone.replace(/\D/g, '') };
   });
   afterAll(async () => {
@@ -50,17 +49,17 @@ describe('WAHA driver', () => {
     expect(event).toMatchObject({ accountId: account.id, receName: 'Joana', message: { content: 'Olá, tem disponível?', sender: 1, sendTimeMs: sentAt * 1000, contentType: '1' } });
 
     // WAHA sends the same message as `message` and `message.any`, and retries deliveries.
-    const before = messageCount();
+    const before = await messageCount();
     const any = await postWaha(t.url, wahaEnvelope(account.session, 'message.any', payload));
     expect(any.body.data).toMatchObject({ handled: true, duplicate: true, msgId: first.body.data.msgId });
     const replayed = wahaEnvelope(account.session, 'message', payload);
     await postWaha(t.url, replayed);
     expect((await postWaha(t.url, replayed)).body.data.duplicate).toBe(true);
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
 
     const history = await t.call('POST', '/xd/client/retrievePastRecords', {
       token: seatToken,
-      body: { custServId: String(ownedTarget(t.hub.database.db, 'seat1').seatId), receId: event.receId, oocDate: shanghaiDay(sentAt * 1000), pageNo: 1, pageSize: 10 },
+      body: { custServId: String((await ownedTargetIn(t.hub.store, 'seat1')).seatId), receId: event.receId, oocDate: shanghaiDay(sentAt * 1000), pageNo: 1, pageSize: 10 },
     });
     expect(history.status).toBe(200);
     expect(history.body.data.receName).toBe('Joana');
@@ -74,7 +73,7 @@ describe('WAHA driver', () => {
     const answer = await postWaha(t.url, wahaEnvelope(account.session, 'message', wahaMessage({ id: 'IMG1', chat, me: me(), body: 'foto', media: { url, mimetype: 'image/jpeg' } })));
     expect(answer.status).toBe(200);
     expect((await pushed).message).toMatchObject({ contentType: '2', content: 'foto' });
-    expect(messageRow(t.hub.database.db, answer.body.data.msgId)!.mediaRef).toBe(`/api/files/${account.session}/IMG1.jpeg`);
+    expect((await messageIn(t.hub.store, answer.body.data.msgId))!.mediaRef).toBe(`/api/files/${account.session}/IMG1.jpeg`);
 
     const ask = () => t.call('POST', '/xd/client/originalImage', { token: seatToken, body: { msgId: answer.body.data.msgId } });
     const [a, b] = [await ask(), await ask()];
@@ -91,12 +90,12 @@ describe('WAHA driver', () => {
     const answer = await postWaha(t.url, wahaEnvelope(account.session, 'message.any', wahaMessage({ id: 'OUT1', chat, me: me(), fromMe: true, body: 'from the phone' })));
     expect(answer.body.data).toMatchObject({ handled: true, duplicate: false });
     expect((await pushed).message).toMatchObject({ sender: 0, content: 'from the phone' });
-    expect(messageRow(t.hub.database.db, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: `true_${chat}_OUT1` });
+    expect(await messageIn(t.hub.store, answer.body.data.msgId)).toMatchObject({ sender: 0, bridgeMsgId: `true_${chat}_OUT1` });
     // The echo of a send through WAHA's API is the hub's own reply: not stored again.
-    const before = messageCount();
+    const before = await messageCount();
     const echo = await postWaha(t.url, wahaEnvelope(account.session, 'message.any', wahaMessage({ id: 'OUT2', chat, me: me(), fromMe: true, source: 'api', body: 'from the hub' })));
     expect(echo.body.data).toMatchObject({ handled: false });
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
   });
 
   it("sends a seat's reply with the API key and moves it pending → sent → delivered → read on WAHA's acks", async () => {
@@ -112,7 +111,7 @@ describe('WAHA driver', () => {
     await waitFor(() => updates.some((u) => u.msgId === msgId && u.status === 'sent'), 5000, 'sent');
     const send = waha.calls.find((c) => c.path === '/api/sendText' && c.body.text === 'R$ 10');
     expect(send).toMatchObject({ method: 'POST', headers: { 'x-api-key': WAHA_API_KEY }, body: { session: account.session, chatId: chat, text: 'R$ 10' } });
-    const bridgeMsgId = messageRow(t.hub.database.db, msgId)!.bridgeMsgId!;
+    const bridgeMsgId = (await messageIn(t.hub.store, msgId))!.bridgeMsgId!;
     expect(bridgeMsgId).toMatch(/^true_5511990000004@c\.us_SENT/);
 
     const ackEvent = (ack: number) => wahaEnvelope(account.session, 'message.ack', { id: bridgeMsgId, from: me(), to: chat, participant: null, fromMe: true, ack, ackName: ['', 'SERVER', 'DEVICE', 'READ'][ack] });
@@ -125,11 +124,11 @@ describe('WAHA driver', () => {
     await postWaha(t.url, ackEvent(2));
     await waitFor(() => updates.filter((u) => u.msgId === msgId).length >= 3, 5000, 'three updates');
     expect(updates.filter((u) => u.msgId === msgId).map((u) => u.status)).toEqual(['sent', 'delivered', 'read']);
-    expect(messageRow(t.hub.database.db, msgId)!.status).toBe('read');
+    expect((await messageIn(t.hub.store, msgId))!.status).toBe('read');
   });
 
   it('ends a reply WAHA refuses as failed with the reason', async () => {
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     waha.sendAnswers.push({ status: 422, body: { message: 'chatId is not valid' } });
     const updates = collectEvents(seat1, 'message:updated');
     const ack = await emitWithAck(seat1, 'message:send', { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'x', clientMsgId: 'waha-refused-1' });
@@ -154,8 +153,9 @@ describe('WAHA driver', () => {
       [account.id, 'loginRequired'],
       [account.id, 'online'],
     ]);
-    const row = t.hub.database.db.select().from(accounts).where(eq(accounts.id, Number(account.id))).get()!;
-    expect(row.status).toBe('online');
+    const { accounts } = t.hub.store.tables;
+    const [row] = await t.hub.store.db.select().from(accounts).where(eq(accounts.id, Number(account.id)));
+    expect(row!.status).toBe('online');
   });
 
   it('restarts the session on relogin and pushes the fresh QR; refuses an account that is not yours', async () => {
@@ -171,7 +171,7 @@ describe('WAHA driver', () => {
   });
 
   it('refuses bad signatures, stale and malformed events and unknown sessions, storing nothing', async () => {
-    const before = messageCount();
+    const before = await messageCount();
     const good = wahaEnvelope(account.session, 'message', wahaMessage({ id: 'BAD1', chat: '5511990000009@c.us', me: me(), body: 'x' }));
     expect((await postWaha(t.url, good, { unsigned: true })).status).toBe(401);
     expect((await postWaha(t.url, good, { key: 'another-key-0123456789' })).body).toMatchObject({ code: 401, error: 'bad_signature' });
@@ -184,7 +184,7 @@ describe('WAHA driver', () => {
     expect((await postWaha(t.url, badAck)).body).toMatchObject({ code: 400, msg: expect.stringMatching(/^payload\.ack/) });
     const unknown = await postWaha(t.url, { ...good, session: 'nobody' });
     expect(unknown.body).toMatchObject({ code: 404, msg: expect.stringMatching(/session/) });
-    expect(messageCount()).toBe(before);
+    expect(await messageCount()).toBe(before);
   });
 
   it('answers events it does not handle 200, and acks of unknown messages without an error', async () => {
@@ -197,7 +197,8 @@ describe('WAHA driver', () => {
   });
   // Runs last: it renames the account's session.
   it("uses an account's own bridge_session, in and out, instead of its phone's digits", async () => {
-    t.hub.database.db.update(accounts).set({ bridgeSession: 'shop-main' }).where(eq(accounts.id, Number(account.id))).run();
+    const { accounts } = t.hub.store.tables;
+    await t.hub.store.db.update(accounts).set({ bridgeSession: 'shop-main' }).where(eq(accounts.id, Number(account.id)));
     const payload = wahaMessage({ id: 'SESS1', chat: '5511990000010@c.us', me: me(), body: 'hi' });
     expect((await postWaha(t.url, wahaEnvelope('shop-main', 'message', payload))).body.data).toMatchObject({ handled: true, duplicate: false });
     expect((await postWaha(t.url, wahaEnvelope(account.session, 'message', payload))).status).toBe(404);

@@ -1,13 +1,14 @@
 // dashboard:changed: a burst of signed callbacks for one branch gives at most one push a second
 // to that branch's room and to masters/admins, the last change always announced; other
 // branches hear nothing; a seat's reply announces its branch's change too.
+import { eq, max } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DashboardChangedPayload } from '../../src/realtime/events.js';
 import { dayOf } from '../../src/time.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
-import { findOwnedTarget, userId } from '../helpers/demo.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, emitWithAck, waitFor, type ClientSocket } from '../helpers/sockets.js';
+import { ownedTargetIn } from '../messages/fixtures.js';
 import { addSecondBranch, SECOND_BRANCH_PHONES, type SecondBranch } from './org.js';
 
 const TZ = 'Asia/Shanghai';
@@ -18,7 +19,10 @@ function timed(socket: ClientSocket) {
   return got;
 }
 
-const latestCursor = (t: TestHub) => (t.hub.database.sqlite.prepare('SELECT max(cursor) AS c FROM activity').get() as { c: number }).c;
+const latestCursor = async (t: TestHub) => {
+  const { activity } = t.hub.store.tables;
+  return (await t.hub.store.db.select({ c: max(activity.cursor) }).from(activity))[0]!.c;
+};
 
 describe('dashboard:changed', () => {
   let t: TestHub;
@@ -31,7 +35,7 @@ describe('dashboard:changed', () => {
   };
   beforeAll(async () => {
     t = await startHub({ listen: true });
-    org = await addSecondBranch(t.hub.database.db);
+    org = await addSecondBranch(t.hub.store);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();
@@ -50,7 +54,7 @@ describe('dashboard:changed', () => {
       expect(answer.status).toBe(200);
       await new Promise((r) => setTimeout(r, 100));
     }
-    const last = latestCursor(t);
+    const last = await latestCursor(t);
     await waitFor(() => manager.at(-1)?.payload.cursor === last, 2500, 'the last change announced');
     const elapsed = performance.now() - started;
 
@@ -67,16 +71,16 @@ describe('dashboard:changed', () => {
 
   it("announces a seat's reply to its branch", async () => {
     const manager = timed(await connect('branch1'));
-    const seat1 = userId(t.hub.database.db, 'seat1');
-    const target = findOwnedTarget(t.hub.database.db, seat1);
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     // Past the previous test's window, so the reply is pushed at once.
     await new Promise((r) => setTimeout(r, 1100));
     const socket = await connect('seat1');
     const ack = await emitWithAck(socket, 'message:send', { accountId: String(target.accountId), receId: String(target.targetId), contentType: '1', content: '好的', clientMsgId: 'dash-1' });
     expect(ack.code).toBe(200);
     await waitFor(() => manager.length === 1, 1000, 'dashboard:changed after the reply');
-    const reply = t.hub.database.sqlite.prepare("SELECT cursor FROM messages WHERE client_msg_id = 'dash-1'").get() as { cursor: number };
-    expect(manager[0]!.payload).toMatchObject({ branchId: String(org.firstBranchId), cursor: reply.cursor });
+    const { messages } = t.hub.store.tables;
+    const [reply] = await t.hub.store.db.select({ cursor: messages.cursor }).from(messages).where(eq(messages.clientMsgId, 'dash-1'));
+    expect(manager[0]!.payload).toMatchObject({ branchId: String(org.firstBranchId), cursor: reply!.cursor });
   });
 
   it('announces seats and accounts going online, and fan corrections, to their branch', async () => {
@@ -93,7 +97,8 @@ describe('dashboard:changed', () => {
     const status = await postCallback(null, 'phoneStatus', { phone: SECOND_BRANCH_PHONES[1], status: 'online' }, { url: t.url });
     expect(status.body.data.changed).toBe(true);
     await next('an account coming online', 2);
-    const accountId = (t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE phone = ?').get(SECOND_BRANCH_PHONES[0]) as { id: number }).id;
+    const { accounts } = t.hub.store.tables;
+    const [{ id: accountId }] = (await t.hub.store.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, SECOND_BRANCH_PHONES[0]!))) as [{ id: number }];
     const corrected = await t.call('POST', '/xd/client/fans', { token: seatToken, body: { accountId: String(accountId), delta: 2, reason: '线下加粉' } });
     expect(corrected.status).toBe(200);
     await next('a fan correction', 3);

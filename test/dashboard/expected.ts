@@ -1,7 +1,8 @@
 // The dashboard's figures computed from scratch: straight from the stored messages, fan events
 // and accounts, without the counters. Messages count for the seat (and its branch) owning their
 // conversation, which no test here changes while storing.
-import type { Sqlite } from '../../src/db/open.js';
+import { and, asc, eq } from 'drizzle-orm';
+import type { Store } from '../../src/db/store.js';
 import { dayAndHourOf, dayOf } from '../../src/time.js';
 
 interface Msg {
@@ -17,15 +18,20 @@ export type ExpectedScope = { kind: 'org' } | { kind: 'branch'; branchId: number
 
 const round = (ms: number, n: number) => (n === 0 ? null : Math.round(ms / n / 100) / 10);
 
-export function expectedSummary(sqlite: Sqlite, tz: string, scope: ExpectedScope, day: string) {
-  const all = sqlite
-    .prepare(
-      `SELECT m.id, m.target_id, m.sender, m.send_time, c.seat_id, u.branch_id FROM messages m
-       JOIN conversations c ON c.target_id = m.target_id LEFT JOIN users u ON u.id = c.seat_id`,
-    )
-    .all() as Msg[];
+export async function expectedSummary(store: Store, tz: string, scope: ExpectedScope, day: string) {
+  const { db, tables } = store;
+  const { accounts: a, conversations: c, messages: m, users: u } = tables;
+  const all: Msg[] = await db
+    .select({ id: m.id, target_id: m.targetId, sender: m.sender, send_time: m.sendTime, seat_id: c.seatId, branch_id: u.branchId })
+    .from(m)
+    .innerJoin(c, eq(c.targetId, m.targetId))
+    .leftJoin(u, eq(u.id, c.seatId));
   const seats = (
-    sqlite.prepare("SELECT id, name, branch_id FROM users WHERE role = 'seat' AND disabled = 0 ORDER BY id").all() as { id: number; name: string; branch_id: number | null }[]
+    await db
+      .select({ id: u.id, name: u.name, branch_id: u.branchId })
+      .from(u)
+      .where(and(eq(u.role, 'seat'), eq(u.disabled, false)))
+      .orderBy(asc(u.id))
   ).filter((s) => (scope.kind === 'org' ? true : scope.kind === 'branch' ? s.branch_id === scope.branchId : s.id === scope.seatId));
   const seatIds = new Set(seats.map((s) => s.id));
   const inScope = (m: Msg) =>
@@ -86,8 +92,8 @@ export function expectedSummary(sqlite: Sqlite, tz: string, scope: ExpectedScope
     // A new fan: a target of a seat in scope whose first message fell on the day.
     if (owner.seat_id !== null && seatIds.has(owner.seat_id) && dayOf(owner.send_time, tz) === day) seatRow(owner.seat_id).newFans += 1;
   }
-  const accounts = (sqlite.prepare('SELECT seat_id, status FROM accounts WHERE disabled = 0').all() as { seat_id: number | null; status: string }[]).filter((a) =>
-    scope.kind === 'org' ? true : seatIds.has(a.seat_id ?? -1),
+  const accounts = (await db.select({ seat_id: a.seatId, status: a.status }).from(a).where(eq(a.disabled, false))).filter((row) =>
+    scope.kind === 'org' ? true : seatIds.has(row.seat_id ?? -1),
   );
   return {
     date: day,

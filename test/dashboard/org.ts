@@ -1,9 +1,7 @@
 // A second branch for dashboard tests (the demo organisation has one): a branch manager, two
 // seats with one account each, and an account assigned to nobody.
-import type { Db } from '../../src/db/open.js';
 import { hashPassword } from '../../src/auth/password.js';
-import { accounts, branches, users } from '../../src/db/schema.js';
-import { userId } from '../helpers/demo.js';
+import type { Store } from '../../src/db/store.js';
 
 export interface SecondBranch {
   branchId: number;
@@ -14,19 +12,19 @@ export interface SecondBranch {
 export const SECOND_BRANCH_PHONES = ['+8613900000005', '+8613900000006'];
 export const UNASSIGNED_PHONE = '+8613900000007';
 
-export async function addSecondBranch(db: Db): Promise<SecondBranch> {
+export async function addSecondBranch(store: Store): Promise<SecondBranch> {
+  const { db, tables } = store;
+  const { accounts, branches, users } = tables;
   const passwordHash = await hashPassword('branch2123');
-  const firstBranchId = db.select({ branchId: users.branchId }).from(users).all().find((u) => u.branchId !== null)!.branchId!;
-  const branch = db.insert(branches).values({ name: '二部' }).returning().get();
-  db.insert(users).values({ username: 'branch2', name: '二部经理', passwordHash, role: 'branch', branchId: branch.id }).run();
+  const firstBranchId = (await db.select({ branchId: users.branchId }).from(users)).find((u) => u.branchId !== null)!.branchId!;
+  const [branch] = await db.insert(branches).values({ name: '二部' }).returning();
+  await db.insert(users).values({ username: 'branch2', name: '二部经理', passwordHash, role: 'branch', branchId: branch!.id });
   const seats: number[] = [];
   for (const [i, phone] of SECOND_BRANCH_PHONES.entries()) {
-    const seat = db.insert(users).values({ username: `seat2${i}`, name: `二部坐席${i}`, passwordHash, role: 'seat', branchId: branch.id }).returning().get();
-    seats.push(seat.id);
-    db.insert(accounts).values({ phone, seatId: seat.id, status: i === 0 ? 'online' : 'offline' }).run();
+    const [seat] = await db.insert(users).values({ username: `seat2${i}`, name: `二部坐席${i}`, passwordHash, role: 'seat', branchId: branch!.id }).returning();
+    seats.push(seat!.id);
+    await db.insert(accounts).values({ phone, seatId: seat!.id, status: i === 0 ? 'online' : 'offline' });
   }
-  db.insert(accounts).values({ phone: UNASSIGNED_PHONE, status: 'online' }).run();
-  return { branchId: branch.id, firstBranchId, seats };
+  await db.insert(accounts).values({ phone: UNASSIGNED_PHONE, status: 'online' });
+  return { branchId: branch!.id, firstBranchId, seats };
 }
-
-export { userId };

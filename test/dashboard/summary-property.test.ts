@@ -2,10 +2,11 @@
 // outbound callbacks in group-commit batches, seats' replies through the send path, duplicates
 // and bad items) over two days and two branches, then every scope's summary equals what the
 // stored messages say.
+import { and, count, eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Sqlite } from '../../src/db/open.js';
-import { storeBridgeMessages, type BatchItem } from '../../src/messages/inbound.repository.js';
+import type { Store } from '../../src/db/store.js';
+import { createInboundStore, type BatchItem } from '../../src/messages/inbound.repository.js';
 import { createPendingMessage } from '../../src/messages/outbound.repository.js';
 import { dayRange } from '../../src/time.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
@@ -25,25 +26,29 @@ const Op = fc.record({
 });
 type Op = typeof Op extends fc.Arbitrary<infer T> ? T : never;
 
-function conversationOf(sqlite: Sqlite, phone: string, uid: string) {
-  return sqlite
-    .prepare(
-      `SELECT c.target_id AS targetId, c.account_id AS accountId, c.seat_id AS seatId FROM conversations c
-       JOIN targets t ON t.id = c.target_id JOIN accounts a ON a.id = t.account_id WHERE a.phone = ? AND t.platform_uid = ?`,
-    )
-    .get(phone, uid) as { targetId: number; accountId: number; seatId: number | null } | undefined;
+async function conversationOf(store: Store, phone: string, uid: string) {
+  const { accounts: a, conversations: c, targets: t } = store.tables;
+  const [row] = await store.db
+    .select({ targetId: c.targetId, accountId: c.accountId, seatId: c.seatId })
+    .from(c)
+    .innerJoin(t, eq(t.id, c.targetId))
+    .innerJoin(a, eq(a.id, t.accountId))
+    .where(and(eq(a.phone, phone), eq(t.platformUid, uid)));
+  return row;
 }
+
+const messageCount = async (store: Store) => (await store.db.select({ n: count() }).from(store.tables.messages))[0]!.n;
 
 /** Stores the ops through the ingest repository (batched) and the send path; returns how many were stored. */
 async function play(t: TestHub, ops: Op[], startOffset: number): Promise<number> {
-  const { db, sqlite } = t.hub.database;
+  const inbound = createInboundStore(t.hub.store);
   let time = dayRange(DAYS[0]!, TZ).start + startOffset;
   let batch: BatchItem[] = [];
   let stored = 0;
   const lastMsgId = new Map<string, string>();
-  const flush = () => {
+  const flush = async () => {
     if (batch.length === 0) return;
-    for (const outcome of storeBridgeMessages(db, batch)) if ('ok' in outcome && !outcome.ok.duplicate) stored += 1;
+    for (const outcome of await inbound.storeBatch(batch)) if ('ok' in outcome && !outcome.ok.duplicate) stored += 1;
     batch = [];
   };
   for (const [i, op] of ops.entries()) {
@@ -51,9 +56,9 @@ async function play(t: TestHub, ops: Op[], startOffset: number): Promise<number>
     const phone = PHONES[op.phone]!;
     const uid = `t${op.target}`;
     if (op.kind === 'send') {
-      const conversation = conversationOf(sqlite, phone, uid);
+      const conversation = await conversationOf(t.hub.store, phone, uid);
       if (conversation?.seatId != null) {
-        flush();
+        await flush();
         const result = await createPendingMessage(t.hub.store, { ...conversation, seatId: conversation.seatId, contentType: '1', content: `reply ${i}`, clientMsgId: `c${i}`, now: time, tzName: TZ });
         if (result.created) stored += 1;
         continue;
@@ -73,9 +78,9 @@ async function play(t: TestHub, ops: Op[], startOffset: number): Promise<number>
       options: { tzName: TZ, now: time, webhookId: `wh-${i}` },
     });
     lastMsgId.set(phone, msgId);
-    if (batch.length >= op.batch) flush();
+    if (batch.length >= op.batch) await flush();
   }
-  flush();
+  await flush();
   return stored;
 }
 
@@ -92,10 +97,10 @@ describe('dashboard summary equals counts from scratch', () => {
       fc.asyncProperty(fc.array(Op, { minLength: 800, maxLength: 1200 }), fc.integer({ min: 0, max: 12 * 3600_000 }), async (ops, startOffset) => {
         const t = await startHub();
         try {
-          const org = await addSecondBranch(t.hub.database.db);
-          const before = (t.hub.database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+          const org = await addSecondBranch(t.hub.store);
+          const before = await messageCount(t.hub.store);
           const stored = await play(t, ops, startOffset);
-          const after = (t.hub.database.sqlite.prepare('SELECT count(*) AS n FROM messages').get() as { n: number }).n;
+          const after = await messageCount(t.hub.store);
           expect(after - before).toBe(stored);
           messages += stored;
           runs += 1;
@@ -113,7 +118,7 @@ describe('dashboard summary equals counts from scratch', () => {
             for (const [token, body, scope] of asks) {
               const { status, body: answer } = await t.call('POST', '/xd/dashboard/summary', { token, body: { ...body, date: day } });
               expect(status).toBe(200);
-              expect(withoutPresence(answer.data), `${scope.kind} ${day}`).toEqual(expectedSummary(t.hub.database.sqlite, TZ, scope, day));
+              expect(withoutPresence(answer.data), `${scope.kind} ${day}`).toEqual(await expectedSummary(t.hub.store, TZ, scope, day));
             }
           }
         } finally {

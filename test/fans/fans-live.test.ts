@@ -2,11 +2,10 @@
 // manual correction, to the seat room and the branch room, with a cursor and the seat's seq.
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { activity, fanEvents } from '../../src/db/schema.js';
 import { createAccess } from '../../src/access/access.js';
 import { createFans } from '../../src/fans/fans.js';
-import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { storeInbound } from '../helpers/inbound-store.js';
 import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../helpers/sockets.js';
 import { accountOf, userId } from '../transfers/fixtures.js';
 
@@ -33,14 +32,16 @@ describe('fans:count pushes', () => {
   }
 
   it('announces a first-seen target to the seat and its branch', async () => {
-    const db = t.hub.database.db;
-    const seat1 = userId(db, 'seat1');
+    const store = t.hub.store;
+    const { db, tables } = store;
+    const { activity } = tables;
+    const seat1 = await userId(store, 'seat1');
     const { s1, s2, b1 } = await connectAll();
     const seat2Fans = collectEvents(s2, 'fans:count');
     const fans = createFans({ store: t.hub.store, access: createAccess(t.hub.store), io: t.hub.io, clock, tzName: TZ });
 
-    const stored = storeBridgeMessage(
-      db,
+    const stored = await storeInbound(
+      store,
       { phone: '+8613800000002', msgId: 'first', direction: 'in', from: { id: 'wa-new', name: 'New' }, contentType: '1', content: 'hi', sendTime: NOW },
       { tzName: TZ, now: NOW },
     );
@@ -61,27 +62,29 @@ describe('fans:count pushes', () => {
     await fans.announce(seat1, '2024-03-01');
     const announced = await again;
     expect(announced.seq).toBe(stored.seq! + 2);
-    expect(db.select().from(activity).where(eq(activity.cursor, announced.cursor)).get()).toMatchObject({ seatId: seat1, kind: 'fans', seq: stored.seq! + 2 });
+    expect((await db.select().from(activity).where(eq(activity.cursor, announced.cursor)))[0]).toMatchObject({ seatId: seat1, kind: 'fans', seq: stored.seq! + 2 });
 
     // A second message from the same target is no new fan.
-    const next = storeBridgeMessage(
-      db,
+    const next = await storeInbound(
+      store,
       { phone: '+8613800000002', msgId: 'second', direction: 'in', from: { id: 'wa-new' }, contentType: '1', content: 'hi', sendTime: NOW + 1 },
       { tzName: TZ, now: NOW },
     );
     expect(!next.duplicate && next.newFan).toBeNull();
     // Flush seat2's socket with its own push: it saw nothing of seat1's.
     const own = nextEvent(s2, 'fans:count');
-    await fans.announce(userId(db, 'seat2'), '2024-03-01');
-    expect((await own).custServId).toBe(String(userId(db, 'seat2')));
+    await fans.announce(await userId(store, 'seat2'), '2024-03-01');
+    expect((await own).custServId).toBe(String(await userId(store, 'seat2')));
     expect(seat2Fans).toHaveLength(1);
   });
 
   it('pushes a manual correction with the cursor it was stored with', async () => {
-    const db = t.hub.database.db;
-    const seat1 = userId(db, 'seat1');
+    const store = t.hub.store;
+    const { db, tables } = store;
+    const { activity, fanEvents } = tables;
+    const seat1 = await userId(store, 'seat1');
     const { s1, b1, seat1Token } = await connectAll();
-    const accountId = accountOf(db, '+8613800000002');
+    const accountId = await accountOf(store, '+8613800000002');
     const toSeat = nextEvent(s1, 'fans:count');
     const toBranch = nextEvent(b1, 'fans:count');
     const res = await t.call('POST', '/xd/client/fans', { token: seat1Token, body: { accountId: String(accountId), delta: 2, reason: '线下加粉' } });
@@ -89,8 +92,8 @@ describe('fans:count pushes', () => {
     const pushed = await toSeat;
     expect(pushed).toMatchObject({ custServId: String(seat1), date: '2024-03-01', count: 4 });
     expect(await toBranch).toEqual(pushed);
-    expect(db.select().from(activity).where(eq(activity.cursor, pushed.cursor)).get()).toMatchObject({ seatId: seat1, kind: 'fans', seq: pushed.seq });
-    expect(db.select().from(fanEvents).where(and(eq(fanEvents.seatId, seat1), eq(fanEvents.delta, 2))).get()).toMatchObject({
+    expect((await db.select().from(activity).where(eq(activity.cursor, pushed.cursor)))[0]).toMatchObject({ seatId: seat1, kind: 'fans', seq: pushed.seq });
+    expect((await db.select().from(fanEvents).where(and(eq(fanEvents.seatId, seat1), eq(fanEvents.delta, 2))))[0]).toMatchObject({
       accountId,
       day: '2024-03-01',
       reason: '线下加粉',

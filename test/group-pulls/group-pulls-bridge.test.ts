@@ -4,9 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { and, asc, count, eq, max } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../src/db/open-store.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { waitFor } from '../helpers/sockets.js';
+import { eventually } from '../messages/fixtures.js';
 import { addEveryone, numbers, startFakeGroupBridge, type FakeGroupBridge } from './fake-group-bridge.js';
 
 describe('group pulls through the hub protocol', () => {
@@ -25,21 +28,29 @@ describe('group pulls through the hub protocol', () => {
     cleanup.push(() => bridge.stop().catch(() => undefined));
     return bridge;
   }
-  const accountOf = (t: TestHub, phone: string) => String(t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE phone = ?').pluck().get(phone));
-  const status = (t: TestHub, taskId: string) => t.hub.database.sqlite.prepare('SELECT status FROM group_pulls WHERE id = ?').pluck().get(Number(taskId));
+  const accountOf = async (t: TestHub, phone: string) => {
+    const { accounts } = t.hub.store.tables;
+    const [row] = await t.hub.store.db.select({ id: accounts.id }).from(accounts).where(eq(accounts.phone, phone));
+    return String(row!.id);
+  };
+  const status = async (t: TestHub, taskId: string) => {
+    const { groupPulls } = t.hub.store.tables;
+    const [row] = await t.hub.store.db.select({ status: groupPulls.status }).from(groupPulls).where(eq(groupPulls.id, Number(taskId)));
+    return row?.status;
+  };
   const expectNoRepeats = (sent: string[]) => expect(sent.length).toBe(new Set(sent).size);
 
   it('paces the batches, creates the group with 10 then adds, and runs one task per account at a time', async () => {
     const bridge = await bridgeWith();
     const t = await hubWith(bridge, 1200); // 60 a minute: 20 ms a member, 200 ms a batch of 10
     const seat = await t.login('seat1');
-    const accountId = accountOf(t, '+8613800000001');
+    const accountId = await accountOf(t, '+8613800000001');
     const first = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId, groupName: 'Team A', members: numbers(25), perMinute: 60 } });
     const second = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId, groupId: 'other@g.us', members: numbers(3, '+86136000'), perMinute: 60 } });
     await waitFor(() => bridge.calls.length >= 1, 3000, 'first call');
-    expect(status(t, second.body.data.taskId)).toBe('queued');
-    await waitFor(() => status(t, second.body.data.taskId) === 'done', 5000, 'both done');
-    expect(status(t, first.body.data.taskId)).toBe('done');
+    expect(await status(t, second.body.data.taskId)).toBe('queued');
+    await eventually(async () => (await status(t, second.body.data.taskId)) === 'done', 5000, 'both done');
+    expect(await status(t, first.body.data.taskId)).toBe('done');
 
     expect(bridge.calls.map((c) => [c.path, c.body.members.length])).toEqual([
       ['/group/create', 10],
@@ -65,23 +76,30 @@ describe('group pulls through the hub protocol', () => {
     // The third call hangs: the hub is stopped while it is out.
     const bridge = await bridgeWith((call, n) => (n === 3 ? undefined : addEveryone(call, n)));
     const first = await startHub({ dir, env: { PROTOCOL_URL: bridge.url, GROUP_PULL_MINUTE_MS: '600' } });
+    cleanup.push(() => first.close());
     const seat = await first.login('seat1');
-    const res = await first.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId: accountOf(first, '+8613800000001'), groupName: 'Restart', members: numbers(40), perMinute: 60 } });
+    const res = await first.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId: await accountOf(first, '+8613800000001'), groupName: 'Restart', members: numbers(40), perMinute: 60 } });
     const taskId = res.body.data.taskId;
     await waitFor(() => bridge.calls.length === 3, 5000, 'third call out');
-    await first.close();
+    // The hub stops; its database stays for the next hub on the dir.
+    await first.hub.close();
     expect(bridge.calls).toHaveLength(3);
     const interrupted = bridge.calls[2]!.body.members;
 
     // As if another hub had died holding two claims: they must be failed, never sent.
-    const { default: Database } = await import('better-sqlite3');
-    const raw = new Database(join(dir, 'hub.db'));
-    const held = raw.prepare("SELECT id, phone FROM group_pull_members WHERE task_id = ? AND state = 'pending' ORDER BY id LIMIT 2").all(Number(taskId)) as { id: number; phone: string }[];
-    for (const m of held) raw.prepare("UPDATE group_pull_members SET state = 'sending', claimed_at = 1 WHERE id = ?").run(m.id);
-    raw.close();
+    const raw = await openStore(first.hub.config);
+    const { groupPullMembers: members } = raw.tables;
+    const held = await raw.db
+      .select({ id: members.id, phone: members.phone })
+      .from(members)
+      .where(and(eq(members.taskId, Number(taskId)), eq(members.state, 'pending')))
+      .orderBy(asc(members.id))
+      .limit(2);
+    for (const m of held) await raw.db.update(members).set({ state: 'sending', claimedAt: 1 }).where(eq(members.id, m.id));
+    await raw.close();
 
     const second = await hubWith(bridge, 600, dir);
-    await waitFor(() => status(second, taskId) === 'done', 5000, 'done after restart');
+    await eventually(async () => (await status(second, taskId)) === 'done', 5000, 'done after restart');
     const sent = bridge.sent();
     expectNoRepeats(sent);
     for (const m of held) expect(sent).not.toContain(m.phone);
@@ -96,24 +114,26 @@ describe('group pulls through the hub protocol', () => {
     // 40 ms a member, 400 ms a batch of 10; a call the bridge did not take is retried 600 ms later.
     const t = await hubWith(bridge, 2400);
     const seat = await t.login('seat1');
-    const res = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId: accountOf(t, '+8613800000001'), groupName: 'Outage', members: numbers(30), perMinute: 60 } });
+    const res = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId: await accountOf(t, '+8613800000001'), groupName: 'Outage', members: numbers(30), perMinute: 60 } });
     const taskId = res.body.data.taskId;
     await waitFor(() => bridge.calls.length >= 1, 3000, 'first call');
     await bridge.stop();
     await new Promise((r) => setTimeout(r, 1100));
-    expect(status(t, taskId)).toBe('running');
-    const during = t.hub.database.sqlite
-      .prepare("SELECT count(*) AS pending, max(not_before) AS retryAt FROM group_pull_members WHERE task_id = ? AND state = 'pending'")
-      .get(Number(taskId)) as { pending: number; retryAt: number };
-    expect(during.pending).toBe(20);
+    expect(await status(t, taskId)).toBe('running');
+    const { groupPullMembers: members } = t.hub.store.tables;
+    const [during] = await t.hub.store.db
+      .select({ pending: count(), retryAt: max(members.notBefore) })
+      .from(members)
+      .where(and(eq(members.taskId, Number(taskId)), eq(members.state, 'pending')));
+    expect(during!.pending).toBe(20);
     // The failed attempts put the batch off for later: the task is retrying, not stuck.
-    expect(during.retryAt).toBeGreaterThan(0);
+    expect(during!.retryAt).toBeGreaterThan(0);
     expect(bridge.calls).toHaveLength(1);
     // A 503 from a bridge that is back but busy is also retried.
     let busy = 2;
     bridge.answer = (call, n) => (busy-- > 0 ? { status: 503, body: {} } : addEveryone(call, n));
     await bridge.restart();
-    await waitFor(() => status(t, taskId) === 'done', 8000, 'done after outage');
+    await eventually(async () => (await status(t, taskId)) === 'done', 8000, 'done after outage');
     expect(bridge.calls.map((c) => c.path)).toEqual(['/group/create', '/group/add', '/group/add', '/group/add', '/group/add']);
     const detail = (await t.call('GET', `/xd/client/groupPulls/${taskId}`, { token: seat })).body.data;
     expect(detail).toMatchObject({ status: 'done', added: 30, failed: 0 });
@@ -143,8 +163,8 @@ describe('group pulls through the hub protocol', () => {
     }));
     const t = await hubWith(bridge, 200);
     const seat = await t.login('seat1');
-    const res = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId: accountOf(t, '+8613800000001'), groupName: 'Limits', members: numbers(6), perMinute: 60 } });
-    await waitFor(() => status(t, res.body.data.taskId) === 'done', 8000, 'done');
+    const res = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId: await accountOf(t, '+8613800000001'), groupName: 'Limits', members: numbers(6), perMinute: 60 } });
+    await eventually(async () => (await status(t, res.body.data.taskId)) === 'done', 8000, 'done');
     const detail = (await t.call('GET', `/xd/client/groupPulls/${res.body.data.taskId}`, { token: seat })).body.data;
     const state = (suffix: string) => detail.members.find((m: any) => m.phone.endsWith(suffix));
     expect(state('02')).toMatchObject({ state: 'added' });
@@ -160,9 +180,9 @@ describe('group pulls through the hub protocol', () => {
     const bridge = await bridgeWith((call, n) => (call.path === '/group/create' ? { status: 400, body: { msg: 'name too long' } } : addEveryone(call, n)));
     const t = await hubWith(bridge, 600);
     const seat = await t.login('seat1');
-    const accountId = accountOf(t, '+8613800000001');
+    const accountId = await accountOf(t, '+8613800000001');
     const created = await t.call('POST', '/xd/client/groupPulls', { token: seat, body: { accountId, groupName: 'Refused', members: numbers(12), perMinute: 60 } });
-    await waitFor(() => status(t, created.body.data.taskId) === 'failed', 3000, 'failed');
+    await eventually(async () => (await status(t, created.body.data.taskId)) === 'failed', 3000, 'failed');
     const detail = (await t.call('GET', `/xd/client/groupPulls/${created.body.data.taskId}`, { token: seat })).body.data;
     expect(detail).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/^group not created: bridge_error: bridge \/group\/create: HTTP 400/), failed: 10, added: 0 });
     await new Promise((r) => setTimeout(r, 300));

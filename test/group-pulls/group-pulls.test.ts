@@ -1,6 +1,7 @@
 // Group pulls against the sandbox bridge with a short pace minute: a task runs to done with the
 // right counts, pushes group:progress to its seat and branch only, can be paused, resumed and
 // cancelled; access and bad input are refused with the right answers.
+import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import type { GroupProgressPayload } from '../../src/realtime/events.js';
@@ -22,9 +23,10 @@ describe('group pulls (sandbox bridge)', () => {
   beforeAll(async () => {
     t = await startHub({ listen: true, env: { GROUP_PULL_MINUTE_MS: String(MINUTE_MS) } });
     [seat1, seat2, branch1] = await Promise.all([t.login('seat1'), t.login('seat2'), t.login('branch1')]);
-    const db = t.hub.database.sqlite;
-    account1 = String(db.prepare("SELECT id FROM accounts WHERE phone = '+8613800000001'").pluck().get());
-    account3 = String(db.prepare("SELECT id FROM accounts WHERE phone = '+8613800000003'").pluck().get());
+    const { db, tables } = t.hub.store;
+    const accountOf = async (phone: string) => String((await db.select({ id: tables.accounts.id }).from(tables.accounts).where(eq(tables.accounts.phone, phone)))[0]!.id);
+    account1 = await accountOf('+8613800000001');
+    account3 = await accountOf('+8613800000003');
   });
   afterAll(async () => {
     for (const s of sockets) s.close();
@@ -114,9 +116,9 @@ describe('group pulls (sandbox bridge)', () => {
     expect((await t.call('GET', `/xd/client/groupPulls/${taskId}`, { token: seat2 })).status).toBe(403);
     expect((await t.call('POST', `/xd/client/groupPulls/${taskId}/cancel`, { token: seat2 })).status).toBe(403);
     // The manager of another branch sees neither the account nor its tasks.
-    const db = t.hub.database.sqlite;
-    const otherBranch = db.prepare("INSERT INTO branches (name) VALUES ('二部') RETURNING id").pluck().get();
-    db.prepare("INSERT INTO users (username, name, password_hash, role, branch_id) VALUES ('branch2', '分管二', ?, 'branch', ?)").run(await hashPassword('branch2123'), otherBranch);
+    const { db, tables } = t.hub.store;
+    const [otherBranch] = await db.insert(tables.branches).values({ name: '二部' }).returning({ id: tables.branches.id });
+    await db.insert(tables.users).values({ username: 'branch2', name: '分管二', passwordHash: await hashPassword('branch2123'), role: 'branch', branchId: otherBranch!.id });
     const branch2 = await t.login('branch2');
     expect((await start(branch2, { accountId: account1, groupName: 'x', members: ['+8613911111111'] })).status).toBe(403);
     expect((await t.call('GET', `/xd/client/groupPulls/${taskId}`, { token: branch2 })).status).toBe(403);
@@ -140,13 +142,14 @@ describe('group pulls (sandbox bridge)', () => {
       [{ ...base, perMinute: 0 }, /perMinute/],
       [{ ...base, accountId: 'abc' }, /accountId/],
     ];
-    const before = t.hub.database.sqlite.prepare('SELECT count(*) FROM group_pulls').pluck().get();
+    const taskCount = async () => (await t.hub.store.db.select({ n: count() }).from(t.hub.store.tables.groupPulls))[0]!.n;
+    const before = await taskCount();
     for (const [body, field] of cases) {
       const res = await start(seat1, body);
       expect(res.status, JSON.stringify(body).slice(0, 200)).toBe(400);
       expect(res.body.msg).toMatch(field);
     }
-    expect(t.hub.database.sqlite.prepare('SELECT count(*) FROM group_pulls').pluck().get()).toBe(before);
+    expect(await taskCount()).toBe(before);
     expect((await t.call('GET', '/xd/client/groupPulls?status=sleeping', { token: seat1 })).body.msg).toMatch(/status/);
     expect((await t.call('POST', '/xd/client/groupPulls/abc/pause', { token: seat1 })).body.msg).toMatch(/taskId/);
   });

@@ -2,13 +2,12 @@
 // and the branch manager are connected.
 import { and, eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { activity, conversations, messages, transfers } from '../../src/db/schema.js';
 import { createAccess } from '../../src/access/access.js';
 import { createFans } from '../../src/fans/fans.js';
-import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
 import { rooms } from '../../src/realtime/rooms.js';
 import { formatJavaDate } from '../../src/time.js';
 import { type TestHub } from '../helpers/hub.js';
+import { storeInbound } from '../helpers/inbound-store.js';
 import { realtimeSetups, type RealtimeEnv } from '../helpers/setups.js';
 import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../helpers/sockets.js';
 import { demoTarget, ownerOf, userId } from './fixtures.js';
@@ -30,11 +29,13 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
   });
 
   it('moves the target to seat2, tells each side, and later inbound messages follow it', async () => {
-    const db = t.hub.database.db;
-    const seat1 = userId(db, 'seat1');
-    const seat2 = userId(db, 'seat2');
-    const target = demoTarget(db, seat1);
-    const historyBefore = db.select().from(messages).where(eq(messages.targetId, target.id)).all().length;
+    const store = t.hub.store;
+    const { db, tables } = store;
+    const { activity, conversations, messages, transfers } = tables;
+    const seat1 = await userId(store, 'seat1');
+    const seat2 = await userId(store, 'seat2');
+    const target = await demoTarget(store, seat1);
+    const historyBefore = (await db.select().from(messages).where(eq(messages.targetId, target.id))).length;
     expect(historyBefore).toBeGreaterThan(0);
 
     const [seat1Token, seat2Token, branchToken] = await Promise.all([t.login('seat1'), t.login('seat2'), t.login('branch1')]);
@@ -75,15 +76,15 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
 
     // Stored: the owner moved, the record names who/from/to/why/when, each seat got an activity
     // row with the cursor it was pushed, and the history stayed with the target.
-    expect(ownerOf(db, target.id)).toBe(seat2);
-    const record = db.select().from(transfers).where(eq(transfers.id, Number(transferId))).get();
+    expect(await ownerOf(store, target.id)).toBe(seat2);
+    const record = (await db.select().from(transfers).where(eq(transfers.id, Number(transferId))))[0];
     expect(record).toMatchObject({ targetId: target.id, fromSeatId: seat1, toSeatId: seat2, byUserId: seat1, reason: '客户要求中文服务', createdAt: NOW });
-    const rows = db.select().from(activity).where(eq(activity.targetId, target.id)).all();
+    const rows = await db.select().from(activity).where(eq(activity.targetId, target.id));
     expect(rows).toContainEqual(expect.objectContaining({ cursor: inPayload.cursor, seatId: seat2, kind: 'transfer:in' }));
     expect(rows).toContainEqual(expect.objectContaining({ cursor: outPayload.cursor, seatId: seat1, kind: 'transfer:out' }));
-    const conversation = db.select().from(conversations).where(eq(conversations.targetId, target.id)).get()!;
+    const conversation = (await db.select().from(conversations).where(eq(conversations.targetId, target.id)))[0]!;
     expect(conversation.lastCursor).toBe(inPayload.cursor);
-    expect(db.select().from(messages).where(eq(messages.targetId, target.id)).all()).toHaveLength(historyBefore);
+    expect(await db.select().from(messages).where(eq(messages.targetId, target.id))).toHaveLength(historyBefore);
 
     // The receiver learns who gave it the target, why and when.
     const source = await t.call('POST', '/xd/client/transferSource', { token: seat2Token, body: { receId: String(target.id) } });
@@ -104,17 +105,17 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
     expect(again.body.msg).toMatch(/receId/);
 
     // A later inbound message is stored under seat2 and pushed (as the hot path does) to the owner only.
-    const stored = storeBridgeMessage(
-      db,
+    const stored = await storeInbound(
+      store,
       { phone: target.phone, msgId: 'after-transfer', direction: 'in', from: { id: target.platformUid }, contentType: '1', content: '还在吗', sendTime: NOW + 1000 },
       { tzName: TZ, now: NOW + 1000 },
     );
     if (stored.duplicate) throw new Error('unexpected duplicate');
     expect(stored.seatId).toBe(seat2);
     expect(stored.newFan).toBeNull();
-    const after = db.select().from(conversations).where(eq(conversations.targetId, target.id)).get()!;
+    const after = (await db.select().from(conversations).where(eq(conversations.targetId, target.id)))[0]!;
     expect(after).toMatchObject({ seatId: seat2, lastMessageId: stored.messageId, lastCursor: stored.cursor, unreadCount: conversation.unreadCount + 1 });
-    expect(db.select().from(activity).where(and(eq(activity.cursor, stored.cursor))).get()).toMatchObject({ seatId: seat2, targetId: target.id });
+    expect((await db.select().from(activity).where(and(eq(activity.cursor, stored.cursor))))[0]).toMatchObject({ seatId: seat2, targetId: target.id });
     const pushed = nextEvent(s2, 'message:new');
     t.hub.io.to(rooms.seat(stored.seatId!)).emit('message:new', {
       accountId: String(stored.accountId),
@@ -141,8 +142,8 @@ describe.each(realtimeSetups)('transfer flow with live sockets ($name)', (setup)
   });
 
   it('lists the seats to transfer to with their live online state', async () => {
-    const db = t.hub.database.db;
-    const seat2 = userId(db, 'seat2');
+    const store = t.hub.store;
+    const seat2 = await userId(store, 'seat2');
     const seat1Token = await t.login('seat1');
     const offline = await t.call('GET', '/xd/client/transferSeats?name=', { token: seat1Token });
     expect(offline.body.data).toEqual([{ custServId: String(seat2), name: '坐席二', username: 'seat2', online: false }]);

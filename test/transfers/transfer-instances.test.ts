@@ -42,10 +42,10 @@ describe('transfers across instances', () => {
   });
 
   it('sees a seat online on the other instance and pushes the transfer there', async () => {
-    const db = a.hub.database.db;
-    const seat1 = userId(db, 'seat1');
-    const seat2 = userId(db, 'seat2');
-    const target = demoTarget(db, seat1);
+    const store = a.hub.store;
+    const seat1 = await userId(store, 'seat1');
+    const seat2 = await userId(store, 'seat2');
+    const target = await demoTarget(store, seat1);
     const seat1Token = await a.login('seat1');
     const [s1, s2, b1] = await Promise.all([
       connectSocket(a.url, seat1Token),
@@ -61,7 +61,7 @@ describe('transfers across instances', () => {
     const res = await a.call('POST', '/xd/client/transfer', { token: seat1Token, body: { receId: String(target.id), toCustServId: String(seat2) } });
     expect(res.status).toBe(200);
     for (const payload of await pushes) expect(payload).toMatchObject({ transferId: res.body.data.transferId, toCustServId: String(seat2) });
-    expect(ownerOf(db, target.id)).toBe(seat2);
+    expect(await ownerOf(store, target.id)).toBe(seat2);
 
     // Instance B reads the same database: seat1 is refused there too.
     const onB = await b.call('POST', '/xd/client/transferSource', { token: seat1Token, body: { receId: String(target.id) } });

@@ -1,4 +1,4 @@
-// Several processes transfer one target at once through the same SQLite file: exactly one owner
+// Several processes transfer one target at once through the same database: exactly one owner
 // at the end and a transfer chain without gaps (each transfer starts where the previous ended).
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,19 +20,19 @@ describe('concurrent transfers across processes', () => {
   afterEach(() => t.close());
 
   it('keeps one owner and a consistent chain', async () => {
-    const db = t.hub.database.db;
-    const seat1 = userId(db, 'seat1');
-    const seat2 = userId(db, 'seat2');
-    const seat3 = await addUser(db, { username: 'seat3', name: '坐席三', role: 'seat', branchId: branchOf(db, 'seat1') });
-    const target = demoTarget(db, seat1);
-    const dbPath = join(t.dir, 'hub.db');
+    const store = t.hub.store;
+    const seat1 = await userId(store, 'seat1');
+    const seat2 = await userId(store, 'seat2');
+    const seat3 = await addUser(store, { username: 'seat3', name: '坐席三', role: 'seat', branchId: await branchOf(store, 'seat1') });
+    const target = await demoTarget(store, seat1);
+    const database = t.hub.config.databaseUrl ?? join(t.dir, 'hub.db');
     // Different seat orders per process, so they keep colliding on "already belongs to".
     const orders = [[seat2, seat3, seat1], [seat3, seat1, seat2], [seat2, seat1, seat3]];
     // Far enough ahead for every process to have loaded its modules.
     const startAt = Date.now() + 4000;
     const outputs = await Promise.all(
       orders.map((order) =>
-        run(process.execPath, ['--import', 'tsx', WORKER, dbPath, String(target.id), order.join(','), String(ROUNDS), String(startAt)], { timeout: 60_000 }),
+        run(process.execPath, ['--import', 'tsx', WORKER, database, String(target.id), order.join(','), String(ROUNDS), String(startAt)], { timeout: 60_000 }),
       ),
     );
     const totals = outputs.map((o) => JSON.parse(o.stdout.trim()) as { made: number; refused: number; started: number; finished: number });
@@ -49,6 +49,6 @@ describe('concurrent transfers across processes', () => {
       expect(chain[i]!.toSeatId).not.toBe(chain[i]!.fromSeatId);
       if (i > 0) expect(chain[i]!.fromSeatId).toBe(chain[i - 1]!.toSeatId);
     }
-    expect(ownerOf(db, target.id)).toBe(chain.at(-1)!.toSeatId);
+    expect(await ownerOf(store, target.id)).toBe(chain.at(-1)!.toSeatId);
   });
 });

@@ -1,7 +1,6 @@
 // Who may transfer what to whom, idempotent retries and concurrent transfers of one target.
 import { eq } from 'drizzle-orm';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { transfers } from '../../src/db/schema.js';
 import { createTransfersRepository } from '../../src/transfers/transfers.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { addSecondBranch, addUser, branchOf, demoTarget, ownerOf, userId } from './fixtures.js';
@@ -14,22 +13,23 @@ describe('transfer rules', () => {
   let tokens: Record<string, string>;
   beforeEach(async () => {
     t = await startHub();
-    const db = t.hub.database.db;
-    seat1 = userId(db, 'seat1');
-    seat2 = userId(db, 'seat2');
-    receId = String(demoTarget(db, seat1).id);
+    const store = t.hub.store;
+    seat1 = await userId(store, 'seat1');
+    seat2 = await userId(store, 'seat2');
+    receId = String((await demoTarget(store, seat1)).id);
     const names = ['seat1', 'seat2', 'branch1', 'super1', 'master'];
     const values = await Promise.all(names.map((n) => t.login(n)));
     tokens = Object.fromEntries(names.map((n, i) => [n, values[i]!]));
   });
   afterEach(() => t.close());
 
+  const transferRows = () => t.hub.store.db.select().from(t.hub.store.tables.transfers);
   const transfer = (token: string, body: Record<string, unknown>, headers?: Record<string, string>) =>
     t.call('POST', '/xd/client/transfer', { token, body, headers });
 
   it('refuses a transfer to oneself, to the current owner, to another branch, to a non-seat', async () => {
-    const db = t.hub.database.db;
-    const other = await addSecondBranch(db);
+    const store = t.hub.store;
+    const other = await addSecondBranch(store);
     const self = await transfer(tokens.seat1!, { receId, toCustServId: String(seat1) });
     expect(self).toMatchObject({ status: 400, body: { code: 400, msg: 'toCustServId: cannot transfer to yourself' } });
 
@@ -42,15 +42,15 @@ describe('transfer rules', () => {
     // Not even a master may move a target across branches.
     expect((await transfer(tokens.master!, { receId, toCustServId: String(other.seatId) })).status).toBe(400);
 
-    const notSeat = await transfer(tokens.seat1!, { receId, toCustServId: String(userId(db, 'super1')) });
+    const notSeat = await transfer(tokens.seat1!, { receId, toCustServId: String(await userId(store, 'super1')) });
     expect(notSeat).toMatchObject({ status: 404, body: { msg: 'toCustServId not found' } });
     expect((await transfer(tokens.seat1!, { receId, toCustServId: '999999' })).status).toBe(404);
 
-    const disabledId = await addUser(db, { username: 'seat3', name: '坐席三', role: 'seat', branchId: branchOf(db, 'seat1'), disabled: true });
+    const disabledId = await addUser(store, { username: 'seat3', name: '坐席三', role: 'seat', branchId: await branchOf(store, 'seat1'), disabled: true });
     expect(await transfer(tokens.seat1!, { receId, toCustServId: String(disabledId) })).toMatchObject({ status: 400, body: { msg: 'toCustServId: that seat is disabled' } });
 
-    expect(ownerOf(db, Number(receId))).toBe(seat1);
-    expect(db.select().from(transfers).all()).toHaveLength(0);
+    expect(await ownerOf(store, Number(receId))).toBe(seat1);
+    expect(await transferRows()).toHaveLength(0);
   });
 
   it('validates the body and names the field', async () => {
@@ -62,8 +62,8 @@ describe('transfer rules', () => {
   });
 
   it('lets only the owner, its branch manager or supervisor, or a master transfer', async () => {
-    const db = t.hub.database.db;
-    const other = await addSecondBranch(db);
+    const store = t.hub.store;
+    const other = await addSecondBranch(store);
     const branch2 = await t.login('branch2');
     const seat9 = await t.login('seat9');
     expect((await transfer(tokens.seat2!, { receId, toCustServId: String(seat2) })).status).toBe(403);
@@ -79,9 +79,9 @@ describe('transfer rules', () => {
     expect(byMaster.status).toBe(200);
     const chain = await createTransfersRepository(t.hub.store).transferChain(Number(receId));
     expect(chain.map((r) => [r.fromSeatId, r.toSeatId, r.byUserId])).toEqual([
-      [seat1, seat2, userId(db, 'super1')],
-      [seat2, seat1, userId(db, 'branch1')],
-      [seat1, seat2, userId(db, 'master')],
+      [seat1, seat2, await userId(store, 'super1')],
+      [seat2, seat1, await userId(store, 'branch1')],
+      [seat1, seat2, await userId(store, 'master')],
     ]);
 
     // transferSource follows the latest transfer into the current owner; the giver is refused.
@@ -100,7 +100,6 @@ describe('transfer rules', () => {
   });
 
   it('records a retried request once and answers the first transferId', async () => {
-    const db = t.hub.database.db;
     const body = { receId, toCustServId: String(seat2), requestId: 'req-1' };
     const [first, second] = await Promise.all([transfer(tokens.seat1!, body), transfer(tokens.seat1!, body)]);
     expect(first.status).toBe(200);
@@ -109,7 +108,7 @@ describe('transfer rules', () => {
     // Later still, after seat1 lost the target, the retry answers the same id.
     const late = await transfer(tokens.seat1!, body);
     expect(late.body.data.transferId).toBe(first.body.data.transferId);
-    expect(db.select().from(transfers).all()).toHaveLength(1);
+    expect(await transferRows()).toHaveLength(1);
 
     // The same key for another transfer is a conflict, not a silent replay.
     const reused = await transfer(tokens.seat1!, { ...body, toCustServId: String(seat1) });
@@ -122,14 +121,16 @@ describe('transfer rules', () => {
     expect(h1.status).toBe(200);
     expect(h2.body.data.transferId).toBe(h1.body.data.transferId);
     expect(h1.body.data.transferId).not.toBe(first.body.data.transferId);
-    expect(db.select().from(transfers).all()).toHaveLength(2);
-    expect(db.select().from(transfers).where(eq(transfers.id, Number(h1.body.data.transferId))).get()!.requestKey).toBe(`${seat2}:req-1`);
+    expect(await transferRows()).toHaveLength(2);
+    const { transfers } = t.hub.store.tables;
+    const [latest] = await t.hub.store.db.select().from(transfers).where(eq(transfers.id, Number(h1.body.data.transferId)));
+    expect(latest!.requestKey).toBe(`${seat2}:req-1`);
   });
 
   it('leaves exactly one owner and an unbroken chain when transfers of one target race', async () => {
-    const db = t.hub.database.db;
-    const seat3 = await addUser(db, { username: 'seat3', name: '坐席三', role: 'seat', branchId: branchOf(db, 'seat1') });
-    // A second hub process on the same database file: the owner must be re-read inside the
+    const store = t.hub.store;
+    const seat3 = await addUser(store, { username: 'seat3', name: '坐席三', role: 'seat', branchId: await branchOf(store, 'seat1') });
+    // A second hub process on the same database: the owner must be re-read inside the
     // write transaction, whichever connection wrote last.
     const twin = await startHub({ dir: t.dir });
     try {
@@ -151,7 +152,7 @@ describe('transfer rules', () => {
       expect(chain).toHaveLength(succeeded);
       expect(chain[0]!.fromSeatId).toBe(seat1);
       for (let i = 1; i < chain.length; i++) expect(chain[i]!.fromSeatId).toBe(chain[i - 1]!.toSeatId);
-      expect(ownerOf(db, Number(receId))).toBe(chain.at(-1)!.toSeatId);
+      expect(await ownerOf(store, Number(receId))).toBe(chain.at(-1)!.toSeatId);
     } finally {
       await twin.close();
     }

@@ -17,17 +17,17 @@ describe('transferSeats', () => {
   const names = (res: { body: any }) => (res.body.data as { username: string }[]).map((s) => s.username);
 
   it("lists enabled seats of the caller's branch, caller excluded, matching name or username", async () => {
-    const db = t.hub.database.db;
-    const branchId = branchOf(db, 'seat1');
-    await addUser(db, { username: 'seat3', name: '夜班%坐席', role: 'seat', branchId });
-    await addUser(db, { username: 'seat4', name: '停用坐席', role: 'seat', branchId, disabled: true });
-    await addSecondBranch(db);
+    const store = t.hub.store;
+    const branchId = await branchOf(store, 'seat1');
+    await addUser(store, { username: 'seat3', name: '夜班%坐席', role: 'seat', branchId });
+    await addUser(store, { username: 'seat4', name: '停用坐席', role: 'seat', branchId, disabled: true });
+    await addSecondBranch(store);
     const seat1 = await t.login('seat1');
 
     const all = await search(seat1);
     expect(all.status).toBe(200);
     expect(names(all).sort()).toEqual(['seat2', 'seat3']);
-    expect(all.body.data).toContainEqual({ custServId: String(userId(db, 'seat2')), name: '坐席二', username: 'seat2', online: false });
+    expect(all.body.data).toContainEqual({ custServId: String(await userId(store, 'seat2')), name: '坐席二', username: 'seat2', online: false });
 
     expect(names(await search(seat1, '二'))).toEqual(['seat2']);
     expect(names(await search(seat1, 'SEAT3'))).toEqual(['seat3']);

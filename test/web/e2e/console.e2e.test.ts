@@ -1,13 +1,14 @@
-// The console in Debian's Chromium against a real hub (port 0, SQLite in a temp dir) with a
+// The console in Debian's Chromium against a real hub (port 0, SQLite in a temp dir, or a fresh
+// PostgreSQL database on the PostgreSQL pass) with a
 // fake bridge: log in, live pushes, replies and their ticks, a cut network and a restarted hub,
 // the supervisor's live watch, and a wrong password. Screenshots go to test/web/screenshots/.
 import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessage, postCallback } from '../../helpers/bridge.js';
-import { findOwnedTarget, userId } from '../../helpers/demo.js';
 import { startFakeBridge, type FakeBridge } from '../../helpers/fake-bridge.js';
 import { startHub, type TestHub } from '../../helpers/hub.js';
+import { targetOwnedBy, userIdIn } from '../../messages/fixtures.js';
 import { conversation, launchChromium, logIn, message, newConsole, renderedMsgIds } from './browser.js';
 import { startFaultProxy, type FaultProxy } from './tcp-proxy.js';
 
@@ -21,9 +22,12 @@ describe('the console in Chromium', () => {
   let browser: Browser;
   let seat: Page;
   let seatToken: string;
-  let zeng: ReturnType<typeof findOwnedTarget>;
-  let maria: ReturnType<typeof findOwnedTarget>;
+  let seat1Id: number;
+  let zeng: Awaited<ReturnType<typeof targetOwnedBy>>;
+  let maria: Awaited<ReturnType<typeof targetOwnedBy>>;
   const dirs: string[] = [];
+  // Every hub started, the restarted one too: closing each releases its database.
+  const hubs: TestHub[] = [];
 
   /** A signed inbound callback from a demo target of seat1; resolves with the hub's msgId. */
   async function inbound(target: typeof zeng, name: string, content: string): Promise<string> {
@@ -36,7 +40,7 @@ describe('the console in Chromium', () => {
     const answer = await fetch(`${hubUrl}/xd/client/getConversations`, {
       method: 'POST',
       headers: { token: seatToken, 'content-type': 'application/json' },
-      body: JSON.stringify({ custServId: String(userId(t.hub.database.db, 'seat1')) }),
+      body: JSON.stringify({ custServId: String(seat1Id) }),
     });
     const rows = ((await answer.json()) as { data: { receId: string; unread: number }[] }).data;
     return rows.find((r) => r.receId === String(receId))?.unread ?? 0;
@@ -49,13 +53,14 @@ describe('the console in Chromium', () => {
     let sends = 0;
     bridge = await startFakeBridge((call) => (call.path === '/send' ? { status: 200, body: { msgId: `bridge-${++sends}` } } : { status: 200, body: {} }));
     t = await startHub({ listen: true, env: { PROTOCOL_URL: bridge.url } });
+    hubs.push(t);
     dirs.push(t.dir);
     hubUrl = t.url;
     proxy = await startFaultProxy(Number(new URL(t.url).port));
     browser = await launchChromium();
-    const seat1 = userId(t.hub.database.db, 'seat1');
-    zeng = findOwnedTarget(t.hub.database.db, seat1, '曾林');
-    maria = findOwnedTarget(t.hub.database.db, seat1, 'Maria Silva');
+    seat1Id = await userIdIn(t.hub.store, 'seat1');
+    zeng = await targetOwnedBy(t.hub.store, seat1Id, '曾林');
+    maria = await targetOwnedBy(t.hub.store, seat1Id, 'Maria Silva');
     seatToken = await t.login('seat1');
     // A working morning: a few more people have written to seat1's accounts.
     const people = ['Ahmed Hassan', 'Lucía Fernández', 'Nguyen Van An', '王芳', 'Olivia Brown', 'Kenji Sato'];
@@ -69,7 +74,7 @@ describe('the console in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await proxy?.close();
-    await t?.hub.close();
+    for (const hub of hubs.reverse()) await hub.close();
     await bridge?.close();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
@@ -161,7 +166,7 @@ describe('the console in Chromium', () => {
   it('lets super1 watch seat1 live without touching seat1’s unread count', async () => {
     const { context, page: sup } = await newConsole(browser);
     await logIn(sup, hubUrl, 'super1');
-    const card = sup.locator(`[data-testid="seat-card"][data-cust-serv-id="${userId(t.hub.database.db, 'seat1')}"]`);
+    const card = sup.locator(`[data-testid="seat-card"][data-cust-serv-id="${seat1Id}"]`);
     await expect.poll(() => card.getAttribute('data-online')).toBe('true');
     await sup.locator('[data-testid="connection-state"][data-state="online"]').waitFor();
     await sup.screenshot({ path: new URL('supervisor-wall.png', SHOTS).pathname });
@@ -211,6 +216,7 @@ describe('the console in Chromium', () => {
     const dir = t.dir;
     await t.hub.close();
     t = await startHub({ listen: true, dir, env: { PROTOCOL_URL: bridge.url } });
+    hubs.push(t);
     hubUrl = t.url;
     for (let i = 0; i < 4; i++) missed.push(await inbound(maria, 'Maria Silva', `after restart ${i}`));
     await inbound(zeng, '曾林', '急！');
@@ -231,7 +237,7 @@ describe('the console in Chromium', () => {
     expect(new Set(shown).size).toBe(shown.length);
     const history = await t.call('POST', '/xd/client/retrievePastRecords', {
       token: seatToken,
-      body: { custServId: String(userId(t.hub.database.db, 'seat1')), receId: String(maria.targetId), pageNo: 1, pageSize: 200 },
+      body: { custServId: String(seat1Id), receId: String(maria.targetId), pageNo: 1, pageSize: 200 },
     });
     const stored = (history.body.data.contGroups as { msgId: string }[]).map((m) => m.msgId);
     expect(shown.filter((id) => id !== '')).toEqual(stored);

@@ -1,14 +1,14 @@
 // The management side of the console in Chromium against a real hub with a fake bridge:
 // permissions that an admin removes vanish from the screen, the dashboard equals the API,
 // the branch manager's accounts screen moves an account live, bulk import, group pulls.
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboundMessage, postCallback } from '../../helpers/bridge.js';
-import { findOwnedTarget, userId } from '../../helpers/demo.js';
 import { startFakeBridge, type FakeBridge } from '../../helpers/fake-bridge.js';
 import { EVOLUTION_API_KEY, EVOLUTION_SECRET, evolutionEnvelope, postEvolution, QR_DATA_URL, startFakeEvolution, type FakeEvolution } from '../../helpers/fake-evolution.js';
 import { startHub, type TestHub } from '../../helpers/hub.js';
+import { targetOwnedBy, userIdIn } from '../../messages/fixtures.js';
 import { closedPort, startSocks5, startTarget, type Listening } from '../../proxies/fake-proxies.js';
 import { conversation, launchChromium, logIn, newConsole } from './browser.js';
 
@@ -22,7 +22,7 @@ describe('the management console in Chromium', () => {
 
   const api = async (token: string, method: string, path: string, body?: unknown) => {
     const response = await fetch(`${t.url}${path}`, { method, headers: { token, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) });
-    return { status: response.status, body: (await response.json()) as { code: number; msg: string; data: any } };
+    return { status: response.status, body: await response.json() as { code: number; msg: string; data: any } };
   };
   /** The native input of an Element Plus field, whether the test id sits on it or on a wrapper. */
   const field = (page: Page, id: string) => page.locator(`input[data-testid="${id}"], textarea[data-testid="${id}"], [data-testid="${id}"] input, [data-testid="${id}"] textarea`).first();
@@ -43,14 +43,13 @@ describe('the management console in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await t?.hub.close();
+    await t?.close();
     await bridge?.close();
-    if (t) rmSync(t.dir, { recursive: true, force: true });
   });
 
   it('a permission the admin removes from role seat leaves the seat’s screen at its next navigation, and the hub refuses it', async () => {
-    const seat1 = userId(t.hub.database.db, 'seat1');
-    const zeng = findOwnedTarget(t.hub.database.db, seat1, '曾林');
+    const seat1 = await userIdIn(t.hub.store, 'seat1');
+    const zeng = await targetOwnedBy(t.hub.store, seat1, '曾林');
     const { context, page } = await newConsole(browser);
     await logIn(page, t.url, 'seat1');
     await online(page);
@@ -94,7 +93,7 @@ describe('the management console in Chromium', () => {
     await page.getByTestId('fans-count').waitFor();
     await expect.poll(() => page.getByTestId('transfer-open').count()).toBe(0);
     const seatToken = await page.evaluate(() => sessionStorage.getItem('hub.token'));
-    const seat2 = userId(t.hub.database.db, 'seat2');
+    const seat2 = await userIdIn(t.hub.store, 'seat2');
     const refused = await api(seatToken!, 'POST', '/xd/client/transfer', { receId: String(zeng.targetId), toCustServId: String(seat2) });
     expect(refused.status).toBe(403);
     expect(refused.body.msg).toContain('client:transfer:add');
@@ -115,8 +114,8 @@ describe('the management console in Chromium', () => {
     await page.getByTestId('nav-Dashboard').click();
     await page.getByTestId('dash-card').first().waitFor();
     const branchToken = await page.evaluate(() => sessionStorage.getItem('hub.token'));
-    const seat1 = userId(t.hub.database.db, 'seat1');
-    const zeng = findOwnedTarget(t.hub.database.db, seat1, '曾林');
+    const seat1 = await userIdIn(t.hub.store, 'seat1');
+    const zeng = await targetOwnedBy(t.hub.store, seat1, '曾林');
     const before = (await api(branchToken!, 'POST', '/xd/dashboard/summary', {})).body.data as { inbound: number };
 
     // A burst: 30 inbound from 10 new people and 6 written on the phones themselves.
@@ -184,7 +183,7 @@ describe('the management console in Chromium', () => {
     await item.waitFor({ timeout: 5000 });
     // The same page, not a reload: the marker set before is still there.
     expect(await other.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
-    const seat9 = String(userId(t.hub.database.db, 'seat9'));
+    const seat9 = String(await userIdIn(t.hub.store, 'seat9'));
     const stored = await api(adminToken, 'GET', `/xd/admin/accounts?keyword=${encodeURIComponent('+8613900000777')}&pageNo=1&pageSize=10`);
     expect(stored.body.data.rows[0].seatId).toBe(seat9);
     await manager.screenshot({ path: new URL('accounts.png', SHOTS).pathname, fullPage: true });
@@ -196,7 +195,7 @@ describe('the management console in Chromium', () => {
     const { context, page } = await newConsole(browser);
     await logIn(page, t.url, 'branch1');
     await online(page);
-    const seat1 = String(userId(t.hub.database.db, 'seat1'));
+    const seat1 = String(await userIdIn(t.hub.store, 'seat1'));
     await page.locator(`[data-testid="seat-telegram-edit"][data-cust-serv-id="${seat1}"]`).click();
     await page.locator('.el-message-box input').fill('https://t.me/north_desk');
     await page.locator('.el-message-box .el-button--primary').click();
@@ -219,7 +218,7 @@ describe('the management console in Chromium', () => {
     const seat = await newConsole(browser);
     await logIn(seat.page, t.url, 'seat1');
     await online(seat.page);
-    const zeng = findOwnedTarget(t.hub.database.db, userId(t.hub.database.db, 'seat1'), '曾林');
+    const zeng = await targetOwnedBy(t.hub.store, await userIdIn(t.hub.store, 'seat1'), '曾林');
     await conversation(seat.page, zeng.targetId).click();
     await field(seat.page, 'composer-input').fill('/ship');
     await seat.page.getByTestId('quick-replies').getByText('Shipping times').waitFor();
@@ -357,10 +356,9 @@ describe('the management console in Chromium', () => {
       hub = await startHub({ listen: true, env: { PROXY_CHECK_TARGET: `127.0.0.1:${target.port}`, PROXY_CHECK_TIMEOUT_MS: '300', PROXY_CHECK_INTERVAL_S: '1' } });
     });
     afterAll(async () => {
-      await hub?.hub.close();
+      await hub?.close();
       await socks?.close();
       await target?.close();
-      if (hub) rmSync(hub.dir, { recursive: true, force: true });
     });
 
     it('a proxy that goes down shows down on the pool screen and on its account’s row, without a reload', async () => {
@@ -410,15 +408,14 @@ describe('the management console in Chromium', () => {
       hub = await startHub({ listen: true, env: { BRIDGE_DRIVER: 'evolution', EVOLUTION_URL: evo.url, EVOLUTION_API_KEY, EVOLUTION_WEBHOOK_SECRET: EVOLUTION_SECRET, GROUP_PULL_MINUTE_MS: '1500' } });
     });
     afterAll(async () => {
-      await hub?.hub.close();
+      await hub?.close();
       await evo?.close();
-      if (hub) rmSync(hub.dir, { recursive: true, force: true });
     });
 
     const accountOf = async (phone: string) => {
       const token = await hub.login('admin');
       const response = await fetch(`${hub.url}/xd/admin/accounts?keyword=${encodeURIComponent(phone)}&pageNo=1&pageSize=5`, { headers: { token } });
-      return ((await response.json()) as { data: { rows: { accountId: string }[] } }).data.rows[0]!.accountId;
+      return (await response.json() as { data: { rows: { accountId: string }[] } }).data.rows[0]!.accountId;
     };
 
     it('shows branch1 the QR of an account that needs a login, as the bridge sends it', async () => {
@@ -481,7 +478,7 @@ describe('the management console in Chromium', () => {
       expect(seen.at(-1)).toBe('done:12/12');
 
       const token = await page.evaluate(() => sessionStorage.getItem('hub.token'));
-      const detail = ((await (await fetch(`${hub.url}/xd/client/groupPulls/${taskId}`, { headers: { token: token! } })).json()) as { data: { added: number; failed: number; skipped: number; members: { phone: string; state: string }[] } }).data;
+      const detail = (await (await fetch(`${hub.url}/xd/client/groupPulls/${taskId}`, { headers: { token: token! } })).json() as { data: { added: number; failed: number; skipped: number; members: { phone: string; state: string }[] } }).data;
       expect(detail).toMatchObject({ added: 10, failed: 1, skipped: 1 });
       // Member results: expand the task.
       await page.locator('[data-testid="group-pulls-table"] .el-table__expand-icon').first().click();
