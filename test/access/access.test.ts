@@ -2,7 +2,6 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAccess } from '../../src/access/access.js';
 import { createAuthRepository, type AuthUser } from '../../src/auth/auth.repository.js';
-import { accounts, branches, conversations, users } from '../../src/db/schema.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 
 describe('access rules', async () => {
@@ -15,17 +14,17 @@ describe('access rules', async () => {
 
   beforeAll(async () => {
     t = await startHub();
-    const db = t.hub.database.db;
+    const { db, tables: { accounts, branches, conversations, users } } = t.hub.store;
     access = createAccess(t.hub.store);
     const auth = createAuthRepository(t.hub.store);
     for (const name of ['master', 'admin', 'branch1', 'super1', 'seat1', 'seat2']) {
       who[name] = (await auth.resolveToken(await t.login(name), Date.now()))!;
     }
-    const otherBranch = db.insert(branches).values({ name: 'other' }).returning().get();
-    otherBranchSeat = db.insert(users).values({ username: 'far', name: 'far', passwordHash: 'x', role: 'seat', branchId: otherBranch.id }).returning().get().id;
-    const conversation = db.select().from(conversations).where(eq(conversations.seatId, who.seat1!.id)).get()!;
-    seat1Target = conversation.targetId;
-    seat1Account = db.select().from(accounts).where(eq(accounts.seatId, who.seat1!.id)).get()!.id;
+    const [otherBranch] = await db.insert(branches).values({ name: 'other' }).returning();
+    otherBranchSeat = (await db.insert(users).values({ username: 'far', name: 'far', passwordHash: 'x', role: 'seat', branchId: otherBranch!.id }).returning())[0]!.id;
+    const [conversation] = await db.select().from(conversations).where(eq(conversations.seatId, who.seat1!.id)).orderBy(conversations.id).limit(1);
+    seat1Target = conversation!.targetId;
+    seat1Account = (await db.select().from(accounts).where(eq(accounts.seatId, who.seat1!.id)).orderBy(accounts.id).limit(1))[0]!.id;
   });
   afterAll(() => t.close());
 

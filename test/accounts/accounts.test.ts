@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations } from '../../src/db/schema.js';
 import { seedBridgeMessages } from '../helpers/bridge-seed.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { cst, inbound, SEAT1_PHONE, SEAT2_PHONE, SEAT3_PHONE, setUpCallers, type Callers } from '../conversations/fixtures.js';
@@ -50,7 +49,8 @@ describe('POST /xd/client/getAccounts', () => {
   it('stops counting a conversation once it is transferred to another seat', async () => {
     const [seeded] = await seedBridgeMessages(t, [inbound(SEAT2_PHONE, 'u9', 'x1', cst('2023-07-01', '11:00:00'))]);
     const seat2Before = (await accountsOf(c.seat2.token)).find((a) => a.phone === SEAT2_PHONE)!.unread;
-    t.hub.database.db.update(conversations).set({ seatId: Number(c.seat1.id) }).where(eq(conversations.targetId, Number(seeded!.receId))).run();
+    const { conversations } = t.hub.store.tables;
+    await t.hub.store.db.update(conversations).set({ seatId: Number(c.seat1.id) }).where(eq(conversations.targetId, Number(seeded!.receId)));
     const seat2After = (await accountsOf(c.seat2.token)).find((a) => a.phone === SEAT2_PHONE)!.unread;
     expect(seat2After).toBe(seat2Before - 1);
     // the account stays listed for the seat it is assigned to only

@@ -2,7 +2,6 @@
 // seats held on two instances that share one SQLite file and one private redis-server.
 import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messages } from '../../src/db/schema.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis.js';
@@ -152,16 +151,16 @@ describe('administration end to end, across two instances', () => {
     expect((await a.call('PUT', `/xd/admin/accounts/${accountId}`, { token: master, body: { disabled: true } })).status).toBe(200);
     const run = await postCallback(null, 'accounts', {}, { url: b.url });
     expect(run.body.data.map((x: any) => x.phone)).not.toContain(phone);
-    const db = a.hub.database.db;
-    const before = db.select({ n: count() }).from(messages).get()!.n;
+    const { db, tables: { messages } } = a.hub.store;
+    const before = (await db.select({ n: count() }).from(messages))[0]!.n;
     const refused = await postCallback(null, 'messageCallback', inboundMessage({ phone, from: { id: 'wa-east-1' }, content: 'ignored' }), { url: b.url });
     expect(refused.status).toBe(409);
     expect(refused.body).toMatchObject({ code: 409, msg: 'account disabled', error: 'bridge_account_disabled' });
-    expect(db.select({ n: count() }).from(messages).get()!.n).toBe(before);
+    expect((await db.select({ n: count() }).from(messages))[0]!.n).toBe(before);
     expect((await postCallback(null, 'phoneStatus', { phone, status: 'online' }, { url: a.url })).status).toBe(409);
     expect((await a.call('PUT', `/xd/admin/accounts/${accountId}`, { token: master, body: { disabled: false } })).status).toBe(200);
     expect((await postCallback(null, 'messageCallback', inboundMessage({ phone, from: { id: 'wa-east-1' }, content: 'back' }), { url: b.url })).status).toBe(200);
-    expect(db.select({ n: count() }).from(messages).where(eq(messages.content, 'ignored')).get()!.n).toBe(0);
+    expect((await db.select({ n: count() }).from(messages).where(eq(messages.content, 'ignored')))[0]!.n).toBe(0);
   });
 
   it("disables a user: its sockets on both instances drop within a second and its login answers 403", async () => {

@@ -2,7 +2,6 @@
 // whatever the body, and changes nothing.
 import { count } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accounts, auditLog, branches, users } from '../../src/db/schema.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 
 describe('/xd/admin refuses seats and supervisors', () => {
@@ -20,9 +19,9 @@ describe('/xd/admin refuses seats and supervisors', () => {
 
   it('answers 403 to every admin operation', async () => {
     expect(operations.length).toBeGreaterThanOrEqual(9);
-    const db = t.hub.database.db;
-    const rows = () => [users, branches, accounts, auditLog].map((table) => db.select({ n: count() }).from(table).get()!.n);
-    const before = rows();
+    const { db, tables: { accounts, auditLog, branches, users } } = t.hub.store;
+    const rows = async () => Promise.all([users, branches, accounts, auditLog].map(async (table) => (await db.select({ n: count() }).from(table))[0]!.n));
+    const before = await rows();
     for (const who of ['seat1', 'super1']) {
       const token = await t.login(who);
       for (const { method, path } of operations) {
@@ -34,6 +33,6 @@ describe('/xd/admin refuses seats and supervisors', () => {
         expect(['forbidden', 'permission_denied'], `${who} ${method} ${url}`).toContain(answer.body.error);
       }
     }
-    expect(rows()).toEqual(before);
+    expect(await rows()).toEqual(before);
   });
 });

@@ -1,21 +1,23 @@
 // Branches and users over REST: role scopes, the rules of each write, passwords and the audit
 // rows the writes leave.
+import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auditLog } from '../../src/db/schema.js';
-import { userId } from '../helpers/demo.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
+import { userIdIn } from '../messages/fixtures.js';
 
 describe('administration: branches and users', () => {
   let t: TestHub;
   const tok: Record<string, string> = {};
   let branch1: string;
   let branch2: string;
-  const auditRows = () => t.hub.database.db.select().from(auditLog).all();
+  const auditRows = () => t.hub.store.db.select().from(t.hub.store.tables.auditLog).orderBy(t.hub.store.tables.auditLog.id);
+  const userId = (username: string) => userIdIn(t.hub.store, username);
 
   beforeAll(async () => {
     t = await startHub();
     for (const u of ['master', 'admin', 'branch1', 'seat1', 'super1']) tok[u] = await t.login(u);
-    branch1 = String((t.hub.database.sqlite.prepare("SELECT branch_id AS b FROM users WHERE username = 'branch1'").get() as { b: number }).b);
+    const { users } = t.hub.store.tables;
+    branch1 = String((await t.hub.store.db.select({ b: users.branchId }).from(users).where(eq(users.username, 'branch1')))[0]!.b);
   });
   afterAll(() => t?.close());
 
@@ -85,7 +87,7 @@ describe('administration: branches and users', () => {
     }
     const elsewhere = await t.call('POST', '/xd/admin/users', { token: tok.branch3, body: { username: 'xseat', name: 'x', password: 'password9', role: 'seat', branchId: branch1 } });
     expect(elsewhere.status).toBe(403);
-    const seat1 = userId(t.hub.database.db, 'seat1');
+    const seat1 = await userId('seat1');
     expect((await t.call('PUT', `/xd/admin/users/${seat1}`, { token: tok.branch3, body: { name: 'mine now' } })).status).toBe(403);
     expect((await t.call('PUT', `/xd/admin/users/${seat1}/password`, { token: tok.branch3, body: { password: 'password9' } })).status).toBe(403);
     expect((await t.call('GET', `/xd/admin/users?branchId=${branch1}&pageSize=50`, { token: tok.branch3 })).body.data.rows).toEqual([]);
@@ -96,13 +98,13 @@ describe('administration: branches and users', () => {
   });
 
   it('lets only a master touch master and admin users', async () => {
-    const master = userId(t.hub.database.db, 'master');
-    const admin = userId(t.hub.database.db, 'admin');
+    const master = await userId('master');
+    const admin = await userId('admin');
     expect((await t.call('PUT', `/xd/admin/users/${master}`, { token: tok.admin, body: { name: 'x' } })).status).toBe(403);
     expect((await t.call('PUT', `/xd/admin/users/${master}/password`, { token: tok.admin, body: { password: 'password9' } })).status).toBe(403);
     const newAdmin = await t.call('POST', '/xd/admin/users', { token: tok.admin, body: { username: 'admin2', name: 'x', password: 'password9', role: 'admin' } });
     expect(newAdmin.status).toBe(403);
-    const promote = await t.call('PUT', `/xd/admin/users/${userId(t.hub.database.db, 'super1')}`, { token: tok.admin, body: { role: 'master' } });
+    const promote = await t.call('PUT', `/xd/admin/users/${await userId('super1')}`, { token: tok.admin, body: { role: 'master' } });
     expect(promote.status).toBe(403);
     expect((await t.call('PUT', `/xd/admin/users/${admin}`, { token: tok.master, body: { name: '管理员甲' } })).status).toBe(200);
     const selfDisable = await t.call('PUT', `/xd/admin/users/${master}`, { token: tok.master, body: { disabled: true } });
@@ -111,14 +113,14 @@ describe('administration: branches and users', () => {
   });
 
   it('refuses to move a seat that still has accounts (409)', async () => {
-    const seat1 = userId(t.hub.database.db, 'seat1');
+    const seat1 = await userId('seat1');
     const moved = await t.call('PUT', `/xd/admin/users/${seat1}`, { token: tok.master, body: { branchId: branch2 } });
     expect(moved.status).toBe(409);
     expect((await t.call('PUT', `/xd/admin/users/${seat1}`, { token: tok.master, body: { role: 'supervisor' } })).status).toBe(409);
   });
 
   it('disables a user: its tokens die, its login answers 403 account_disabled', async () => {
-    const id = userId(t.hub.database.db, 'super1');
+    const id = await userId('super1');
     expect((await t.call('PUT', `/xd/admin/users/${id}`, { token: tok.branch1, body: { disabled: true } })).status).toBe(200);
     expect((await t.call('GET', '/xd/auth/me', { token: tok.super1 })).status).toBe(401);
     const login = await t.call('POST', '/xd/auth/login', { body: { username: 'super1', password: 'super1123' } });
@@ -133,7 +135,7 @@ describe('administration: branches and users', () => {
   });
 
   it('resets a password (revoking the tokens) and lets users change their own', async () => {
-    const seat2 = userId(t.hub.database.db, 'seat2');
+    const seat2 = await userId('seat2');
     const old = await t.login('seat2');
     expect((await t.call('PUT', `/xd/admin/users/${seat2}/password`, { token: tok.branch1, body: { password: 'new-secret-2' } })).status).toBe(200);
     expect((await t.call('GET', '/xd/auth/me', { token: old })).status).toBe(401);
@@ -158,7 +160,7 @@ describe('administration: branches and users', () => {
   });
 
   it('records every write in the audit log, never a password, newest first', async () => {
-    const rows = auditRows();
+    const rows = await auditRows();
     const actions = rows.map((r) => r.action);
     for (const a of ['branch.create', 'branch.update', 'branch.delete', 'user.create', 'user.update', 'user.password.reset', 'user.password.change']) expect(actions, a).toContain(a);
     // Refused writes left nothing: one user.create per created user.
@@ -169,9 +171,9 @@ describe('administration: branches and users', () => {
     expect(page.body.data.total).toBe(rows.length);
     const ids = page.body.data.rows.map((r: any) => Number(r.auditId));
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
-    const disable = (await t.call('GET', `/xd/admin/audit?action=user.update&actorId=${userId(t.hub.database.db, 'branch1')}&pageSize=10`, { token: tok.master })).body.data.rows;
+    const disable = (await t.call('GET', `/xd/admin/audit?action=user.update&actorId=${await userId('branch1')}&pageSize=10`, { token: tok.master })).body.data.rows;
     expect(disable.map((r: any) => r.detail)).toEqual([{ disabled: { before: true, after: false } }, { disabled: { before: false, after: true } }]);
-    expect(disable[0]).toMatchObject({ actorName: '分管一', subject: `user:${userId(t.hub.database.db, 'super1')}`, ip: '127.0.0.1' });
+    expect(disable[0]).toMatchObject({ actorName: '分管一', subject: `user:${await userId('super1')}`, ip: '127.0.0.1' });
     const renamed = rows.find((r) => r.action === 'branch.update')!;
     expect(JSON.parse(renamed.detail)).toEqual({ name: { before: '三部', after: 'Branch Three' } });
     expect((await t.call('GET', '/xd/admin/audit?from=2000-01-01&to=2000-01-02&pageSize=5', { token: tok.master })).body.data.total).toBe(0);

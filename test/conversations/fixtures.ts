@@ -1,7 +1,6 @@
 // Shared data for the seat read API tests: the export's example conversation, the demo users'
 // tokens and ids, and a second branch so that "another branch" can be tested.
 import { hashPassword } from '../../src/auth/password.js';
-import { accounts, branches, users } from '../../src/db/schema.js';
 import type { BridgeMessage } from '../helpers/bridge-seed.js';
 import type { TestHub } from '../helpers/hub.js';
 
@@ -49,15 +48,14 @@ export type Callers = Record<'master' | 'admin' | 'branch1' | 'super1' | 'seat1'
  * Adds branch 二部 with its manager, supervisor and seat3 (phone 05), then logs everyone in.
  */
 export async function setUpCallers(t: TestHub): Promise<Callers> {
-  const db = t.hub.database.db;
-  const branch = db.insert(branches).values({ name: '二部' }).returning().get();
+  const { db, tables: { accounts, branches, users } } = t.hub.store;
+  const [branch] = await db.insert(branches).values({ name: '二部' }).returning();
   for (const [username, role] of [['branch2', 'branch'], ['super2', 'supervisor'], ['seat3', 'seat']] as const) {
-    const user = db
+    const [user] = await db
       .insert(users)
-      .values({ username, name: username, role, branchId: branch.id, passwordHash: await hashPassword(`${username}123`) })
-      .returning()
-      .get();
-    if (role === 'seat') db.insert(accounts).values({ phone: SEAT3_PHONE, seatId: user.id, status: 'online' }).run();
+      .values({ username, name: username, role, branchId: branch!.id, passwordHash: await hashPassword(`${username}123`) })
+      .returning();
+    if (role === 'seat') await db.insert(accounts).values({ phone: SEAT3_PHONE, seatId: user!.id, status: 'online' });
   }
   const names = ['master', 'admin', 'branch1', 'super1', 'seat1', 'seat2', 'branch2', 'super2', 'seat3'] as const;
   const entries = await Promise.all(

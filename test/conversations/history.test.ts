@@ -1,6 +1,8 @@
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HISTORY_PAGE_SQL, HISTORY_SUMMARY_SQL } from '../../src/conversations/history.sqlite.js';
 import { seedBridgeMessages } from '../helpers/bridge-seed.js';
+import { testEngine } from '../helpers/engine.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { cst, exportConversation, inbound, SEAT1_PHONE, SEAT2_PHONE, setUpCallers, type Callers } from './fixtures.js';
 import { expectIndexedPlan } from './plan.js';
@@ -138,20 +140,20 @@ describe('POST /xd/client/retrievePastRecords', () => {
   });
 
   it("shows contReadState from the seat's read mark for inbound and the bridge's read status for outbound", async () => {
-    const db = t.hub.database.sqlite;
+    const run = (query: ReturnType<typeof sql>) => t.hub.store.rows(query);
     const page2 = async () => (await records(c.seat1.token, exportBody({ pageno: 2 }))).body.data.contGroups as { msgId: string; contReadState: string }[];
     const [in1, out1, in2, out2] = await page2();
     try {
       // the seat read up to the first inbound of page 2; the target read the first outbound
-      db.prepare('UPDATE conversations SET read_up_to_message_id = ? WHERE target_id = ?').run(Number(in1!.msgId), Number(receId));
-      db.prepare("UPDATE messages SET status = 'read' WHERE id = ?").run(Number(out1!.msgId));
+      await run(sql`UPDATE conversations SET read_up_to_message_id = ${Number(in1!.msgId)} WHERE target_id = ${Number(receId)}`);
+      await run(sql`UPDATE messages SET status = 'read' WHERE id = ${Number(out1!.msgId)}`);
       expect((await page2()).map((m) => m.contReadState)).toEqual(['1', '1', '0', '0']);
       // an inbound message flagged read on its own counts too
-      db.prepare('UPDATE messages SET read_state = 1 WHERE id = ?').run(Number(in2!.msgId));
+      await run(sql`UPDATE messages SET read_state = 1 WHERE id = ${Number(in2!.msgId)}`);
       expect((await page2()).map((m) => [m.msgId, m.contReadState])).toEqual([[in1!.msgId, '1'], [out1!.msgId, '1'], [in2!.msgId, '1'], [out2!.msgId, '0']]);
     } finally {
-      db.prepare('UPDATE conversations SET read_up_to_message_id = 0 WHERE target_id = ?').run(Number(receId));
-      db.prepare("UPDATE messages SET status = CASE sender WHEN 1 THEN 'received' ELSE 'sent' END, read_state = CASE sender WHEN 1 THEN 0 ELSE 1 END WHERE target_id = ?").run(Number(receId));
+      await run(sql`UPDATE conversations SET read_up_to_message_id = 0 WHERE target_id = ${Number(receId)}`);
+      await run(sql`UPDATE messages SET status = CASE sender WHEN 1 THEN 'received' ELSE 'sent' END, read_state = CASE sender WHEN 1 THEN 0 ELSE 1 END WHERE target_id = ${Number(receId)}`);
     }
   });
 
@@ -169,7 +171,8 @@ describe('POST /xd/client/retrievePastRecords', () => {
     expect(july.lastSendTime).toBe('Sat Jul 01 00:00:00 CST 2023');
   });
 
-  it('reads the page, its count and the last time through messages_target_time', () => {
+  // SQLite's query plan of the SQLite statements (PostgreSQL runs its own).
+  it.skipIf(testEngine === 'pg')('reads the page, its count and the last time through messages_target_time', () => {
     const params = { targetId: Number(receId), start: cst('2023-07-01', '00:00:00'), end: cst('2023-07-02', '00:00:00'), limit: 10, offset: 10 };
     expectIndexedPlan(t, HISTORY_PAGE_SQL, params, 'messages_target_time');
     expectIndexedPlan(t, HISTORY_SUMMARY_SQL, { targetId: params.targetId, start: params.start, end: params.end }, 'messages_target_time');

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
 import { isAllowedTelegramLink } from '../../src/management/management.routes.js';
-import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
+import { createInboundStore } from '../../src/messages/inbound.repository.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { connectSocket, waitFor, type ClientSocket } from '../helpers/sockets.js';
 
@@ -94,11 +94,11 @@ describe('telegram link and branch/supervisor seat lists', () => {
     expect(before.every((s: { online: boolean }) => !s.online)).toBe(true);
 
     // One new target writes to seat2: one more fan today and one more open conversation.
-    storeBridgeMessage(
-      t.hub.database.db,
-      { phone: '+8613800000003', msgId: 'fresh-1', direction: 'in', from: { id: 'wa-new' }, contentType: '1', content: 'hi', sendTime: Date.now() },
-      { tzName: 'Asia/Shanghai', now: Date.now() },
-    );
+    const [stored] = await createInboundStore(t.hub.store).storeBatch([{
+      input: { phone: '+8613800000003', msgId: 'fresh-1', direction: 'in', from: { id: 'wa-new' }, contentType: '1', content: 'hi', sendTime: Date.now() },
+      options: { tzName: 'Asia/Shanghai', now: Date.now() },
+    }]);
+    expect(stored).toHaveProperty('ok');
     sockets.push(await connectSocket(t.url, seat1));
     // A supervisor's socket does not make anyone online but the supervisor.
     sockets.push(await connectSocket(t.url, supervisor));

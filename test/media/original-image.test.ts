@@ -5,19 +5,19 @@ import { createHttpBridgeClient } from '../../src/bridge/bridge-client.js';
 import { HubError } from '../../src/http/errors.js';
 import { createMediaRepository } from '../../src/media/media.repository.js';
 import { createOriginalImages } from '../../src/media/original-images.js';
-import { storeBridgeMessage } from '../../src/messages/inbound.repository.js';
+import { createInboundStore } from '../../src/messages/inbound.repository.js';
 import { startHub, TEST_PROTOCOL_SECRET, type TestHub } from '../helpers/hub.js';
 import { PNG, startFakeBridge, type FakeBridge } from './fake-bridge.js';
 
 let seq = 0;
 /** Seeds an inbound message on a phone (01/02 → seat1, 03/04 → seat2) and returns its id. */
-function seedMessage(t: TestHub, phone: string, contentType = '2', mediaRef: string | null = `ref-${++seq}`): string {
-  const stored = storeBridgeMessage(
-    t.hub.database.db,
-    { phone, msgId: `img-${++seq}`, direction: 'in', from: { id: `wa-${phone}`, name: 'Maria' }, contentType, content: '', mediaRef: mediaRef ?? undefined, sendTime: Date.now() },
-    { tzName: 'Asia/Shanghai', now: Date.now() },
-  );
-  return String(stored.messageId);
+async function seedMessage(t: TestHub, phone: string, contentType = '2', mediaRef: string | null = `ref-${++seq}`): Promise<string> {
+  const [outcome] = await createInboundStore(t.hub.store).storeBatch([{
+    input: { phone, msgId: `img-${++seq}`, direction: 'in', from: { id: `wa-${phone}`, name: 'Maria' }, contentType, content: '', mediaRef: mediaRef ?? undefined, sendTime: Date.now() },
+    options: { tzName: 'Asia/Shanghai', now: Date.now() },
+  }]);
+  if (!outcome || !('ok' in outcome) || outcome.ok.duplicate) throw new Error(`not stored: ${JSON.stringify(outcome)}`);
+  return String(outcome.ok.messageId);
 }
 
 describe('original images through a real bridge stand-in', () => {
@@ -46,7 +46,7 @@ describe('original images through a real bridge stand-in', () => {
   const get = (url: string, headers: Record<string, string> = {}) => t.hub.app.inject({ method: 'GET', url, headers });
 
   it('fetches once, stores atomically under MEDIA_DIR, and serves it with type, caching and ETag', async () => {
-    const msgId = seedMessage(t, '+8613800000001', '2', 'ref-photo');
+    const msgId = await seedMessage(t, '+8613800000001', '2', 'ref-photo');
     const first = await original(msgId);
     expect(first.status).toBe(200);
     const url = first.body.data.url as string;
@@ -80,7 +80,7 @@ describe('original images through a real bridge stand-in', () => {
   });
 
   it('makes N concurrent requests for one image share a single bridge fetch', async () => {
-    const msgId = seedMessage(t, '+8613800000002');
+    const msgId = await seedMessage(t, '+8613800000002');
     bridge.latencyMs = 150;
     const answers = await Promise.all(Array.from({ length: 8 }, () => original(msgId)));
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(200));
@@ -89,7 +89,7 @@ describe('original images through a real bridge stand-in', () => {
   });
 
   it('answers 503 when the bridge fails or sends something that is not an image, and retries later', async () => {
-    const msgId = seedMessage(t, '+8613800000001');
+    const msgId = await seedMessage(t, '+8613800000001');
     bridge.mode = 'fail';
     const failed = await original(msgId);
     expect(failed.status).toBe(503);
@@ -105,7 +105,7 @@ describe('original images through a real bridge stand-in', () => {
   });
 
   it('fetches again when the stored file vanished from disk', async () => {
-    const msgId = seedMessage(t, '+8613800000001');
+    const msgId = await seedMessage(t, '+8613800000001');
     const url = (await original(msgId)).body.data.url as string;
     rmSync(join(t.hub.config.mediaDir, url.split('/').pop()!));
     expect((await get(url, { token: seat1 })).statusCode).toBe(404);
@@ -116,11 +116,11 @@ describe('original images through a real bridge stand-in', () => {
   });
 
   it('refuses bad input naming the field', async () => {
-    const text = seedMessage(t, '+8613800000001', '1', null);
+    const text = await seedMessage(t, '+8613800000001', '1', null);
     const notImage = await original(text);
     expect(notImage.status).toBe(400);
     expect(notImage.body.msg).toContain('msgId');
-    const noRef = seedMessage(t, '+8613800000001', '2', null);
+    const noRef = await seedMessage(t, '+8613800000001', '2', null);
     expect((await original(noRef)).status).toBe(404);
     for (const msgId of ['abc', '0', '']) {
       const r = await original(msgId);
@@ -137,7 +137,7 @@ describe('original images through a real bridge stand-in', () => {
   });
 
   it("keeps other seats out of a seat's images", async () => {
-    const msgId = seedMessage(t, '+8613800000001');
+    const msgId = await seedMessage(t, '+8613800000001');
     const denied = await original(msgId, seat2);
     expect(denied.status).toBe(403);
     expect(denied.body.msg).toContain('msgId');
@@ -159,7 +159,7 @@ describe('original images: deadlines and cross-process races', () => {
     bridge.mode = 'slow';
     const t = await startHub();
     try {
-      const msgId = Number(seedMessage(t, '+8613800000001'));
+      const msgId = Number(await seedMessage(t, '+8613800000001'));
       const originals = createOriginalImages({
         media: createMediaRepository(t.hub.store),
         bridge: createHttpBridgeClient({ baseUrl: bridge.url, secret: TEST_PROTOCOL_SECRET, mediaTimeoutMs: 300 }),
@@ -183,7 +183,7 @@ describe('original images: deadlines and cross-process races', () => {
     const bridge = await startFakeBridge(TEST_PROTOCOL_SECRET);
     const t = await startHub();
     try {
-      const msgId = Number(seedMessage(t, '+8613800000001'));
+      const msgId = Number(await seedMessage(t, '+8613800000001'));
       // Two services over one database and directory stand in for two hub processes.
       const make = () =>
         createOriginalImages({

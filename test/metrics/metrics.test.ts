@@ -3,7 +3,7 @@ import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { loadConfig } from '../../src/config.js';
 import { startHub, TEST_PROTOCOL_SECRET, type TestHub } from '../helpers/hub.js';
 import { connectSocket, nextEvent, type ClientSocket } from '../helpers/sockets.js';
-import { ownedTarget } from '../messages/fixtures.js';
+import { ownedTargetIn } from '../messages/fixtures.js';
 
 /** The value of one sample line of the Prometheus text, or undefined when absent. */
 function sample(text: string, name: string, labels = ''): number | undefined {
@@ -33,7 +33,7 @@ describe('GET /metrics', () => {
     expect((await postCallback(t, 'messageCallback', inboundMessage())).status).toBe(200);
     await pushed;
     expect((await postCallback(t, 'messageCallback', inboundMessage(), { secret: `whsec_${Buffer.alloc(32, 1).toString('base64')}` })).status).toBe(401);
-    const target = ownedTarget(t.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(t.hub.store, 'seat1');
     const token = await t.login('seat1');
     const sent = await t.call('POST', '/xd/client/sendMessage', {
       token,

@@ -7,9 +7,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { messageRow, ownedTarget } from '../messages/fixtures.js';
+import { openPgStore } from '../../src/db/pg-store.js';
+import { createSqliteStore } from '../../src/db/sqlite-store.js';
+import { eventually, messageIn, ownedTargetIn } from '../messages/fixtures.js';
+import { dropPgDatabase, freshPgDatabase, testEngine } from '../helpers/engine.js';
 import { startFakeBridge, type FakeBridge, type FakeBridgeCall } from '../helpers/fake-bridge.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startHub } from '../helpers/hub.js';
@@ -36,7 +38,13 @@ describe('a bridge that blackholes /send', () => {
     cleanup.push(() => proxy.close());
     const dir = mkdtempSync(join(tmpdir(), 'hub-bridge-fault-'));
     cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-    const env = { PROTOCOL_URL: `http://${proxy.address}`, BRIDGE_TIMEOUT_MS: String(TIMEOUT_MS) };
+    const env: Record<string, string> = { PROTOCOL_URL: `http://${proxy.address}`, BRIDGE_TIMEOUT_MS: String(TIMEOUT_MS) };
+    if (testEngine === 'pg') {
+      // The hub process and the hub restarted after it share one database, as they share the file.
+      const url = await freshPgDatabase();
+      cleanup.push(() => dropPgDatabase(url));
+      env.DATABASE_URL = url;
+    }
     const start = async () => {
       const hub = await startHub({ listen: true, dir, env });
       cleanup.push(() => hub.close());
@@ -55,9 +63,10 @@ describe('a bridge that blackholes /send', () => {
     const socket: ClientSocket = await connectSocket(first.url, token);
     cleanup.push(() => void socket.close());
     const updates = collectEvents(socket, 'message:updated');
-    const peek = new Database(join(dir, 'hub.db'), { readonly: true });
-    cleanup.push(() => void peek.close());
-    const target = ownedTarget(drizzle(peek), 'seat1');
+    // Reads the crashing hub's database beside it, read-only on SQLite.
+    const peek = env.DATABASE_URL ? await openPgStore(env.DATABASE_URL) : createSqliteStore(new Database(join(dir, 'hub.db'), { readonly: true }));
+    cleanup.push(() => peek.close());
+    const target = await ownedTargetIn(peek, 'seat1');
     const body = (id: string, content: string) => ({ accountId: target.accountIdText, receId: target.receId, contentType: '1', content, clientMsgId: id });
     const sendTo = async (url: string, id: string, content: string) => {
       const answer = await fetch(`${url}/xd/client/sendMessage`, { method: 'POST', headers: { 'content-type': 'application/json', token }, body: JSON.stringify(body(id, content)) });
@@ -74,7 +83,7 @@ describe('a bridge that blackholes /send', () => {
     for (const reply of sent) {
       const pushed = updates.filter((u) => u.msgId === reply.msgId);
       expect(pushed).toEqual([expect.objectContaining({ status: 'failed', reason: expect.stringMatching(new RegExp(`/send: timed out after ${TIMEOUT_MS} ms`)) })]);
-      expect(messageRow(drizzle(peek), reply.msgId)).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/timed out/) });
+      expect(await messageIn(peek, reply.msgId)).toMatchObject({ status: 'failed', statusReason: expect.stringMatching(/timed out/) });
     }
     // One more, caught mid-retry by a crash.
     const inFlight = clientMsgId();
@@ -87,18 +96,18 @@ describe('a bridge that blackholes /send', () => {
     proxy.setMode('close');
     proxy.setMode('pass');
     const second = await start();
-    expect(messageRow(second.hub.database.db, interrupted.msgId)?.status).toBe('pending');
+    expect((await messageIn(second.hub.store, interrupted.msgId))?.status).toBe('pending');
     const again = await sendTo(second.url, ids[0]!, 'into the void 0');
     expect(again).toEqual({ msgId: sent[0]!.msgId, status: 'failed' });
     // A fresh reply goes through, so the bridge is reachable and the silence above means something.
     const fresh = clientMsgId();
     const live = await sendTo(second.url, fresh, 'after the partition');
-    await waitFor(() => messageRow(second.hub.database.db, live.msgId)?.status === 'sent', 5000, 'fresh reply sent');
+    await eventually(async () => (await messageIn(second.hub.store, live.msgId))?.status === 'sent', 5000, 'fresh reply sent');
     await new Promise((r) => setTimeout(r, 500));
     for (const id of [...ids, inFlight]) expect(receiptsOf(bridge, id)).toEqual([]);
     expect(receiptsOf(bridge, fresh)).toHaveLength(1);
     // Left pending, it is failed by the stale sweep later (never re-sent).
-    expect(messageRow(second.hub.database.db, interrupted.msgId)?.status).toBe('pending');
+    expect((await messageIn(second.hub.store, interrupted.msgId))?.status).toBe('pending');
   }, 40_000);
 
   it('sends once when the bridge took a send but its answer was lost', async () => {
@@ -117,15 +126,15 @@ describe('a bridge that blackholes /send', () => {
     });
     const hub = await start();
     const token = await hub.login('seat1');
-    const target = ownedTarget(hub.hub.database.db, 'seat1');
+    const target = await ownedTargetIn(hub.hub.store, 'seat1');
     const id = clientMsgId();
     const answer = await hub.call('POST', '/xd/client/sendMessage', { token, body: { accountId: target.accountIdText, receId: target.receId, contentType: '1', content: 'once only', clientMsgId: id } });
     const msgId = answer.body.data.msgId as string;
-    await waitFor(() => messageRow(hub.hub.database.db, msgId)?.status === 'sent', 10_000, 'sent');
+    await eventually(async () => (await messageIn(hub.hub.store, msgId))?.status === 'sent', 10_000, 'sent');
     const receipts = receiptsOf(bridge, id);
     expect(receipts.length).toBeGreaterThanOrEqual(2);
     expect(new Set(receipts.map((r) => r.headers['webhook-id'])).size).toBe(1);
     expect(performed.size).toBe(1);
-    expect(messageRow(hub.hub.database.db, msgId)?.bridgeMsgId).toBe('b-1');
+    expect((await messageIn(hub.hub.store, msgId))?.bridgeMsgId).toBe('b-1');
   }, 30_000);
 });

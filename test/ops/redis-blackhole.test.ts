@@ -7,12 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageNewPayload } from '../../src/realtime/events.js';
 import { inboundMessage, postCallback } from '../helpers/bridge.js';
 import { appliedThrough, catchUp } from '../helpers/catch-up.js';
-import { userId } from '../helpers/demo.js';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { startRedis, type PrivateRedis } from '../helpers/redis.js';
 import { waitForBothInstances } from '../helpers/setups.js';
 import { collectEvents, connectSocket, nextEvent, type ClientSocket } from '../helpers/sockets.js';
+import { userIdIn } from '../messages/fixtures.js';
 
 const RATE_PER_S = 200;
 const BLACKHOLE_MS = 30_000;
@@ -60,7 +60,7 @@ describe('a Redis blackhole under callback load', () => {
   });
 
   it('keeps taking callbacks, bounds the Redis queue, reports down, and the remote seat catches up', async () => {
-    const seatId = String(userId(a.hub.database.db, 'seat1'));
+    const seatId = String(await userIdIn(a.hub.store, 'seat1'));
     const token = await b.login('seat1');
     socket = await connectSocket(b.url, token);
     const pushes: MessageNewPayload[] = collectEvents(socket, 'message:new');

@@ -3,6 +3,7 @@
 // the provider with nothing stored.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from '../helpers/hub.js';
 
@@ -37,17 +38,17 @@ describe('ip2world provider', () => {
     await new Promise((r) => server.close(r));
   });
 
-  const poolSize = () => Number(t.hub.database.sqlite.prepare('SELECT count(*) FROM proxies').pluck().get());
+  const poolSize = async () => Number((await t.hub.store.rows<{ n: number }>(sql`SELECT count(*) AS n FROM proxies`))[0]!.n);
   const fetchProxies = (body: Record<string, unknown>) => t.call('POST', '/xd/admin/proxies/fetch', { token: admin, body });
   const json = (body: unknown, status = 200): Answer => (res) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
   const text = (body: string): Answer => (res) => res.writeHead(200, { 'content-type': 'text/plain' }).end(body);
 
   it('a JSON answer adds its proxies with provider, country and protocol', async () => {
     answer = json({ code: 0, success: true, msg: '', data: [{ ip: '127.0.1.1', port: 5001 }, { ip: '127.0.1.2', port: '5002' }] });
-    const before = poolSize();
+    const before = await poolSize();
     const res = await fetchProxies({ count: 2, country: 'us', protocol: 'socks5' });
     expect(res.body).toMatchObject({ code: 200, data: { created: 2 } });
-    expect(poolSize()).toBe(before + 2);
+    expect(await poolSize()).toBe(before + 2);
     const last = requests.at(-1)!;
     expect(Object.fromEntries(last.searchParams)).toMatchObject({ num: '2', regions: 'US', protocol: 'socks5' });
     const rows = (await t.call('GET', '/xd/admin/proxies?provider=ip2world&keyword=127.0.1.&pageSize=50', { token: admin })).body.data.rows;
@@ -56,12 +57,12 @@ describe('ip2world provider', () => {
   });
 
   it('text answers with LF and with CRLF add their lines', async () => {
-    const before = poolSize();
+    const before = await poolSize();
     answer = text('127.0.2.1:6001\n127.0.2.2:6002\n');
     expect((await fetchProxies({ count: 5, protocol: 'http' })).body.data).toEqual({ created: 2 });
     answer = text('127.0.3.1:7001\r\n127.0.3.2:7002\r\n127.0.3.3:7003');
     expect((await fetchProxies({ count: 5 })).body.data).toEqual({ created: 3 });
-    expect(poolSize()).toBe(before + 5);
+    expect(await poolSize()).toBe(before + 5);
     expect(requests.at(-1)!.searchParams.get('protocol')).toBe('socks5');
   });
 
@@ -76,17 +77,17 @@ describe('ip2world provider', () => {
     ['an empty answer', text(''), /no proxies/],
   ])('%s is a 503 naming the provider and stores nothing', async (_what, reply, reason) => {
     answer = reply;
-    const before = poolSize();
+    const before = await poolSize();
     const res = await fetchProxies({ count: 2 });
     expect(res).toMatchObject({ status: 503, body: { code: 503, error: 'unavailable', msg: expect.stringMatching(/^proxy provider ip2world unavailable/) } });
     expect(res.body.msg).toMatch(reason);
     expect(res.body.msg).not.toContain('getProxyIp');
-    expect(poolSize()).toBe(before);
+    expect(await poolSize()).toBe(before);
   });
 
   it('auto-assignment fetches from the provider when the pool has nothing free', async () => {
     answer = json({ code: 0, success: true, data: [{ ip: '127.0.5.1', port: 9001 }] });
-    const accountId = Number(t.hub.database.sqlite.prepare("SELECT id FROM accounts WHERE phone = '+8613800000002'").pluck().get());
+    const accountId = Number((await t.hub.store.rows<{ id: number }>(sql`SELECT id FROM accounts WHERE phone = '+8613800000002'`))[0]!.id);
     const res = await t.call('POST', `/xd/admin/accounts/${accountId}/proxy/auto`, { token: admin, body: { country: 'DE' } });
     expect(res.body.data).toMatchObject({ host: '127.0.5.1', port: 9001, provider: 'ip2world', country: 'DE', accounts: 1 });
     expect(requests.at(-1)!.searchParams.get('num')).toBe('1');

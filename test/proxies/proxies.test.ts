@@ -1,5 +1,6 @@
 // The proxy pool's REST side: CRUD, import with skipped lines, passwords never returned,
 // maxAccounts on assignment, who may call, and bad input answered 400 naming the field.
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxiesRepository } from '../../src/proxies/proxies.repository.js';
 import { postCallback } from '../helpers/bridge.js';
@@ -18,7 +19,7 @@ describe('proxy pool', () => {
   afterAll(() => t.close());
 
   const list = async (query = '') => (await t.call('GET', `/xd/admin/proxies?pageSize=200${query}`, { token: admin })).body.data;
-  const accountId = (phone: string) => Number(t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE phone = ?').pluck().get(phone));
+  const accountId = async (phone: string) => Number((await t.hub.store.rows<{ id: number }>(sql`SELECT id FROM accounts WHERE phone = ${phone}`))[0]!.id);
 
   it('the demo pool is on loopback only', async () => {
     const rows = (await list()).rows;
@@ -27,8 +28,8 @@ describe('proxy pool', () => {
   });
 
   it('writes one audit row per change in its transaction, with the caller and address, never a password', async () => {
-    const audit = () => t.hub.database.sqlite.prepare("SELECT actor_id AS actorId, action, subject, detail, ip FROM audit_log WHERE action LIKE 'proxy.%' ORDER BY id").all() as any[];
-    const before = audit().length;
+    const audit = () => t.hub.store.rows<any>(sql`SELECT actor_id AS "actorId", action, subject, detail, ip FROM audit_log WHERE action LIKE 'proxy.%' ORDER BY id`);
+    const before = (await audit()).length;
     const created = await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: 'audit.example.net', port: 3000, protocol: 'socks5', username: 'u', password: 'audit-secret' } });
     const id = created.body.data.proxyId;
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { password: 'audit-secret-2' } })).status).toBe(200);
@@ -37,13 +38,13 @@ describe('proxy pool', () => {
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { host: 'audit2.example.net', port: 3001, username: null } })).status).toBe(409);
     expect((await t.call('DELETE', `/xd/admin/proxies/${other.body.data.proxyId}`, { token: master })).status).toBe(200);
     expect((await t.call('DELETE', `/xd/admin/proxies/${id}`, { token: admin })).status).toBe(200);
-    const rows = audit().slice(before).filter((r) => r.subject === `proxy:${id}`);
+    const rows = (await audit()).slice(before).filter((r) => r.subject === `proxy:${id}`);
     expect(rows.map((r) => [r.action, r.subject])).toEqual([
       ['proxy.create', `proxy:${id}`],
       ['proxy.update', `proxy:${id}`],
       ['proxy.delete', `proxy:${id}`],
     ]);
-    const adminId = t.hub.database.sqlite.prepare("SELECT id FROM users WHERE username = 'admin'").pluck().get();
+    const adminId = (await t.hub.store.rows<{ id: number }>(sql`SELECT id FROM users WHERE username = 'admin'`))[0]!.id;
     for (const row of rows) expect(row).toMatchObject({ actorId: adminId, ip: '127.0.0.1' });
     expect(JSON.stringify(rows)).not.toContain('audit-secret');
     expect((await t.call('GET', '/xd/admin/audit?action=proxy.update&pageSize=10', { token: admin })).body.data.total).toBeGreaterThanOrEqual(1);
@@ -61,7 +62,7 @@ describe('proxy pool', () => {
     expect(res.body.data.rows[0]).toMatchObject({ proxyId: id, host: 'proxy.example.net', port: 2000, protocol: 'http', username: 'user1', hasPassword: true, country: 'US', status: 'unknown', maxAccounts: 3, accounts: 0 });
     expect(JSON.stringify(res.body)).not.toContain('hunter2');
     expect(res.body.data.rows[0]).not.toHaveProperty('password');
-    expect(t.hub.database.sqlite.prepare('SELECT password FROM proxies WHERE id = ?').pluck().get(Number(id))).toBe('hunter2');
+    expect((await t.hub.store.rows<{ password: string }>(sql`SELECT password FROM proxies WHERE id = ${Number(id)}`))[0]!.password).toBe('hunter2');
 
     expect((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: 'proxy.example.net', port: 2000, protocol: 'http', username: 'user1' } })).status).toBe(409);
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { username: null, port: 2001 } })).status).toBe(200);
@@ -98,44 +99,44 @@ describe('proxy pool', () => {
   it('assignment respects maxAccounts and a proxy in use cannot be deleted', async () => {
     const proxies = createProxiesRepository(t.hub.store);
     const id = Number((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: '127.0.0.2', port: 3000, protocol: 'socks5' } })).body.data.proxyId);
-    await proxies.assign(accountId('+8613800000003'), id);
-    await expect(proxies.assign(accountId('+8613800000004'), id)).rejects.toThrow(/maxAccounts/);
+    await proxies.assign(await accountId('+8613800000003'), id);
+    await expect(proxies.assign(await accountId('+8613800000004'), id)).rejects.toThrow(/maxAccounts/);
     expect((await t.call('DELETE', `/xd/admin/proxies/${id}`, { token: admin })).status).toBe(409);
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { maxAccounts: 2 } })).status).toBe(200);
-    await proxies.assign(accountId('+8613800000004'), id);
+    await proxies.assign(await accountId('+8613800000004'), id);
     expect((await t.call('PUT', `/xd/admin/proxies/${id}`, { token: admin, body: { maxAccounts: 1 } })).status).toBe(409);
     expect((await list('&keyword=127.0.0.2')).rows[0]).toMatchObject({ accounts: 2, maxAccounts: 2 });
   });
 
   it('auto-assignment picks the fastest free ok proxy and answers 409 when none is free and no provider is set', async () => {
-    const db = t.hub.database.sqlite;
+    const run = (query: ReturnType<typeof sql>) => t.hub.store.rows(query);
     const slow = Number((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: '127.0.0.3', port: 3001, protocol: 'socks5', country: 'SG' } })).body.data.proxyId);
     const fast = Number((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: '127.0.0.3', port: 3002, protocol: 'socks5', country: 'SG' } })).body.data.proxyId);
     const expired = Number((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: '127.0.0.3', port: 3003, protocol: 'socks5', country: 'SG', expiresAt: 1 } })).body.data.proxyId);
-    db.prepare("UPDATE proxies SET status = 'ok', latency_ms = ? WHERE id = ?").run(300, slow);
-    db.prepare("UPDATE proxies SET status = 'ok', latency_ms = ? WHERE id = ?").run(20, fast);
-    db.prepare("UPDATE proxies SET status = 'ok', latency_ms = ? WHERE id = ?").run(1, expired);
-    const account = accountId('+8613800000001');
+    await run(sql`UPDATE proxies SET status = 'ok', latency_ms = ${300} WHERE id = ${slow}`);
+    await run(sql`UPDATE proxies SET status = 'ok', latency_ms = ${20} WHERE id = ${fast}`);
+    await run(sql`UPDATE proxies SET status = 'ok', latency_ms = ${1} WHERE id = ${expired}`);
+    const account = await accountId('+8613800000001');
     const first = await t.call('POST', `/xd/admin/accounts/${account}/proxy/auto`, { token: admin, body: { country: 'sg' } });
     expect(first.body.data).toMatchObject({ proxyId: String(fast), accounts: 1 });
-    const second = await t.call('POST', `/xd/admin/accounts/${accountId('+8613800000002')}/proxy/auto`, { token: admin, body: { country: 'SG' } });
+    const second = await t.call('POST', `/xd/admin/accounts/${await accountId('+8613800000002')}/proxy/auto`, { token: admin, body: { country: 'SG' } });
     expect(second.body.data).toMatchObject({ proxyId: String(slow) });
-    const none = await t.call('POST', `/xd/admin/accounts/${accountId('+8613800000003')}/proxy/auto`, { token: admin, body: { country: 'SG' } });
+    const none = await t.call('POST', `/xd/admin/accounts/${await accountId('+8613800000003')}/proxy/auto`, { token: admin, body: { country: 'SG' } });
     expect(none).toMatchObject({ status: 409, body: { error: 'conflict', msg: expect.stringMatching(/no free proxy/) } });
     expect((await t.call('POST', '/xd/admin/accounts/999999/proxy/auto', { token: admin, body: {} })).status).toBe(404);
     // No body at all asks for any country.
-    expect((await t.call('POST', `/xd/admin/accounts/${accountId('+8613800000003')}/proxy/auto`, { token: admin })).body.msg).toMatch(/no free proxy/);
+    expect((await t.call('POST', `/xd/admin/accounts/${await accountId('+8613800000003')}/proxy/auto`, { token: admin })).body.msg).toMatch(/no free proxy/);
   });
 
   it('physicalIp auto-assigns an account without a proxy, and answers 404 only when none can be had', async () => {
-    const db = t.hub.database.sqlite;
+    const run = (query: ReturnType<typeof sql>) => t.hub.store.rows(query);
     const free = Number((await t.call('POST', '/xd/admin/proxies', { token: admin, body: { host: '127.0.0.4', port: 3100, protocol: 'socks5', username: 'pu', password: 'pp' } })).body.data.proxyId);
-    db.prepare("UPDATE proxies SET status = 'ok', latency_ms = 5 WHERE id = ?").run(free);
-    db.prepare("UPDATE accounts SET proxy_id = NULL WHERE phone IN ('+8613800000003', '+8613800000004')").run();
+    await run(sql`UPDATE proxies SET status = 'ok', latency_ms = 5 WHERE id = ${free}`);
+    await run(sql`UPDATE accounts SET proxy_id = NULL WHERE phone IN ('+8613800000003', '+8613800000004')`);
     const answer = await postCallback(t, 'physicalIp', { phone: '+8613800000003' });
     expect(answer.body.data).toEqual({ host: '127.0.0.4', port: 3100, protocol: 'socks5', username: 'pu', password: 'pp' });
-    expect(db.prepare('SELECT proxy_id FROM accounts WHERE phone = ?').pluck().get('+8613800000003')).toBe(free);
-    db.prepare("UPDATE proxies SET status = 'down' WHERE status = 'ok'").run();
+    expect((await run(sql`SELECT proxy_id AS p FROM accounts WHERE phone = '+8613800000003'`))[0]).toEqual({ p: free });
+    await run(sql`UPDATE proxies SET status = 'down' WHERE status = 'ok'`);
     expect((await postCallback(t, 'physicalIp', { phone: '+8613800000004' })).status).toBe(404);
   });
 

@@ -2,6 +2,7 @@
 // HTTP CONNECT tunnelling to a local target, a closed port, a silent proxy, wrong credentials;
 // the proxy:status push to the branch and the background checker's expiry.
 import { createServer, type AddressInfo } from 'node:net';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createProxiesRepository } from '../../src/proxies/proxies.repository.js';
 import { createProxyPool } from '../../src/proxies/proxy-pool.js';
@@ -100,12 +101,12 @@ describe('proxy checks', () => {
     const socks = await started(startSocks5());
     const id = await addProxy({ port: socks.port, protocol: 'socks5', maxAccounts: 2, country: 'jp' });
     expect((await check(id)).body.data.status).toBe('ok');
-    const accountId = String(t.hub.database.sqlite.prepare("SELECT id FROM accounts WHERE phone = '+8613800000001'").pluck().get());
+    const accountId = String((await t.hub.store.rows<{ id: number }>(sql`SELECT id FROM accounts WHERE phone = '+8613800000001'`))[0]!.id);
     const auto = await t.call('POST', `/xd/admin/accounts/${accountId}/proxy/auto`, { token: admin, body: { country: 'JP' } });
     expect(auto.body.data).toMatchObject({ proxyId: id, accounts: 1, country: 'JP' });
     expect(auto.body.data).not.toHaveProperty('password');
     // An account of the second branch that no seat holds: its branch is told all the same.
-    const unassignedId = String(t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE seat_id IS NULL AND branch_id IS NOT NULL ORDER BY id LIMIT 1').pluck().get());
+    const unassignedId = String((await t.hub.store.rows<{ id: number }>(sql`SELECT id FROM accounts WHERE seat_id IS NULL AND branch_id IS NOT NULL ORDER BY id LIMIT 1`))[0]!.id);
     const second = await t.call('POST', `/xd/admin/accounts/${unassignedId}/proxy/auto`, { token: admin, body: { country: 'JP' } });
     expect(second.body.data).toMatchObject({ proxyId: id, accounts: 2 });
 
@@ -167,7 +168,7 @@ describe('background checker', () => {
       const rows = (await t.call('GET', '/xd/admin/proxies?pageSize=200', { token: admin })).body.data.rows;
       // The seeded proxies point at loopback ports; the one used by the first account expires now.
       const used = rows.find((r: any) => r.accounts === 1);
-      const accountId = String(t.hub.database.sqlite.prepare('SELECT id FROM accounts WHERE proxy_id = ?').pluck().get(Number(used.proxyId)));
+      const accountId = String((await t.hub.store.rows<{ id: number }>(sql`SELECT id FROM accounts WHERE proxy_id = ${Number(used.proxyId)}`))[0]!.id);
       const branch = await connectSocket(t.url, await t.login('branch1'));
       const events = collectEvents(branch, 'proxy:status');
       expect((await t.call('PUT', `/xd/admin/proxies/${used.proxyId}`, { token: admin, body: { expiresAt: Date.now() - 1 } })).status).toBe(200);

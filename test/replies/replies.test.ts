@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/auth/password.js';
-import { branches, users } from '../../src/db/schema.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { collectEvents, connectSocket, nextEvent, waitFor, type ClientSocket } from '../helpers/sockets.js';
 
@@ -18,9 +17,9 @@ describe('quick replies and content', () => {
     seat2 = await t.login('seat2');
     manager = await t.login('branch1');
     // A second branch with its own manager, to prove branch content stays in its branch.
-    const db = t.hub.database.db;
-    const branch = db.insert(branches).values({ name: '二部' }).returning().get();
-    db.insert(users).values({ username: 'branch2', name: '分管二', role: 'branch', branchId: branch.id, passwordHash: await hashPassword('branch2123') }).run();
+    const { db, tables } = t.hub.store;
+    const [branch] = await db.insert(tables.branches).values({ name: '二部' }).returning();
+    await db.insert(tables.users).values({ username: 'branch2', name: '分管二', role: 'branch', branchId: branch!.id, passwordHash: await hashPassword('branch2123') });
     otherManager = await t.login('branch2');
   });
   afterAll(async () => {

@@ -1,6 +1,5 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { conversations, users } from '../../src/db/schema.js';
 import { startHub, type TestHub } from '../helpers/hub.js';
 
 describe('seat tags', () => {
@@ -10,18 +9,18 @@ describe('seat tags', () => {
   let seat1Targets: number[];
   let seat2Targets: number[];
 
-  const targetsOf = (username: string) => {
-    const db = t.hub.database.db;
-    const user = db.select().from(users).where(eq(users.username, username)).get()!;
-    return db.select().from(conversations).where(eq(conversations.seatId, user.id)).all().map((c) => c.targetId);
+  const targetsOf = async (username: string) => {
+    const { db, tables: { conversations, users } } = t.hub.store;
+    const [user] = await db.select().from(users).where(eq(users.username, username));
+    return (await db.select().from(conversations).where(eq(conversations.seatId, user!.id)).orderBy(conversations.targetId)).map((c) => c.targetId);
   };
 
   beforeAll(async () => {
     t = await startHub();
     seat1 = await t.login('seat1');
     seat2 = await t.login('seat2');
-    seat1Targets = targetsOf('seat1');
-    seat2Targets = targetsOf('seat2');
+    seat1Targets = await targetsOf('seat1');
+    seat2Targets = await targetsOf('seat2');
     expect(seat1Targets.length).toBeGreaterThanOrEqual(2);
     expect(seat2Targets.length).toBeGreaterThanOrEqual(1);
   });
@@ -127,11 +126,11 @@ describe('seat tags', () => {
     expect(list1.map((x: { tagId: string }) => x.tagId)).not.toContain(mine);
 
     // After a transfer both seats may have tagged the target: replacing mine leaves theirs.
-    const db = t.hub.database.db;
+    const { db, tables: { conversations, users } } = t.hub.store;
     const target = seat1Targets[1]!;
     expect((await t.call('PUT', '/xd/client/targetTags', { token: seat1, body: { receId: String(target), tagIds: [seat1Tag] } })).status).toBe(200);
-    const seat2Id = db.select().from(users).where(eq(users.username, 'seat2')).get()!.id;
-    db.update(conversations).set({ seatId: seat2Id }).where(eq(conversations.targetId, target)).run();
+    const seat2Id = (await db.select().from(users).where(eq(users.username, 'seat2')))[0]!.id;
+    await db.update(conversations).set({ seatId: seat2Id }).where(eq(conversations.targetId, target));
     expect((await t.call('PUT', '/xd/client/targetTags', { token: seat2, body: { receId: String(target), tagIds: [mine] } })).status).toBe(200);
     expect((await t.call('PUT', '/xd/client/targetTags', { token: seat1, body: { receId: String(target), tagIds: [] } })).status).toBe(403);
     const seat2Tags = (await t.call('GET', '/xd/client/seatTags', { token: seat2 })).body.data;
