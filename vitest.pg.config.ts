@@ -1,11 +1,20 @@
-// The API suites a second time with the hub on PostgreSQL (`npm test` runs both passes): one
+// The suites a second time with the hub on PostgreSQL (`npm test` runs both passes): one
 // private cluster for the run, a copy of a migrated template database per test hub
-// (test/helpers/pg-global.ts). The suites listed reach the database only through the API or
-// `hub.store`; the rest read the SQLite file itself (plans, pragmas, the file's own tests) or
-// already run on both engines in their contract files.
-// Left out on purpose:
+// (test/helpers/pg-global.ts). Every suite that starts a hub runs here, reaching the database
+// through the API or `hub.store`; a test about SQLite itself inside one is skipped on this pass.
+// The files left out, and why:
+// - the contract files (*.contract.test.ts) and test/ops/two-hosts-pg.test.ts run on both
+//   engines already, each with a cluster of its own;
+// - test/db/*: one engine's own machinery (SQLite migrations and backfills, the checkpointer,
+//   the store's lease, the schema parity check, migrate-to-pg), each on the engine it is about;
+// - test/messages/index-plans.test.ts: SQLite's EXPLAIN QUERY PLAN of the partial indexes;
 // - test/ops/backup.test.ts: the SQLite half copies the hub's file; the PostgreSQL half
-//   (pg_dump) brings its own cluster and already runs in the SQLite pass.
+//   (pg_dump) brings its own cluster and already runs in the SQLite pass;
+// - test/permissions/seed.test.ts: upgrades SQLite files from before permissions existed
+//   (seeding PostgreSQL is in test/db/seed.contract.test.ts);
+// - test/server.test.ts: the entry point on its defaults, which are SQLite;
+// - no database at all: test/time*.test.ts, test/web/unit/*, test/bench/*, the bridge client,
+//   driver, config and signature tests, test/helpers/fault-proxy.test.ts.
 import { defineConfig } from 'vitest/config';
 import base from './vitest.config.js';
 
@@ -32,8 +41,6 @@ export default defineConfig({
       'test/messages/send.test.ts',
       'test/bridge/webhook-garbage.test.ts',
       'test/console/console.test.ts',
-      // Inbound, bridge, group pulls, dashboard, transfers, fans and search suites, ported to the store.
-      // Left out: test/messages/index-plans.test.ts (SQLite's EXPLAIN QUERY PLAN of the partial indexes).
       'test/messages/inbound.repository.test.ts',
       'test/messages/group-commit.test.ts',
       'test/bridge/message-callback.test.ts',
@@ -58,7 +65,6 @@ export default defineConfig({
       'test/search/deferred-index.test.ts',
       'test/web/e2e/manage.e2e.test.ts',
       'test/web/e2e/console.e2e.test.ts',
-      // Admin, proxies, conversations, search, media, ops and the other API suites.
       'test/replies/replies.test.ts',
       'test/admin/admin-fuzz.test.ts',
       'test/admin/users.test.ts',
