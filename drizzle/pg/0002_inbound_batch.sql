@@ -7,7 +7,11 @@
 -- writes nothing and answers 'no_account' / 'disabled'. Concurrent batches on other hosts are
 -- ordered by constraints and row locks: the webhook id and the message are claimed with
 -- ON CONFLICT DO NOTHING, a first-seen target likewise, the conversation row is locked while
--- its tally moves, and the seat_streams upsert locks the seat's stream until commit.
+-- its tally moves, and the seat_streams upsert locks the seat's stream until commit. Before any
+-- of that, a batch takes a lock per seat it will touch, in seat order (0 for messages of no
+-- seat): batches of two hosts that share a seat take turns whole, instead of each holding one
+-- seat's rows while waiting for the other's (a deadlock, which PostgreSQL only breaks after
+-- deadlock_timeout and by failing one of them).
 CREATE FUNCTION hub_store_inbound(items jsonb)
 RETURNS TABLE (
   r_outcome text,
@@ -52,7 +56,23 @@ DECLARE
   v_seq bigint;
   v_cursor bigint;
   v_message bigint;
+  v_lock bigint;
 BEGIN
+  FOR v_lock IN
+    SELECT DISTINCT coalesce(s.seat_id, 0) AS seat FROM (
+      SELECT a.seat_id FROM jsonb_array_elements(items) e JOIN accounts a ON a.phone = e ->> 'phone'
+      UNION ALL
+      SELECT c.seat_id FROM jsonb_array_elements(items) e
+        JOIN accounts a ON a.phone = e ->> 'phone'
+        JOIN targets t ON t.account_id = a.id AND t.platform_uid = e ->> 'uid'
+        JOIN conversations c ON c.target_id = t.id
+    ) s
+    ORDER BY 1
+  LOOP
+    -- The first key names these locks (the migrations' lock uses the one-key form).
+    PERFORM pg_advisory_xact_lock(7304184, v_lock::integer);
+  END LOOP;
+
   FOR i IN 0 .. jsonb_array_length(items) - 1 LOOP
     it := items -> i;
     v_msg_id := it ->> 'msgId';

@@ -81,9 +81,21 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
     deps.onDashboardChange?.(result.branchId, result.day, result.cursor);
   };
 
-  // Callbacks that arrive while a batch is being stored queue for the next flush, which may run
-  // beside this one (PostgreSQL) or wait for the connection (SQLite).
+  // One batch in flight per process: callbacks that arrive while it is stored queue up and go in
+  // the next batch, started as soon as this one is answered. Several batches of one process in
+  // flight at once bought nothing on SQLite (one writer) and, on PostgreSQL, contended for the
+  // same seats' rows until they deadlocked (each deadlock costs PostgreSQL's deadlock_timeout).
+  let flushing = false;
   const flush = async () => {
+    if (flushing) return;
+    flushing = true;
+    try {
+      while (queue.length > 0) await flushQueue();
+    } finally {
+      flushing = false;
+    }
+  };
+  const flushQueue = async () => {
     const pending = queue;
     queue = [];
     for (let start = 0; start < pending.length; start += maxBatch) {
@@ -121,7 +133,7 @@ export function createInboundIngest(deps: IngestDeps): InboundIngest {
       const now = deps.clock.now();
       // Checked here, not in one route, so that every bridge driver feeding ingest gets the rule.
       checkSendTime('sendTime', input.sendTime, now);
-      if (queue.length === 0) setImmediate(() => void flush());
+      if (queue.length === 0 && !flushing) setImmediate(() => void flush());
       queue.push({ input, options: { tzName: deps.tzName, now, webhookId }, receivedAt: performance.now(), resolve, reject });
     });
   };
