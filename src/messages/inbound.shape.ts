@@ -1,5 +1,5 @@
-// The stored message row an inbound item answers with, built from what was stored (both engines
-// insert exactly these values), so neither engine reads the row back.
+// What an inbound item stores in its message row, and the row it answers with, built from those
+// values (both engines insert exactly them), so neither engine reads the row back.
 import type { messages } from '../db/schema.js';
 import type { BridgeMessage } from './inbound.types.js';
 
@@ -11,10 +11,10 @@ export interface StoredIds {
   createdAt: number;
 }
 
-export function storedMessageRow(input: BridgeMessage, ids: StoredIds): typeof messages.$inferSelect {
+/** The message row's values that come from the bridge's message. */
+export function inboundValues(input: BridgeMessage) {
   const inbound = input.direction === 'in';
   return {
-    ...ids,
     bridgeMsgId: input.msgId,
     sender: inbound ? 1 : 0,
     contentType: input.contentType,
@@ -22,10 +22,11 @@ export function storedMessageRow(input: BridgeMessage, ids: StoredIds): typeof m
     thumb: input.thumb ?? null,
     mediaRef: input.mediaRef ?? null,
     sendTime: input.sendTime,
-    status: inbound ? 'received' : 'sent',
-    statusReason: null,
+    status: inbound ? ('received' as const) : ('sent' as const),
     readState: inbound ? 0 : 1,
-    sentBySeatId: null,
-    clientMsgId: null,
   };
+}
+
+export function storedMessageRow(input: BridgeMessage, ids: StoredIds): typeof messages.$inferSelect {
+  return { ...ids, ...inboundValues(input), statusReason: null, sentBySeatId: null, clientMsgId: null };
 }

@@ -9,7 +9,7 @@ import { clientOf, type Db, type Sqlite } from '../db/open.js';
 import * as schema from '../db/schema.js';
 import type { SqliteStore } from '../db/store.js';
 import { hubError, notFound } from '../http/errors.js';
-import { storedMessageRow } from './inbound.shape.js';
+import { inboundValues, storedMessageRow } from './inbound.shape.js';
 import type { BatchItem, BatchOutcome, BridgeMessage, DuplicateMessage, InboundStore, StoredMessage, StoreOptions } from './inbound.types.js';
 
 const { accounts, activity, conversations, fanEvents, messages, seatStreams, targets, users, webhookDeliveries } = schema;
@@ -108,7 +108,7 @@ function prepareStatements(db: Db) {
       .values({
         accountId: p('accountId'),
         targetId: p('targetId'),
-        bridgeMsgId: p('msgId'),
+        bridgeMsgId: p('bridgeMsgId'),
         sender: p('sender'),
         contentType: p('contentType'),
         content: p('content'),
@@ -264,21 +264,7 @@ function store(q: Statements, input: BridgeMessage, options: StoreOptions): Stor
   const lastSeq = seatId === null ? null : q.takeSeq.get({ seatId, span })!.seq;
   const cursor = q.appendActivity.get({ seatId, targetId: target.id, seq: lastSeq, now })!.cursor;
   const seq = lastSeq === null ? null : lastSeq - span + 1;
-  const { id: messageId } = q.insertMessage.get({
-    accountId,
-    targetId: target.id,
-    msgId: input.msgId,
-    sender: inbound ? 1 : 0,
-    contentType: input.contentType,
-    content: input.content,
-    thumb: input.thumb ?? null,
-    mediaRef: input.mediaRef ?? null,
-    sendTime: input.sendTime,
-    status: inbound ? 'received' : 'sent',
-    readState: inbound ? 0 : 1,
-    cursor,
-    now,
-  })!;
+  const { id: messageId } = q.insertMessage.get({ accountId, targetId: target.id, ...inboundValues(input), cursor, now })!;
   const message = storedMessageRow(input, { id: messageId, accountId, targetId: target.id, cursor, createdAt: now });
 
   q.updateConversation.run({
