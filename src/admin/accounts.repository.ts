@@ -45,9 +45,11 @@ export function createAccountsAdminRepository(store: Store) {
       if (filter.keyword !== undefined) where.push(containsText(accounts.phone, filter.keyword));
       const condition = where.length > 0 ? and(...where) : undefined;
       const rows = await store.db
-        .select({ account: accounts, seatName: users.name })
+        // The proxy's status rides on the same row, so a page of accounts stays one query.
+        .select({ account: accounts, seatName: users.name, proxyStatus: proxies.status })
         .from(accounts)
         .leftJoin(users, eq(users.id, accounts.seatId))
+        .leftJoin(proxies, eq(proxies.id, accounts.proxyId))
         .where(condition)
         .orderBy(desc(accounts.id))
         .limit(filter.limit)

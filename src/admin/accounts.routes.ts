@@ -61,7 +61,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
         limit: page.pageSize,
       });
       return ok({
-        rows: rows.map(({ account: a, seatName }) => ({
+        rows: rows.map(({ account: a, seatName, proxyStatus }) => ({
           accountId: String(a.id),
           phone: a.phone,
           platform: a.platform,
@@ -71,6 +71,7 @@ export const accountAdminRoutes: FastifyPluginAsyncTypebox<AccountRoutesDeps> = 
           status: a.status,
           statusReason: a.statusReason,
           proxyId: idOrNull(a.proxyId),
+          proxyStatus,
           disabled: a.disabled,
           bridgeSession: a.bridgeSession,
           createdAt: a.createdAt,

@@ -1,6 +1,6 @@
 // Wire schemas of account administration.
 import { Type } from '@sinclair/typebox';
-import { ACCOUNT_STATUSES } from '../db/schema.js';
+import { ACCOUNT_STATUSES, PROXY_STATUSES } from '../db/schema.js';
 import { Id } from '../http/envelope.schemas.js';
 import { Millis } from './admin.schemas.js';
 
@@ -54,6 +54,9 @@ export const AccountListRow = Type.Object({
   status: AccountStatusSchema,
   statusReason: Type.Union([Type.String(), Type.Null()]),
   proxyId: NullableId,
+  proxyStatus: Type.Union([...PROXY_STATUSES.map((s) => Type.Literal(s)), Type.Null()], {
+    description: "The assigned proxy's stored status (expired once the pool's pass has seen expiresAt go by); null without a proxy",
+  }),
   disabled: Type.Boolean(),
   bridgeSession: Type.Union([Type.String(), Type.Null()]),
   createdAt: Millis,
