@@ -79,6 +79,8 @@ export interface ManagedAccount {
   status: AccountStatus;
   statusReason: string | null;
   proxyId: string | null;
+  /** The assigned proxy's status as the hub stored it; null without a proxy. */
+  proxyStatus: ProxyStatus | null;
   disabled: boolean;
   createdAt: number;
 }
