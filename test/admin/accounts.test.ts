@@ -4,6 +4,7 @@ import { count, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHub, type TestHub } from '../helpers/hub.js';
 import { targetOwnedBy, userIdIn } from '../messages/fixtures.js';
+import { closedPort } from '../proxies/fake-proxies.js';
 
 describe('administration: accounts', () => {
   let t: TestHub;
@@ -22,7 +23,8 @@ describe('administration: accounts', () => {
   };
 
   beforeAll(async () => {
-    t = await startHub();
+    // A check target lets "check now" run; a proxy on a closed loopback port is refused before any dial out.
+    t = await startHub({ env: { PROXY_CHECK_TARGET: '127.0.0.1:443' } });
     for (const u of ['master', 'admin', 'branch1', 'south', 'seat1', 'seat2']) tok[u] = await t.login(u);
     branch1 = await branchOf('branch1');
     south = await branchOf('south');
@@ -164,5 +166,35 @@ describe('administration: accounts', () => {
     ]);
     const branch1Id = await userId('branch1');
     expect(audit.every((r) => r.actorId === branch1Id)).toBe(true);
+  });
+
+  it("answers each account's proxy status as the pool's checks stored it, null without a proxy", async () => {
+    const account = async (phone: string) => (await t.call('POST', '/xd/admin/accounts', { token: tok.admin, body: { phone, branchId: branch1 } })).body.data.accountId as string;
+    const proxy = async (body: Record<string, unknown>) => (await t.call('POST', '/xd/admin/proxies', { token: tok.admin, body: { protocol: 'http', ...body } })).body.data.proxyId as string;
+    const down = await proxy({ host: '127.0.0.1', port: await closedPort() });
+    // Past its expiresAt: a check marks it expired without dialling it.
+    const expired = await proxy({ host: '192.0.2.10', port: 1080, expiresAt: 1 });
+    const unchecked = await proxy({ host: '192.0.2.11', port: 1080 });
+    for (const [phone, proxyId] of [['+8613944440001', down], ['+8613944440002', expired], ['+8613944440003', unchecked]] as const) {
+      expect((await t.call('PUT', `/xd/admin/accounts/${await account(phone)}`, { token: tok.admin, body: { proxyId } })).status, phone).toBe(200);
+    }
+    await account('+8613944440004');
+    expect((await t.call('POST', `/xd/admin/proxies/${down}/check`, { token: tok.admin })).body.data.status).toBe('down');
+    expect((await t.call('POST', `/xd/admin/proxies/${expired}/check`, { token: tok.admin })).body.data.status).toBe('expired');
+
+    const statuses = async (token: string | undefined) => {
+      const answer = await t.call('GET', '/xd/admin/accounts?keyword=86139444400&pageSize=50', { token });
+      expect(answer.status).toBe(200);
+      return Object.fromEntries(answer.body.data.rows.map((a: any) => [a.phone, [a.proxyId, a.proxyStatus]]));
+    };
+    const expected = {
+      '+8613944440001': [down, 'down'],
+      '+8613944440002': [expired, 'expired'],
+      '+8613944440003': [unchecked, 'unknown'],
+      '+8613944440004': [null, null],
+    };
+    expect(await statuses(tok.admin)).toEqual(expected);
+    // The branch manager's scoped list answers the same rows.
+    expect(await statuses(tok.branch1)).toEqual(expected);
   });
 });

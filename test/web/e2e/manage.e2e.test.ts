@@ -361,7 +361,7 @@ describe('the management console in Chromium', () => {
       await target?.close();
     });
 
-    it('a proxy that goes down shows down on the pool screen and on its account’s row, without a reload', async () => {
+    it('a proxy that goes down shows down on the pool screen and on its account’s row, without a reload, and still after one', async () => {
       const admin = await hub.login('admin');
       const call = async (method: string, path: string, body?: unknown) =>
         (await fetch(`${hub.url}${path}`, { method, headers: { token: admin, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body) })).json() as Promise<{ data: any }>;
@@ -393,6 +393,14 @@ describe('the management console in Chromium', () => {
       await expect.poll(() => row.getAttribute('data-status'), { timeout: 8000 }).toBe('down');
       await expect.poll(() => proxyCell.getAttribute('data-proxy-status'), { timeout: 8000 }).toBe('down');
       for (const page of [keeper.page, manager.page]) expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(1);
+
+      // A reload has no push to go by: the tag comes from the accounts list itself.
+      await manager.page.reload();
+      await online(manager.page);
+      await proxyCell.waitFor();
+      expect(await manager.page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+      expect(await proxyCell.getAttribute('data-proxy-id')).toBe(proxyId);
+      expect(await proxyCell.getAttribute('data-proxy-status')).toBe('down');
       await keeper.context.close();
       await manager.context.close();
     });
