@@ -449,6 +449,18 @@ describe('the management console in Chromium', () => {
       await expect.poll(() => row.getAttribute('data-status')).toBe('online');
       // The status and the QR's removal may render in separate updates.
       await expect.poll(() => qr.count()).toBe(0);
+      // A QR that arrives once the account is online (a relogin's code, fetched late) changes
+      // neither its status nor shows a code to scan.
+      const late = await fetch(`${hub.url}/xd/protocol/relogin`, {
+        method: 'POST',
+        headers: { token: await hub.login('branch1'), 'content-type': 'application/json' },
+        body: JSON.stringify({ accountId }),
+      });
+      expect(late.status).toBe(200);
+      await expect.poll(() => evo.calls.filter((c) => c.path === '/instance/connect/8613800000002').length).toBe(2);
+      await page.waitForTimeout(300);
+      expect(await row.getAttribute('data-status')).toBe('online');
+      expect(await qr.count()).toBe(0);
       await context.close();
     });
 
